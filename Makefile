@@ -1,0 +1,45 @@
+# nnanim — set-up, demo and tests on a fresh Debian machine.
+#   make demo   installs what is missing, trains the default run, renders the default lecture
+#   make test   installs what is missing, runs the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config ffmpeg texlive-latex-base \
+                texlive-latex-extra texlive-fonts-recommended dvisvgm
+
+.PHONY: demo test install sysdeps bench clean
+
+## System packages: apt-get only what dpkg says is missing (a second run is instant).
+sysdeps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## The virtualenv, with the versions pinned in constraints.txt; rebuilt when they change.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+install: sysdeps $(STAMP)
+
+demo: install
+	$(BIN)/nnanim train xor_mlp -o runs/xor_mlp.trace
+	$(BIN)/nnanim trace info runs/xor_mlp.trace
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/engine_vs_torch.py
+
+clean:
+	rm -rf runs out media .pytest_cache

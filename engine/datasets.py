@@ -1,0 +1,304 @@
+"""Synthetic 2-D data sets in the spirit of TensorFlow Playground, plus small helpers.
+
+Every generator returns ``(X, y)``: ``X`` float (n, 2), ``y`` int64 (n,) with labels 0..K-1.
+Common conventions, so lessons can compare sets:
+
+* points live roughly in [-1, 1]² (the n=4 XOR truth table is the one exception: {0, 1}²);
+* classes are balanced by construction (class counts differ by at most one) and rows are
+  shuffled, so the first rows are not all one class;
+* ``noise`` is the standard deviation of Gaussian jitter ε ~ N(0, noise²·I) added to every point
+  after its label is fixed, so more noise means overlapping classes, not relabelled points;
+* all randomness comes from ``rng`` (a ``numpy.random.Generator``); ``rng=None`` means
+  ``default_rng(0)``, so a call without a generator is still reproducible.
+"""
+from __future__ import annotations
+
+import inspect
+import numbers
+from typing import Callable
+
+import numpy as np
+
+from engine.errors import ConfigError
+
+__all__ = [
+    "xor", "circles", "gaussian_blobs", "spiral", "moons", "regression_1d",
+    "one_hot", "train_val_split", "get_dataset", "DATASETS",
+]
+
+
+# --------------------------------------------------------------------------- validation
+def _check_n(name: str, n, minimum: int = 1) -> int:
+    # minimum = number of classes, so every class appears; bool is an Integral, but n=True isn't.
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
+        raise ConfigError(f"{name}: n must be an integer >= {minimum}, got {n!r}")
+    return int(n)
+
+
+def _check_noise(name: str, noise) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) \
+            or noise < 0:
+        raise ConfigError(f"{name}: noise must be a finite number >= 0, got {noise!r}")
+    return float(noise)
+
+
+def _check_classes(name: str, field: str, k) -> int:
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 2:
+        raise ConfigError(f"{name}: {field} must be an integer >= 2, got {k!r}")
+    return int(k)
+
+
+def _rng(rng) -> np.random.Generator:
+    if rng is None:
+        return np.random.default_rng(0)
+    if not isinstance(rng, np.random.Generator):
+        raise ConfigError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def _balanced_labels(n: int, k: int) -> np.ndarray:
+    """(n,) labels 0..k-1 with counts differing by at most one (shuffled later)."""
+    return np.arange(n, dtype=np.int64) % k
+
+
+def _finish(X: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator,
+            dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Add the Gaussian jitter, shuffle the rows, cast."""
+    if noise > 0:
+        X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(len(y))
+    return X[order].astype(dtype, copy=False), y[order]
+
+
+# --------------------------------------------------------------------------- generators
+def xor(n: int = 4, noise: float = 0.0, rng=None, dtype=np.float64):
+    """The XOR problem.
+
+    ``n == 4``: the truth table, in this fixed order (no shuffle)::
+
+        X = [[0, 0], [0, 1], [1, 0], [1, 1]]      y = [0, 1, 1, 0]
+
+    plus jitter if ``noise > 0``.
+
+    Other ``n``: Playground's XOR. Each point picks a quadrant (s1, s2) ∈ {-1, +1}² and
+        x_i = s_i · u_i + ε_i,   u_i ~ U(0.1, 1),   y = [s1 ≠ s2] = [x1·x2 < 0] (before jitter)
+    which is XOR of the bits (x1 > 0, x2 > 0). The 0.1 margin keeps points off the axes, as the
+    Playground's padding does.
+
+    Returns X (n, 2), y (n,) int64 in {0, 1}.
+    """
+    n, noise, rng = _check_n("xor", n, 2), _check_noise("xor", noise), _rng(rng)
+    if n == 4:
+        X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+        y = np.array([0, 1, 1, 0], dtype=np.int64)
+        if noise > 0:
+            X = X + noise * rng.standard_normal(X.shape)
+        return X.astype(dtype, copy=False), y
+    quadrant = np.arange(n) % 4                         # balanced quadrants -> balanced labels
+    signs = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=np.float64)[quadrant]
+    X = signs * rng.uniform(0.1, 1.0, size=(n, 2))
+    y = (signs[:, 0] != signs[:, 1]).astype(np.int64)
+    return _finish(X, y, noise, rng, dtype)
+
+
+def circles(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
+    """A disc inside a ring (Playground's "circle").
+
+    With angle θ ~ U(0, 2π) and radius r:
+        class 1 (inner disc):  r ~ U(0, 0.5)
+        class 0 (outer ring):  r ~ U(0.7, 1.0)
+        x = r · (cos θ, sin θ) + ε
+
+    Returns X (n, 2), y (n,) int64 in {0, 1}; not linearly separable, but separable with the
+    feature x1² + x2².
+    """
+    n, noise, rng = _check_n("circles", n, 2), _check_noise("circles", noise), _rng(rng)
+    y = _balanced_labels(n, 2)
+    theta = rng.uniform(0.0, 2 * np.pi, size=n)
+    r = np.where(y == 1, rng.uniform(0.0, 0.5, size=n), rng.uniform(0.7, 1.0, size=n))
+    X = r[:, None] * np.stack([np.cos(theta), np.sin(theta)], axis=1)
+    return _finish(X, y, noise, rng, dtype)
+
+
+def gaussian_blobs(n: int = 200, centers=2, noise: float = 0.0, rng=None, std: float = 0.15,
+                   dtype=np.float64):
+    """Isotropic Gaussian clusters, one per class.
+
+    ``centers`` is either K (an int >= 2), placing the centres evenly on a circle of radius 0.6
+    starting on the diagonal (K=2 gives Playground's two opposite blobs):
+        c_k = 0.6 · (cos φ_k, sin φ_k),   φ_k = π/4 + 2πk/K
+    or an explicit (K, 2) array of centres. Then
+        x = c_y + std · z + ε,   z ~ N(0, I)
+    so the spread of a blob is sqrt(std² + noise²).
+
+    Returns X (n, 2), y (n,) int64 in {0..K-1}.
+    """
+    noise, rng = _check_noise("gaussian_blobs", noise), _rng(rng)
+    if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
+        k = _check_classes("gaussian_blobs", "centers", centers)
+        phi = np.pi / 4 + 2 * np.pi * np.arange(k) / k
+        c = 0.6 * np.stack([np.cos(phi), np.sin(phi)], axis=1)
+    else:
+        c = np.asarray(centers, dtype=np.float64)
+        if c.ndim != 2 or c.shape[1] != 2 or c.shape[0] < 2 or not np.all(np.isfinite(c)):
+            raise ConfigError("gaussian_blobs: centers must be an integer >= 2 or a (K, 2) array "
+                              f"of finite centres with K >= 2, got {centers!r}")
+        k = c.shape[0]
+    if isinstance(std, bool) or not isinstance(std, numbers.Real) or not np.isfinite(std) \
+            or std < 0:
+        raise ConfigError(f"gaussian_blobs: std must be a finite number >= 0, got {std!r}")
+    n = _check_n("gaussian_blobs", n, k)
+    y = _balanced_labels(n, k)
+    X = c[y] + std * rng.standard_normal((n, 2))
+    return _finish(X, y, noise, rng, dtype)
+
+
+def spiral(n: int = 200, classes: int = 2, noise: float = 0.0, rng=None, dtype=np.float64):
+    """Interleaved spiral arms, one per class (Playground's spiral, generalised to K arms).
+
+    The j-th of the m_k points of class k sits at s = j / m_k ∈ [0, 1) along its arm:
+        r = s,   θ = 1.75 · 2π · s + 2πk/K,   x = r · (sin θ, cos θ) + ε
+    Arms are evenly spaced rather than randomly sampled, so noise=0 draws clean curves and the
+    rng only shuffles the rows.
+
+    Returns X (n, 2), y (n,) int64 in {0..K-1}; the classic hard case for a shallow network.
+    """
+    k = _check_classes("spiral", "classes", classes)
+    n, noise, rng = _check_n("spiral", n, k), _check_noise("spiral", noise), _rng(rng)
+    y = _balanced_labels(n, k)
+    j = np.arange(n) // k                               # position along the arm
+    m = np.bincount(y, minlength=k)[y]                  # points on this arm
+    s = j / m
+    theta = 1.75 * 2 * np.pi * s + 2 * np.pi * y / k
+    X = s[:, None] * np.stack([np.sin(theta), np.cos(theta)], axis=1)
+    return _finish(X, y, noise, rng, dtype)
+
+
+def moons(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
+    """Two interleaving half circles (as scikit-learn's ``make_moons``), rescaled to [-1, 1]².
+
+    With t evenly spaced in [0, π] along each moon:
+        class 0 (upper):  p = (cos t, sin t)
+        class 1 (lower):  p = (1 − cos t, 0.5 − sin t)
+        x = (p − (0.5, 0.25)) / 1.5 + ε
+    The shift and scale only centre the pair in [-1, 1] × [-0.5, 0.5].
+
+    Returns X (n, 2), y (n,) int64 in {0, 1}.
+    """
+    n, noise, rng = _check_n("moons", n, 2), _check_noise("moons", noise), _rng(rng)
+    y = _balanced_labels(n, 2)
+    j = np.arange(n) // 2                               # position along the moon
+    m = np.bincount(y, minlength=2)[y]
+    t = np.pi * j / np.maximum(m - 1, 1)                # endpoints included, as make_moons does
+    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
+    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], axis=1)
+    X = (np.where(y[:, None] == 0, upper, lower) - [0.5, 0.25]) / 1.5
+    return _finish(X, y, noise, rng, dtype)
+
+
+def regression_1d(n: int = 20, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.2,
+                  rng=None, x_range: tuple[float, float] = (-1.0, 1.0), dtype=np.float64):
+    """Noisy points around a line, for linear-regression lessons.
+
+        x ~ U(x_range),   y = slope · x + intercept + ε,   ε ~ N(0, noise²)
+
+    Returns x (n,), y (n,), both float (unsorted; sort by x to draw a line through them).
+    Least squares recovers slope and intercept as n grows, which the lesson can show.
+    """
+    name = "regression_1d"
+    n, noise, rng = _check_n(name, n), _check_noise(name, noise), _rng(rng)
+    for field, v in (("slope", slope), ("intercept", intercept)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
+            raise ConfigError(f"{name}: {field} must be a finite number, got {v!r}")
+    try:
+        lo, hi = (float(v) for v in x_range)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: x_range must be two numbers (low, high), got {x_range!r}") \
+            from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ConfigError(f"{name}: x_range must satisfy low < high, got {x_range!r}")
+    x = rng.uniform(lo, hi, size=n)
+    y = slope * x + intercept
+    if noise > 0:
+        y = y + noise * rng.standard_normal(n)
+    return x.astype(dtype, copy=False), y.astype(dtype, copy=False)
+
+
+# --------------------------------------------------------------------------- helpers
+def one_hot(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
+    """Integer labels (n,) -> one-hot matrix (n, K) with Y[i, y_i] = 1.
+
+    ``num_classes`` defaults to max(y) + 1; labels outside 0..K-1 raise ConfigError.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        raise ConfigError(f"one_hot: y must be a 1-d integer array, got {y.dtype} shape {y.shape}")
+    if num_classes is None:
+        k = int(y.max()) + 1 if y.size else 1
+    elif isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) \
+            or num_classes < 1:
+        raise ConfigError(f"one_hot: num_classes must be a positive integer, got {num_classes!r}")
+    else:
+        k = int(num_classes)
+    if y.size and (y.min() < 0 or y.max() >= k):
+        raise ConfigError(f"one_hot: labels must lie in 0..{k - 1}, got [{y.min()}, {y.max()}]")
+    out = np.zeros((y.size, k), dtype=dtype)
+    out[np.arange(y.size), y] = 1
+    return out
+
+
+def train_val_split(X, y, val_fraction: float = 0.2, rng=None):
+    """Shuffle with ``rng`` and split into training and validation parts.
+
+    X (n, ...), y (n, ...) -> ``X_train, X_val, y_train, y_val`` (scikit-learn's order), with
+    n_val = round(n · val_fraction) clamped to 1..n-1 so neither part is empty. Not stratified.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ConfigError(f"train_val_split: X and y need the same number of rows, "
+                          f"got {X.shape} and {y.shape}")
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real) \
+            or not 0 < val_fraction < 1:
+        raise ConfigError(f"train_val_split: val_fraction must be in (0, 1), got {val_fraction!r}")
+    n = len(X)
+    if n < 2:
+        raise ConfigError(f"train_val_split: need at least 2 samples, got {n}")
+    n_val = min(max(int(round(n * val_fraction)), 1), n - 1)
+    order = _rng(rng).permutation(n)
+    val, train = order[:n_val], order[n_val:]
+    return X[train], X[val], y[train], y[val]
+
+
+# --------------------------------------------------------------------------- registry
+DATASETS: dict[str, Callable] = {
+    "xor": xor,
+    "circles": circles,
+    "gaussian_blobs": gaussian_blobs,
+    "spiral": spiral,
+    "moons": moons,
+    "regression_1d": regression_1d,
+}
+
+
+def get_dataset(name: str, **kwargs):
+    """Build a data set by name, e.g. ``get_dataset("spiral", n=300, classes=3, seed=1)``.
+
+    ``seed=<int>`` is accepted as a shorthand for ``rng=numpy.random.default_rng(seed)`` so TOML
+    configs can name a seed. Unknown names, unknown arguments and bad values raise ConfigError.
+    """
+    fn = DATASETS.get(name)
+    if fn is None:
+        raise ConfigError(f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}")
+    if "seed" in kwargs:
+        if "rng" in kwargs:
+            raise ConfigError(f"{name}: give either seed or rng, not both")
+        seed = kwargs.pop("seed")
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise ConfigError(f"{name}: seed must be an integer >= 0, got {seed!r}")
+        kwargs["rng"] = np.random.default_rng(int(seed))
+    params = inspect.signature(fn).parameters
+    unknown = sorted(set(kwargs) - set(params))
+    if unknown:
+        raise ConfigError(f"{name}: unknown argument(s) {', '.join(unknown)}; "
+                          f"valid: {', '.join(p for p in params)}, seed")
+    return fn(**kwargs)

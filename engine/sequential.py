@@ -1,0 +1,96 @@
+"""Sequential: a stack of layers that names them and hands their values to a trace."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .layer import Layer
+
+if TYPE_CHECKING:
+    from .trace import TraceWriter
+
+
+class Sequential(Layer):
+    """y = f_L(... f_2(f_1(x)))
+
+    Layers are named ``<type>_<index>`` (``dense_0``, ``sigmoid_1``, ...) unless a name
+    was set. Parameters are addressed as ``"<layer>.<param>"`` (``"dense_0.W"``).
+
+    When ``record`` is a (TraceWriter, step) pair, forward stores each layer's
+    ``input`` and ``output`` and backward its ``grad_output`` and ``grad_input``.
+    Activations are layers of their own, so a neuron's pre-activation z is the output
+    of the Dense/Conv2D layer before it and a = f(z) is the activation layer's output.
+    """
+
+    def __init__(self, layers: list[Layer]) -> None:
+        super().__init__()
+        self.layers = list(layers)
+        seen: set[str] = set()
+        for i, layer in enumerate(self.layers):
+            if layer.name == type(layer).__name__.lower():
+                layer.name = f"{type(layer).__name__.lower()}_{i}"
+            if layer.name in seen:
+                raise ValueError(f"duplicate layer name {layer.name!r}")
+            seen.add(layer.name)
+        self.record: tuple[TraceWriter, int] | None = None
+
+    # -- parameters ------------------------------------------------------------------------
+    def named_params(self) -> dict[str, np.ndarray]:
+        return {f"{l.name}.{k}": v for l in self.layers for k, v in l.params.items()}
+
+    def named_grads(self) -> dict[str, np.ndarray]:
+        return {f"{l.name}.{k}": v for l in self.layers for k, v in l.grads.items()}
+
+    def train(self, mode: bool = True) -> "Sequential":
+        self.training = mode
+        for layer in self.layers:
+            layer.training = mode
+        return self
+
+    def eval(self) -> "Sequential":
+        return self.train(False)
+
+    # -- passes ----------------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        rec = self.record
+        for layer in self.layers:
+            y = layer.forward(x)
+            if rec is not None:
+                w, step = rec
+                w.record(step, layer.name, "input", x, batch_axis=True)
+                w.record(step, layer.name, "output", y, batch_axis=True)
+            x = y
+        return x
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        rec = self.record
+        for layer in reversed(self.layers):
+            g = layer.backward(grad_out)
+            if rec is not None:
+                w, step = rec
+                w.record(step, layer.name, "grad_output", grad_out, batch_axis=True)
+                w.record(step, layer.name, "grad_input", g, batch_axis=True)
+            grad_out = g
+        return grad_out
+
+    def predict(self, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+        """Forward in eval mode, in batches, without recording."""
+        was, rec = self.training, self.record
+        self.eval()
+        self.record = None
+        try:
+            outs = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        finally:
+            self.train(was)
+            self.record = rec
+        return np.concatenate(outs) if outs else np.empty((0,))
+
+    def describe_layers(self) -> list[dict]:
+        """Layer descriptions for a trace manifest."""
+        return [{"name": l.name, "type": type(l).__name__, "describe": l.describe(),
+                 "params": {k: list(v.shape) for k, v in l.params.items()}}
+                for l in self.layers]
+
+    def describe(self) -> str:
+        return " -> ".join(l.describe() for l in self.layers)

@@ -1,0 +1,366 @@
+"""Traces on disk: ``TraceWriter`` records a run, ``Trace`` reads one back.
+
+A trace is a folder (format in docs/trace-format.md)::
+
+    run.trace/
+      manifest.json     config, seed, layers, step index, epoch metrics, status
+      static.npz        arrays recorded once (data set, objective surface, ...)
+      chunk-00000.npz   arrays of recorded steps, key "<step>/<layer>/<quantity>"
+      chunk-00001.npz   ...
+
+Every file is written to a temporary name and renamed, so at any moment the folder
+holds a valid trace of everything up to the last checkpoint. A run writes into
+``<path>.partial`` and renames it to ``<path>`` when it finishes or is interrupted
+(Ctrl-C, SIGTERM); after a hard kill the ``.partial`` folder is still a readable trace.
+Zip entries carry a fixed timestamp and the manifest has no clock time, so the same
+config and seed give byte-identical files.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from .errors import TraceError
+from .recording import RecordPolicy
+
+FORMAT = "nnanim-trace"
+VERSION = 1
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def step_key(step: int, layer: str, quantity: str) -> str:
+    return f"{step:06d}/{layer}/{quantity}"
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray], compress: bool) -> None:
+    """np.savez with fixed zip timestamps (deterministic bytes), written atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(tmp, "w", compression=method, allowZip64=True) as zf:
+        for key, arr in arrays.items():
+            info = zipfile.ZipInfo(key + ".npy", date_time=_ZIP_EPOCH)
+            info.compress_type = method
+            info.external_attr = 0o644 << 16
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+            zf.writestr(info, buf.getvalue(), compresslevel=1 if compress else None)
+    os.replace(tmp, path)
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=1, sort_keys=True, allow_nan=True) + "\n")
+    os.replace(tmp, path)
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return x
+
+
+class TraceWriter:
+    """Records a run into a trace folder, checkpointing every few recorded steps.
+
+    Usage (the trainers do this)::
+
+        w = TraceWriter(path, kind="network", config=cfg, seed=0, policy=policy)
+        w.set_layers([...]); w.add_static("data/X", X)
+        for each step:  if w.wants(step): w.record(step, layer, quantity, array)
+                        w.end_step(step, epoch=e, loss=..., lr=...)
+        w.end_epoch(epoch, {"loss": ..., "accuracy": ...})
+        w.close()            # or w.close(status="interrupted")
+    """
+
+    def __init__(self, path: str | os.PathLike, *, kind: str, config: dict, seed: int,
+                 policy: RecordPolicy | None = None) -> None:
+        self.path = Path(path)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.policy = policy or RecordPolicy()
+        if self.partial.exists():
+            shutil.rmtree(self.partial)
+        self.partial.mkdir(parents=True)
+        self.manifest: dict[str, Any] = {
+            "format": FORMAT, "version": VERSION, "kind": kind, "status": "running",
+            "seed": int(seed), "config": _jsonable(config), "policy": self.policy.to_dict(),
+            "layers": [], "steps": [], "epochs": [], "chunks": [], "static": [], "summary": {},
+        }
+        self._static: dict[str, np.ndarray] = {}
+        self._pending: dict[str, np.ndarray] = {}
+        self._pending_steps: list[dict] = []
+        self._steps_in_chunk = 0
+        self._chunk_index = 0
+        self._closed = False
+        self.on_checkpoint = None  # optional callback(n_steps_saved), e.g. for progress output
+
+    # -- what to record ---------------------------------------------------------------
+    def set_layers(self, layers: list[dict]) -> None:
+        """Describe the model: [{"name", "type", "describe", "params": {name: shape}}]."""
+        self.manifest["layers"] = _jsonable(layers)
+
+    def add_static(self, key: str, array: np.ndarray) -> None:
+        self._static[key] = np.asarray(array)
+
+    def wants(self, step: int, last: bool = False) -> bool:
+        return self.policy.records_step(step, last)
+
+    def record(self, step: int, layer: str, quantity: str, array: np.ndarray,
+               group: str | None = None, batch_axis: bool = False) -> None:
+        """Keep a copy of ``array`` as (step, layer, quantity) if the policy wants it.
+
+        ``group`` is the policy's quantity group (defaults to ``quantity``);
+        ``batch_axis`` marks arrays whose first axis is the batch (sliced to ``samples``).
+        """
+        if not self.policy.records(layer, group or quantity):
+            return
+        a = np.asarray(array)
+        if batch_axis and self.policy.samples is not None:
+            a = a[: self.policy.samples]
+        self._pending[step_key(step, layer, quantity)] = np.array(a, copy=True)
+
+    def end_step(self, step: int, **scalars: Any) -> None:
+        """Close step ``step`` with its scalars (loss, lr, epoch, ...)."""
+        entry = {"step": int(step), **_jsonable(scalars)}
+        prefix = f"{step:06d}/"
+        entry["recorded"] = any(k.startswith(prefix) for k in self._pending)
+        self._pending_steps.append(entry)
+        if entry["recorded"]:
+            self._steps_in_chunk += 1
+            if self._steps_in_chunk >= self.policy.checkpoint_every:
+                self.checkpoint()
+
+    def end_epoch(self, epoch: int, metrics: dict) -> None:
+        self.manifest["epochs"].append({"epoch": int(epoch), **_jsonable(metrics)})
+
+    def set_summary(self, **summary: Any) -> None:
+        self.manifest["summary"].update(_jsonable(summary))
+
+    # -- writing ----------------------------------------------------------------------
+    def checkpoint(self) -> None:
+        """Write pending arrays as a new chunk, then the manifest (both atomic)."""
+        if self._static:
+            _write_npz(self.partial / "static.npz", self._static, self.policy.compress)
+            self.manifest["static"] = sorted(self._static)
+        ended = {f"{e['step']:06d}" for e in self._pending_steps}
+        # a step cut off mid-way (Ctrl-C) has arrays but no entry: drop them
+        self._pending = {k: v for k, v in self._pending.items() if k[:6] in ended}
+        chunk = None
+        if self._pending:
+            chunk = f"chunk-{self._chunk_index:05d}.npz"
+            _write_npz(self.partial / chunk, self._pending, self.policy.compress)
+            self.manifest["chunks"].append(chunk)
+            self._chunk_index += 1
+        for entry in self._pending_steps:
+            entry["chunk"] = chunk if entry.pop("recorded") else None
+        self.manifest["steps"].extend(self._pending_steps)
+        self._pending, self._pending_steps, self._steps_in_chunk = {}, [], 0
+        _write_json(self.partial / "manifest.json", self.manifest)
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(len(self.manifest["steps"]))
+
+    def close(self, status: str = "complete") -> Path:
+        """Flush, mark the status and move the trace to its final path."""
+        if self._closed:
+            return self.path
+        self.manifest["status"] = status
+        self.checkpoint()
+        if self.path.exists():
+            old = self.path.with_name(self.path.name + ".old")
+            if old.exists():
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+            os.replace(self.path, old)
+            os.replace(self.partial, self.path)
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        else:
+            os.replace(self.partial, self.path)
+        self._closed = True
+        return self.path
+
+    def fail(self) -> None:
+        """Mark the run failed and leave it in ``<path>.partial``; ``<path>`` is untouched."""
+        self.manifest["status"] = "failed"
+        self.checkpoint()
+        self._closed = True
+
+    def abort(self) -> None:
+        """Drop everything written (used when a run fails before it starts)."""
+        shutil.rmtree(self.partial, ignore_errors=True)
+        self._closed = True
+
+
+class Trace:
+    """Reads a trace folder.
+
+    >>> t = Trace("runs/xor.trace")
+    >>> t.steps                       # recorded step numbers
+    >>> t.layers                      # layer names, in model order
+    >>> t.quantities("dense_0")       # e.g. ['W', 'W.after', 'W.grad', 'b', ..., 'input', 'output']
+    >>> t.get(0, "dense_0", "W")      # an ndarray
+    >>> t.scalars("loss")             # per-step series over every step, recorded or not
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        mpath = self.path / "manifest.json"
+        if not self.path.exists():
+            raise TraceError(f"no trace at {self.path}")
+        if not mpath.is_file():
+            raise TraceError(f"{self.path} is not a trace (no manifest.json)")
+        try:
+            m = json.loads(mpath.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise TraceError(f"{mpath} is corrupt: {e.msg if hasattr(e, 'msg') else e}") from None
+        if not isinstance(m, dict) or m.get("format") != FORMAT:
+            raise TraceError(f"{self.path} is not an nnanim trace (bad manifest format)")
+        if m.get("version") != VERSION:
+            raise TraceError(f"{self.path}: trace version {m.get('version')} "
+                             f"is not supported (expected {VERSION})")
+        for key in ("kind", "config", "layers", "steps", "epochs", "chunks"):
+            if key not in m:
+                raise TraceError(f"{mpath} is corrupt: missing '{key}'")
+        self.manifest = m
+        self._files: dict[str, Any] = {}
+        self._step_chunk = {e["step"]: e.get("chunk") for e in m["steps"]}
+        self._index: dict[int, dict[str, list[str]]] | None = None
+
+    # -- metadata -------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return self.manifest["kind"]
+
+    @property
+    def config(self) -> dict:
+        return self.manifest["config"]
+
+    @property
+    def seed(self) -> int:
+        return self.manifest["seed"]
+
+    @property
+    def status(self) -> str:
+        return self.manifest["status"]
+
+    @property
+    def layers(self) -> list[str]:
+        return [layer["name"] for layer in self.manifest["layers"]]
+
+    @property
+    def layer_info(self) -> list[dict]:
+        return self.manifest["layers"]
+
+    @property
+    def steps(self) -> list[int]:
+        """Step numbers with recorded arrays."""
+        return [s for s, c in self._step_chunk.items() if c is not None]
+
+    @property
+    def all_steps(self) -> list[int]:
+        return [e["step"] for e in self.manifest["steps"]]
+
+    @property
+    def epochs(self) -> list[dict]:
+        return self.manifest["epochs"]
+
+    @property
+    def summary(self) -> dict:
+        return self.manifest.get("summary", {})
+
+    def scalars(self, name: str) -> np.ndarray:
+        """A per-step scalar (``loss``, ``lr``, ``epoch``, ...) over every step."""
+        return np.array([e.get(name, np.nan) for e in self.manifest["steps"]], dtype=float)
+
+    def epoch_metric(self, name: str) -> np.ndarray:
+        return np.array([e.get(name, np.nan) for e in self.manifest["epochs"]], dtype=float)
+
+    # -- arrays ---------------------------------------------------------------------------
+    def _open(self, name: str):
+        f = self._files.get(name)
+        if f is None:
+            p = self.path / name
+            if not p.is_file():
+                raise TraceError(f"{self.path}: missing data file {name}")
+            try:
+                f = np.load(p, allow_pickle=False)
+                f.files  # noqa: B018  forces reading the zip directory
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+                raise TraceError(f"{p} is corrupt: {e}") from None
+            self._files[name] = f
+        return f
+
+    def _build_index(self) -> dict[int, dict[str, list[str]]]:
+        if self._index is None:
+            index: dict[int, dict[str, list[str]]] = {}
+            for chunk in self.manifest["chunks"]:
+                for key in self._open(chunk).files:
+                    s, layer, q = key.split("/", 2)
+                    index.setdefault(int(s), {}).setdefault(layer, []).append(q)
+            self._index = index
+        return self._index
+
+    def quantities(self, layer: str, step: int | None = None) -> list[str]:
+        idx = self._build_index()
+        if step is None:
+            step = next((s for s in self.steps if layer in idx.get(s, {})), None)
+            if step is None:
+                return []
+        return sorted(idx.get(step, {}).get(layer, []))
+
+    def has(self, step: int, layer: str, quantity: str) -> bool:
+        return quantity in self._build_index().get(step, {}).get(layer, [])
+
+    def get(self, step: int, layer: str, quantity: str) -> np.ndarray:
+        """The array recorded at (step, layer, quantity); a clear TraceError if absent."""
+        chunk = self._step_chunk.get(step)
+        if chunk is None:
+            if step not in self._step_chunk:
+                raise TraceError(f"step {step} is not in the trace "
+                                 f"(steps {self.all_steps[0] if self.all_steps else '-'}"
+                                 f"..{self.all_steps[-1] if self.all_steps else '-'})")
+            raise TraceError(f"step {step} has no recorded arrays (recording policy)")
+        key = step_key(step, layer, quantity)
+        f = self._open(chunk)
+        if key not in f.files:
+            if layer not in self.layers and layer not in ("batch", "objective"):
+                raise TraceError(f"no layer '{layer}' (layers: {', '.join(self.layers)})")
+            raise TraceError(f"no quantity '{quantity}' for layer '{layer}' at step {step}")
+        try:
+            return f[key]
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+            raise TraceError(f"{self.path / chunk} is corrupt at {key}: {e}") from None
+
+    def series(self, layer: str, quantity: str, steps: Iterable[int] | None = None) -> np.ndarray:
+        """Stack one quantity over steps (default: every recorded step)."""
+        steps = self.steps if steps is None else list(steps)
+        return np.stack([self.get(s, layer, quantity) for s in steps])
+
+    def static(self, key: str) -> np.ndarray:
+        if key not in self.manifest.get("static", []):
+            raise TraceError(f"no static array '{key}' in the trace")
+        return self._open("static.npz")[key]
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+        self._files.clear()
+
+    def __enter__(self) -> "Trace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
