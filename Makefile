@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config ffmpeg texlive-latex-base \
-                texlive-latex-extra texlive-fonts-recommended dvisvgm
+                texlive-latex-extra texlive-fonts-recommended dvisvgm fonts-dejavu-core
 
 .PHONY: demo test install sysdeps bench clean
 

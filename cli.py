@@ -183,5 +183,133 @@ def trace_info(path: Path) -> None:
             f"{k} {100 * v:.2f}%" if "accuracy" in k else f"{k} {v:.6g}" for k, v in final.items()))
 
 
+
+# -- scenes -----------------------------------------------------------------------------
+QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "k": "fourk_quality"}
+
+
+def _scene_info(name: str):
+    from scenes.catalog import SCENES
+
+    info = SCENES.get(name)
+    if info is None:
+        close = [s for s in SCENES if s.lower() == name.lower()]
+        hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(SCENES)}"
+        raise click.UsageError(f"unknown scene '{name}' ({hint})")
+    return info
+
+
+def _atomic_copy(src: Path, dst: Path) -> None:
+    import os
+    import shutil
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def render_scene(name: str, *, trace: Path | None = None, config: str | None = None,
+                 quality: str = "m", fmt: str = "mp4", output: Path | None = None,
+                 theme: str = "dark", speed: float = 1.0, extra_env: dict | None = None,
+                 upto_animation: int | None = None):
+    """Render one scene to ``output``; returns (output path, the scene object)."""
+    import importlib
+    import os
+    import tempfile
+
+    info = _scene_info(name)
+    env = {"NNANIM_THEME": theme, "NNANIM_SPEED": str(speed)}
+    if config is not None:
+        from engine import config as cfgmod
+        from scenes.runs import cached_trace
+
+        path = resolve_config(config)
+        cfgmod.load(path)  # validate before training
+        trace = cached_trace(path)
+    if trace is not None:
+        from engine.trace import Trace
+
+        t = Trace(trace)
+        if t.kind != info.kind:
+            from engine.errors import TraceError
+
+            raise TraceError(f"{name} needs a trace of kind '{info.kind}', "
+                             f"but {trace} is a '{t.kind}' trace")
+        env["NNANIM_TRACE"] = str(Path(trace).resolve())
+    env.update(extra_env or {})
+    ext = {"mp4": ".mp4", "png": ".png", "gif": ".gif"}[fmt]
+    output = output or Path("out") / f"{name}{ext}"
+    old_env = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        from manim import config as mconfig
+        from manim import tempconfig
+
+        module = importlib.import_module(info.module)
+        cls = getattr(module, name)
+        with tempfile.TemporaryDirectory(prefix="nnanim-render-") as tmp:
+            opts = {"quality": QUALITIES[quality], "media_dir": tmp, "disable_caching": True,
+                    "verbosity": "WARNING", "progress_bar": "none",
+                    "save_last_frame": fmt == "png", "write_to_movie": fmt != "png",
+                    "format": "gif" if fmt == "gif" else "mp4"}
+            if upto_animation is not None:
+                opts["upto_animation_number"] = upto_animation
+            with tempconfig(opts):
+                scene = cls()
+                scene.render()
+                fw = scene.renderer.file_writer
+                produced = Path(fw.image_file_path if fmt == "png" else fw.movie_file_path)
+                if fmt == "gif":
+                    produced = produced.with_suffix(".gif")
+                _atomic_copy(produced, output)
+        del mconfig
+    finally:
+        for k, v in old_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return output, scene
+
+
+@main.command()
+@click.argument("scene")
+@click.option("--trace", "trace_path", type=click.Path(path_type=Path),
+              help="Trace to animate (default: the scene's bundled run, trained once).")
+@click.option("--config", "config", help="Train this config (cached) and animate it.")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="m",
+              show_default=True, help="l=480p15, m=720p30, h=1080p60, k=2160p60.")
+@click.option("--format", "fmt", type=click.Choice(["mp4", "png", "gif"]), default="mp4",
+              show_default=True, help="png writes the last frame.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (default: out/<SCENE>.<format>).")
+@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+@click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
+              show_default=True, help="Playback speed factor: 2 halves the length.")
+def render(scene, trace_path, config, quality, fmt, output, theme, speed) -> None:
+    """Render SCENE (see 'nnanim list') from a trace."""
+    if trace_path is not None and config is not None:
+        raise click.UsageError("give --trace or --config, not both")
+    out, _ = render_scene(scene, trace=trace_path, config=config, quality=quality, fmt=fmt,
+                          output=output, theme=theme, speed=speed)
+    click.echo(f"wrote {out}")
+
+
+@main.command("list")
+def list_scenes() -> None:
+    """Every scene with a one-line description and its default run."""
+    from scenes.catalog import SCENES
+
+    width = max(len(n) for n in SCENES)
+    for name, info in SCENES.items():
+        runs = ", ".join(dict.fromkeys(info.runs.values()))
+        click.echo(f"{name:<{width}}  {info.description}")
+        click.echo(f"{'':<{width}}  default run: {runs}")
+
+
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import activations, conv2d, dense, dropout, flatten, pooling
-from .errors import ConfigError
+from .errors import ConfigError, ShapeError
 from .recording import RecordPolicy
 from .trace import TraceWriter
 
@@ -75,7 +75,7 @@ def build_model(cfg: dict, rng: np.random.Generator, dtype):
             layer = cls(**kw)
         except ConfigError:
             raise
-        except (TypeError, ValueError) as e:
+        except (TypeError, ValueError, ShapeError) as e:
             raise ConfigError(f"{where} ({cls.__name__}): {e}") from None
         if "name" in spec:
             layer.name = str(spec["name"])

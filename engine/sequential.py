@@ -34,6 +34,7 @@ class Sequential(Layer):
                 raise ValueError(f"duplicate layer name {layer.name!r}")
             seen.add(layer.name)
         self.record: tuple[TraceWriter, int] | None = None
+        self.input_grad = False  # True: always compute ∂L/∂x of the model's input
 
     # -- parameters ------------------------------------------------------------------------
     def named_params(self) -> dict[str, np.ndarray]:
@@ -63,14 +64,24 @@ class Sequential(Layer):
             x = y
         return x
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
+        """Backprop ∂L/∂y through every layer; returns ∂L/∂x (None unless recorded).
+
+        Like PyTorch with an input that does not require grad, the first layer skips
+        ∂L/∂x (nobody updates the data) unless the trace records it at this step.
+        """
         rec = self.record
+        first = self.layers[0]
+        if hasattr(first, "needs_input_grad"):
+            first.needs_input_grad = (self.input_grad or (
+                rec is not None and rec[0].policy.records(first.name, "grad_input")))
         for layer in reversed(self.layers):
             g = layer.backward(grad_out)
             if rec is not None:
                 w, step = rec
                 w.record(step, layer.name, "grad_output", grad_out, batch_axis=True)
-                w.record(step, layer.name, "grad_input", g, batch_axis=True)
+                if g is not None:
+                    w.record(step, layer.name, "grad_input", g, batch_axis=True)
             grad_out = g
         return grad_out
 

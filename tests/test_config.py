@@ -30,8 +30,8 @@ def _err(text, tmp_path):
     (("epochs = 1500", "epochs = 0"), "training.epochs must be >= 1"),
     (("batch_size = 4", "batch_size = 4\nbatchsize = 3"), "unknown field training.batchsize"),
     (("seed = 0", "seed = 0\ndtype = 'float16'"), "run.dtype"),
-    (("every = 1", "every = 0"), "record.every"),
-    (("every = 1", "every = 1\nquantities = ['weights']"), "record.quantities"),
+    (("\nevery = 10", "\nevery = 0"), "record.every"),
+    (("\nevery = 10", "\nevery = 10\nquantities = ['weights']"), "record.quantities"),
 ])
 def test_structural_errors_name_the_field(edit, message, tmp_path):
     text = BASE.replace(*edit)

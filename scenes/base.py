@@ -1,0 +1,105 @@
+"""TraceScene: a manim Scene that reads its numbers from engine traces.
+
+Every number a scene writes goes through ``self.number(...)``, which reads the trace,
+formats the value one way (``format.fmt``) and records it in ``self.shown`` with its
+source (run, step, layer, quantity, index). Tests compare ``shown`` with the trace.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+from manim import MathTex, Scene, Text
+
+from engine.errors import TraceError
+from engine.trace import Trace
+
+from .format import fmt
+from .runs import load_trace
+from .shown import ShownValues
+from .theme import current_theme
+
+FONT = "DejaVu Sans"
+
+
+class TraceScene(Scene):
+    """Base of nnanim's scenes.
+
+    Subclasses set
+      runs        {role: bundled config name}; "main" is the one ``--trace`` replaces
+      trace_kind  "network" or "objective": a trace of another kind is refused
+      duration    seconds of video at speed 1 (documentation of the budget)
+    and check what they need in ``check_trace`` (layers, quantities), raising TraceError.
+    """
+
+    runs: dict[str, str] = {}
+    trace_kind: str | None = None
+    duration: float = 30.0
+
+    def setup(self) -> None:
+        self.theme = current_theme()
+        self.camera.background_color = self.theme.background
+        self.speed = float(os.environ.get("NNANIM_SPEED", "1") or 1)
+        if self.speed <= 0:
+            raise TraceError("speed must be > 0")
+        self.shown = ShownValues()
+        self._traces: dict[str, Trace] = {}
+        for role in self.runs:
+            self.trace(role)
+
+    # -- traces -----------------------------------------------------------------------------
+    def trace(self, role: str = "main") -> Trace:
+        t = self._traces.get(role)
+        if t is None:
+            if role not in self.runs:
+                raise KeyError(f"{type(self).__name__} has no run {role!r}")
+            t = load_trace(role, self.runs[role])
+            if self.trace_kind and t.kind != self.trace_kind:
+                raise TraceError(f"{type(self).__name__} needs a trace of kind "
+                                 f"'{self.trace_kind}', but {t.path} is a '{t.kind}' trace")
+            self.check_trace(role, t)
+            self._traces[role] = t
+        return t
+
+    def check_trace(self, role: str, trace: Trace) -> None:
+        """Raise TraceError if ``trace`` lacks what the scene shows."""
+
+    def array(self, role: str, step: int, layer: str, quantity: str) -> np.ndarray:
+        return self.trace(role).get(step, layer, quantity)
+
+    def number(self, role: str, step: int | None, layer: str, quantity: str,
+               index: Any = (), digits: int = 3, formatter=None) -> tuple[float, str]:
+        """(value, text) of one traced number, recorded as shown.
+
+        layer "scalar" reads a per-step scalar (quantity "loss", "lr", ...), layer
+        "static" a static array (quantity = its key), anything else a step array.
+        """
+        t = self.trace(role)
+        if layer == "scalar":
+            value = t.scalars(quantity)[t.all_steps.index(step)]
+        elif layer == "static":
+            value = t.static(quantity)[index]
+        else:
+            value = t.get(step, layer, quantity)[index]
+        value = float(value)
+        text = (formatter or (lambda v: fmt(v, digits)))(value)
+        self.shown.add(text, value, role, step, layer, quantity, index)
+        return value, text
+
+    # -- pacing -----------------------------------------------------------------------------
+    def pace(self, i: int, slow: int = 3, first: float = 1.0, rest: float = 0.25) -> float:
+        """Run time of the i-th repetition: the first ``slow`` ones at ``first`` seconds,
+        then ``rest``; all divided by the speed factor."""
+        return (first if i < slow else rest) / self.speed
+
+    def t(self, seconds: float) -> float:
+        """A run time scaled by the speed factor."""
+        return seconds / self.speed
+
+    # -- text in the theme --------------------------------------------------------------------
+    def label(self, text: str, size: float = 28, color: str | None = None, **kw) -> Text:
+        return Text(text, font=FONT, font_size=size, color=color or self.theme.text, **kw)
+
+    def tex(self, *tex: str, size: float = 36, color: str | None = None, **kw) -> MathTex:
+        return MathTex(*tex, font_size=size, color=color or self.theme.text, **kw)

@@ -1,0 +1,46 @@
+"""Colours that mean one thing each, for dark (projector) and light (white slide) themes.
+
+    value     numbers that flow forward: inputs, activations, weights shown as numbers
+    gradient  anything ∂L/∂·, flowing backward
+    active    the element being worked on now (window, neuron, cell)
+    update    parameter updates, w ← w − η ∂L/∂w, the step arrow
+    positive / negative   sign of a weight on a network edge
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    text: str
+    muted: str
+    value: str
+    gradient: str
+    active: str
+    update: str
+    positive: str
+    negative: str
+    grid: str
+    series: tuple[str, ...]  # distinct colours for several runs (optimizer race, learning rates)
+
+
+DARK = Theme(name="dark", background="#111418", text="#ECECEC", muted="#8A8F98",
+             value="#58C4DD", gradient="#FF8C42", active="#FFE14D", update="#7BD88F",
+             positive="#58C4DD", negative="#F25F5C", grid="#3A3F47",
+             series=("#58C4DD", "#7BD88F", "#FF8C42", "#C792EA", "#F25F5C"))
+
+LIGHT = Theme(name="light", background="#FFFFFF", text="#1B1B1B", muted="#6B7280",
+              value="#1F6FB2", gradient="#D9480F", active="#E6A700", update="#2B8A3E",
+              positive="#1F6FB2", negative="#C92A2A", grid="#D0D4DA",
+              series=("#1F6FB2", "#2B8A3E", "#D9480F", "#7048E8", "#C92A2A"))
+
+THEMES = {"dark": DARK, "light": LIGHT}
+
+
+def current_theme() -> Theme:
+    """The theme chosen by ``nnanim render --theme`` (env NNANIM_THEME), dark by default."""
+    return THEMES.get(os.environ.get("NNANIM_THEME", "dark"), DARK)

@@ -1,0 +1,65 @@
+"""Helpers for scene tests: render in-process, check shown numbers, compare snapshots."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+SNAPSHOT_SIZE = (427, 240)  # half of 480p: enough to see layout changes, small in git
+
+
+def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", **kw):
+    """Render ``scene`` into tmp_path; returns (output path, scene object)."""
+    from cli import render_scene
+
+    os.environ.setdefault("NNANIM_CACHE", str(tmp_path.parent / "nnanim-cache"))
+    out = tmp_path / f"{scene}{kw.pop('suffix', '')}.{fmt}"
+    return render_scene(scene, quality=quality, fmt=fmt, output=out, **kw)
+
+
+def assert_shown_match_trace(scene, min_count: int = 1) -> None:
+    """Every number the scene recorded equals the trace array entry it names, and its text
+    is that number formatted (so the screen shows the trace, not a recomputation)."""
+    shown = scene.shown.items
+    assert len(shown) >= min_count, f"only {len(shown)} numbers recorded"
+    for s in shown:
+        t = scene.trace(s.role)
+        if s.layer == "scalar":
+            expected = t.scalars(s.quantity)[t.all_steps.index(s.step)]
+        elif s.layer == "static":
+            expected = t.static(s.quantity)[s.index]
+        else:
+            expected = t.get(s.step, s.layer, s.quantity)[s.index]
+        assert float(expected) == s.value, s
+        assert s.text.replace("−", "-").lstrip("+") != "", s
+
+
+def load_rgb(path: Path) -> np.ndarray:
+    img = Image.open(path).convert("RGB").resize(SNAPSHOT_SIZE, Image.BILINEAR)
+    return np.asarray(img, dtype=np.int16)
+
+
+def assert_snapshot(png: Path, name: str) -> None:
+    """Compare a rendered frame with tests/snapshots/<name>.png.
+
+    Passes when the mean absolute difference is under 2 levels (of 255) and under 0.5 %
+    of pixels differ by more than 40 levels. NNANIM_UPDATE_SNAPSHOTS=1 rewrites the
+    reference (then look at it before committing).
+    """
+    ref = SNAPSHOTS / f"{name}.png"
+    got = load_rgb(png)
+    if os.environ.get("NNANIM_UPDATE_SNAPSHOTS") == "1" or not ref.exists():
+        if os.environ.get("NNANIM_UPDATE_SNAPSHOTS") != "1":
+            raise AssertionError(f"no snapshot {ref.name}; render with NNANIM_UPDATE_SNAPSHOTS=1")
+        SNAPSHOTS.mkdir(exist_ok=True)
+        Image.fromarray(got.astype(np.uint8)).save(ref, optimize=True)
+        return
+    want = np.asarray(Image.open(ref).convert("RGB"), dtype=np.int16)
+    diff = np.abs(got - want)
+    mean, frac = diff.mean(), (diff.max(axis=-1) > 40).mean()
+    assert mean < 2.0 and frac < 0.005, (
+        f"{name}: frame differs from snapshot (mean |diff| {mean:.2f}, "
+        f"{100 * frac:.2f}% pixels changed)")
