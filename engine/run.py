@@ -290,6 +290,7 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
     body = dict(cfg["objective"])
     name = body.pop("name")
     start = body.pop("start", None)
+    probe = body.pop("probe", None)
     if "data" in cfg:
         x, labels = build_data(cfg, data_rng, dtype)
         body["x"], body["y"] = np.asarray(x).reshape(-1), np.asarray(labels, dtype=dtype)
@@ -316,6 +317,20 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
     if "data" in cfg:
         writer.add_static("data/x", body["x"])
         writer.add_static("data/y", body["y"])
+    if len(objective.default_start) == 1 and hasattr(objective, "curve"):
+        xs, fx = objective.curve(201)
+        writer.add_static("curve/x", xs)
+        writer.add_static("curve/f", fx)
+    if getattr(objective, "minimizer", None) is not None:
+        writer.add_static("objective/minimizer", np.asarray(objective.minimizer))
+    if probe is not None:  # f and ∇f at chosen points, e.g. the deck's walk along x
+        pts = np.asarray(probe, dtype=dtype).reshape(len(probe), -1)
+        if pts.shape[1] != len(objective.default_start):
+            raise ConfigError(f"objective.probe points must have "
+                              f"{len(objective.default_start)} coordinate(s)")
+        writer.add_static("probe/theta", pts)
+        writer.add_static("probe/value", np.array([objective.value(p) for p in pts]))
+        writer.add_static("probe/grad", np.stack([objective.grad(p) for p in pts]))
     if len(objective.default_start) == 2 and hasattr(objective, "surface"):
         xs, ys, z = objective.surface(121, 121)
         writer.add_static("surface/x", xs)
