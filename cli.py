@@ -156,10 +156,14 @@ def trace_info(path: Path) -> None:
         click.echo(f"data:    {data['name']}  " + "  ".join(
             f"{k}={v}" for k, v in data.items() if k != "name"))
         click.echo(f"loss:    {cfg['loss']['name']}")
-    else:
+    elif t.kind == "objective":
         click.echo(f"objective: {cfg['objective']['name']}")
-    opt = cfg["optimizer"]
-    click.echo("optim:   " + "  ".join(f"{k}={v}" for k, v in opt.items()))
+    else:
+        summary = t.summary
+        click.echo(f"probe:   input {tuple(summary.get('input_shape', ()))} -> "
+                   f"output {tuple(summary.get('output_shape', ()))}")
+    if "optimizer" in cfg:
+        click.echo("optim:   " + "  ".join(f"{k}={v}" for k, v in cfg["optimizer"].items()))
     steps = t.all_steps
     click.echo(f"steps:   {len(steps)} run, {len(t.steps)} recorded, "
                f"{len(t.epochs)} epochs")
@@ -174,7 +178,7 @@ def trace_info(path: Path) -> None:
     if first is not None and t.quantities("batch", first):
         click.echo(f"  {'batch':<14} quantities: {', '.join(t.quantities('batch', first))}")
     loss = t.scalars("loss")
-    if len(loss):
+    if len(loss) and loss[0] == loss[0]:  # probes have no loss (nan)
         click.echo(f"loss:    first {loss[0]:.6g}  last {loss[-1]:.6g}")
     s = t.summary
     final = {k: v for k, v in s.items() if k in ("loss", "accuracy", "val_loss", "val_accuracy")}

@@ -38,6 +38,10 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                   "probe": ((list,), False), "*": ((object,), False)},
     "optimizer": {"name": ((str,), True), "*": ((object,), False)},
     "schedule": {"name": ((str,), True), "per": ((str,), False), "*": ((object,), False)},
+    "layer": {"type": ((str,), True), "*": ((object,), False)},
+    "input": {"*": ((object,), False)},
+    "params": {"*": ((object,), False)},
+    "upstream": {"values": ((list,), False), "seed": ((int,), False)},
     "regularization": {"l1": (_NUM, False), "l2": (_NUM, False), "on": ((list,), False)},
     "clip": {"value": (_NUM, False), "norm": (_NUM, False)},
     "training": {"epochs": ((int,), False), "steps": ((int,), False),
@@ -46,10 +50,11 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "record": {"every": ((int,), False), "first": ((int,), False), "samples": ((int,), False),
                "layers": ((list, str), False), "quantities": ((list, str), False),
                "checkpoint_every": ((int,), False), "compress": ((bool,), False),
-               "enabled": ((bool,), False)},
+               "enabled": ((bool,), False), "grad_norms": ((bool,), False),
+               "grid": ((int,), False)},
 }
 
-KINDS = ("network", "objective")
+KINDS = ("network", "objective", "layer")
 
 
 def _type_name(types: tuple[type, ...]) -> str:
@@ -93,9 +98,21 @@ def validate(cfg: dict) -> dict:
     run.setdefault("dtype", "float64")
     if run["dtype"] not in ("float64", "float32"):
         raise ConfigError(f"run.dtype must be 'float64' or 'float32', got {run['dtype']!r}")
-    kind = run.setdefault("kind", "objective" if "objective" in cfg else "network")
+    kind = run.setdefault("kind", "objective" if "objective" in cfg else
+                          "layer" if "layer" in cfg else "network")
     if kind not in KINDS:
         raise ConfigError(f"run.kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind == "layer":
+        for section in ("layer", "input"):
+            if section not in cfg:
+                raise ConfigError(f"missing section [{section}]")
+        for section in cfg:
+            if section not in ("run", "layer", "input", "params", "upstream"):
+                raise ConfigError(f"[{section}] is not used by run.kind = 'layer'")
+        return cfg
+    for section in ("layer", "input", "params", "upstream"):
+        if section in cfg:
+            raise ConfigError(f"[{section}] is only for run.kind = 'layer'")
     if "optimizer" not in cfg:
         raise ConfigError("missing section [optimizer]")
     training = cfg.setdefault("training", {})

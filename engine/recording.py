@@ -28,6 +28,11 @@ class RecordPolicy:
                      survives a kill
     compress         deflate chunk files (smaller, slower to write)
     enabled          False records nothing but the per-step scalars (loss, lr)
+    grad_norms       also keep ‖∂L/∂P‖ of every parameter as a per-step scalar
+                     ``grad_norm/<layer>.<param>`` (every step, recorded or not)
+    grid             for 2-D inputs: at recorded steps, the model's output on a
+                     grid×grid lattice over the data (``eval/pred``; lattice in static
+                     ``eval/grid``), so scenes can draw the decision boundary
     """
 
     every: int = 1
@@ -38,6 +43,8 @@ class RecordPolicy:
     checkpoint_every: int = 50
     compress: bool = True
     enabled: bool = True
+    grad_norms: bool = False
+    grid: int = 0
     _layer_set: frozenset | None = field(default=None, init=False, repr=False, compare=False)
     _group_set: frozenset | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -53,6 +60,8 @@ class RecordPolicy:
         if not isinstance(self.checkpoint_every, int) or self.checkpoint_every < 1:
             raise ConfigError("record.checkpoint_every must be an integer >= 1, "
                               f"got {self.checkpoint_every!r}")
+        if not isinstance(self.grid, int) or not (self.grid == 0 or 2 <= self.grid <= 201):
+            raise ConfigError(f"record.grid must be 0 or an integer in 2..201, got {self.grid!r}")
         if self.quantities is not None:
             bad = [q for q in self.quantities if q not in QUANTITY_GROUPS]
             if bad:

@@ -202,6 +202,12 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
     # separate streams so e.g. changing the data noise does not change the init
     data_rng, init_rng, train_rng = (np.random.default_rng(s)
                                      for s in np.random.SeedSequence(seed).spawn(3))
+    if cfg["run"]["kind"] == "layer":
+        from .probe import run_probe
+        from .trace import Trace
+
+        t = Trace(run_probe(cfg, out, dtype))
+        return RunSummary("layer", t.path, 1, 0, t.summary, t.status, t.size_bytes())
     policy = policy or _policy(cfg)
     if cfg["run"]["kind"] == "objective":
         return _run_objective(cfg, out, dtype, data_rng, train_rng, policy,
@@ -243,6 +249,18 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
                       clip_value=cfg.get("clip", {}).get("value"),
                       clip_norm=cfg.get("clip", {}).get("norm"), rng=train_rng,
                       classification=bool(np.issubdtype(labels.dtype, np.integer)))
+    trainer.grad_norms = policy.grad_norms
+    grid = None
+    if policy.grid and policy.enabled:
+        if x.ndim != 2 or x.shape[1] != 2:
+            raise ConfigError("record.grid needs 2-D inputs (N, 2)")
+        lo, hi = x.min(axis=0), x.max(axis=0)
+        pad = 0.15 * (hi - lo) + 1e-9
+        gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], policy.grid)
+        gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], policy.grid)
+        xx, yy = np.meshgrid(gx, gy)  # row i = y[i], column j = x[j]
+        grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(dtype)
+        trainer.eval_inputs = grid
     bs = training.get("batch_size", 0) or len(x_tr)
     if total_steps is not None:
         total_steps(training["epochs"] * -(-len(x_tr) // min(bs, len(x_tr))))
@@ -252,6 +270,10 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
     writer.set_layers(model.describe_layers())
     writer.add_static("data/train_indices", tr_idx)
     writer.add_static("data/val_indices", val_idx)
+    if grid is not None:
+        writer.add_static("eval/grid", grid)
+        writer.add_static("eval/grid_x", gx)
+        writer.add_static("eval/grid_y", gy)
     if x[0].size <= 16:  # small inputs (2-D playground sets): keep the data for scenes
         writer.add_static("data/x", x)
         writer.add_static("data/labels", labels)

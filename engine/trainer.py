@@ -52,6 +52,9 @@ class Trainer:
                                if classification is None else classification)
         self.rng = rng or np.random.default_rng(0)
         self.base_lr = optimizer.lr
+        self.eval_inputs: np.ndarray | None = None  # recorded as eval/pred at recorded steps
+        self.grad_norms = False  # per-step scalars grad_norm/<layer>.<param>
+        self.last_grad_norms: dict[str, float] = {}
 
     def _lr(self, epoch: int, step: int) -> float:
         if self.schedule is None:
@@ -70,6 +73,10 @@ class Trainer:
                     writer.record(step, "batch", "indices", indices, group="batch", batch_axis=True)
                 writer.record(step, "batch", "x", x, group="batch", batch_axis=True)
                 writer.record(step, "batch", "y", y, group="batch", batch_axis=True)
+                if self.eval_inputs is not None:
+                    # θ before this step's update, like the other recorded values
+                    writer.record(step, "eval", "pred", model.predict(self.eval_inputs),
+                                  group="output")
             pred = model.forward(x)
             loss = float(self.loss.forward(pred, y))
             params = model.named_params()
@@ -83,6 +90,9 @@ class Trainer:
                 clip_by_value(grads, self.clip_value)
             if self.clip_norm is not None:
                 clip_by_norm(grads, self.clip_norm)
+            if self.grad_norms:
+                self.last_grad_norms = {f"grad_norm/{k}": float(np.linalg.norm(g))
+                                        for k, g in grads.items()}
             if model.record is not None:
                 for key, p in params.items():
                     layer, name = key.rsplit(".", 1)
@@ -144,7 +154,8 @@ class Trainer:
                     if self.classification:
                         correct += self.loss.accuracy(pred, yb) * len(idx)
                     if writer is not None:
-                        writer.end_step(step, epoch=epoch, batch=b, loss=loss, lr=lr)
+                        writer.end_step(step, epoch=epoch, batch=b, loss=loss, lr=lr,
+                                        **self.last_grad_norms)
                     if on_step is not None:
                         on_step(step, loss)
                     step += 1
