@@ -33,6 +33,10 @@ class RecordPolicy:
     grid             for 2-D inputs: at recorded steps, the model's output on a
                      grid×grid lattice over the data (``eval/pred``; lattice in static
                      ``eval/grid``), so scenes can draw the decision boundary
+    watch            indices of samples (into the whole data set) followed through
+                     training: at recorded steps, every layer's output on them in eval mode
+                     (layer ``watch``, quantity = layer name; plus ``probabilities`` when
+                     the loss works on logits)
     """
 
     every: int = 1
@@ -45,6 +49,7 @@ class RecordPolicy:
     enabled: bool = True
     grad_norms: bool = False
     grid: int = 0
+    watch: list[int] | None = None
     _layer_set: frozenset | None = field(default=None, init=False, repr=False, compare=False)
     _group_set: frozenset | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -62,6 +67,9 @@ class RecordPolicy:
                               f"got {self.checkpoint_every!r}")
         if not isinstance(self.grid, int) or not (self.grid == 0 or 2 <= self.grid <= 201):
             raise ConfigError(f"record.grid must be 0 or an integer in 2..201, got {self.grid!r}")
+        if self.watch is not None and (not isinstance(self.watch, list) or not all(
+                isinstance(i, int) and i >= 0 for i in self.watch)):
+            raise ConfigError(f"record.watch must be a list of sample indices, got {self.watch!r}")
         if self.quantities is not None:
             bad = [q for q in self.quantities if q not in QUANTITY_GROUPS]
             if bad:

@@ -261,6 +261,13 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
         xx, yy = np.meshgrid(gx, gy)  # row i = y[i], column j = x[j]
         grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(dtype)
         trainer.eval_inputs = grid
+    if policy.watch:
+        bad = [i for i in policy.watch if i >= n]
+        if bad:
+            raise ConfigError(f"record.watch: sample {bad[0]} is out of range (0..{n - 1})")
+        trainer.watch_inputs = x[policy.watch]
+        trainer.watch_probabilities = loss_name.lower().replace("_", "") in (
+            "cce", "sparsecce", "categoricalcrossentropy", "sparsecategoricalcrossentropy")
     bs = training.get("batch_size", 0) or len(x_tr)
     if total_steps is not None:
         total_steps(training["epochs"] * -(-len(x_tr) // min(bs, len(x_tr))))
@@ -270,6 +277,10 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
     writer.set_layers(model.describe_layers())
     writer.add_static("data/train_indices", tr_idx)
     writer.add_static("data/val_indices", val_idx)
+    if policy.watch:
+        writer.add_static("watch/indices", np.asarray(policy.watch))
+        writer.add_static("watch/x", x[policy.watch])
+        writer.add_static("watch/labels", labels[policy.watch])
     if grid is not None:
         writer.add_static("eval/grid", grid)
         writer.add_static("eval/grid_x", gx)

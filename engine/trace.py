@@ -333,7 +333,7 @@ class Trace:
         key = step_key(step, layer, quantity)
         f = self._open(chunk)
         if key not in f.files:
-            if layer not in self.layers and layer not in ("batch", "objective", "eval"):
+            if layer not in self.layers and layer not in ("batch", "objective", "eval", "watch"):
                 raise TraceError(f"no layer '{layer}' (layers: {', '.join(self.layers)})")
             raise TraceError(f"no quantity '{quantity}' for layer '{layer}' at step {step}")
         try:

@@ -53,6 +53,8 @@ class Trainer:
         self.rng = rng or np.random.default_rng(0)
         self.base_lr = optimizer.lr
         self.eval_inputs: np.ndarray | None = None  # recorded as eval/pred at recorded steps
+        self.watch_inputs: np.ndarray | None = None  # followed layer by layer (watch/<layer>)
+        self.watch_probabilities = False  # also record softmax of the output (logit losses)
         self.grad_norms = False  # per-step scalars grad_norm/<layer>.<param>
         self.last_grad_norms: dict[str, float] = {}
 
@@ -77,6 +79,8 @@ class Trainer:
                     # θ before this step's update, like the other recorded values
                     writer.record(step, "eval", "pred", model.predict(self.eval_inputs),
                                   group="output")
+                if self.watch_inputs is not None:
+                    self._record_watch(writer, step)
             pred = model.forward(x)
             loss = float(self.loss.forward(pred, y))
             params = model.named_params()
@@ -108,6 +112,20 @@ class Trainer:
         finally:
             model.record = None
         return loss, pred
+
+    def _record_watch(self, writer: TraceWriter, step: int) -> None:
+        """Each layer's output on the watched samples, eval mode, θ before the update."""
+        from .activations import Softmax
+
+        model = self.model
+        model.eval()
+        h = self.watch_inputs
+        for layer in model.layers:
+            h = layer.forward(h)
+            writer.record(step, "watch", layer.name, h, group="output")
+        if self.watch_probabilities:
+            writer.record(step, "watch", "probabilities", Softmax().forward(h), group="output")
+        model.train()
 
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> dict:
         pred = self.model.predict(x)
