@@ -238,10 +238,11 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
         from engine.trace import Trace
 
         t = Trace(trace)
-        if t.kind != info.kind:
+        kinds = (info.kind,) if isinstance(info.kind, str) else info.kind
+        if t.kind not in kinds:
             from engine.errors import TraceError
 
-            raise TraceError(f"{name} needs a trace of kind '{info.kind}', "
+            raise TraceError(f"{name} needs a trace of kind '{' or '.join(kinds)}', "
                              f"but {trace} is a '{t.kind}' trace")
         env["NNANIM_TRACE"] = str(Path(trace).resolve())
     env.update(extra_env or {})

@@ -38,7 +38,7 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                   "probe": ((list,), False), "*": ((object,), False)},
     "optimizer": {"name": ((str,), True), "*": ((object,), False)},
     "schedule": {"name": ((str,), True), "per": ((str,), False), "*": ((object,), False)},
-    "layer": {"type": ((str,), True), "*": ((object,), False)},
+    "layer": {"*": ((object,), False)},  # a table, or an array of tables (a chain)
     "input": {"*": ((object,), False)},
     "params": {"*": ((object,), False)},
     "upstream": {"values": ((list,), False), "seed": ((int,), False)},
@@ -79,6 +79,8 @@ def validate(cfg: dict) -> dict:
         if section not in SCHEMA:
             raise ConfigError(f"unknown section [{section}] "
                               f"(valid: {', '.join(SCHEMA)})")
+        if section == "layer" and isinstance(body, list) and body:
+            continue  # [[layer]] chain: each table is checked when the layer is built
         if not isinstance(body, dict):
             raise ConfigError(f"[{section}] must be a table")
         fields = SCHEMA[section]

@@ -1,9 +1,9 @@
-"""Probe: one layer applied to a chosen input, forward and backward, traced.
+"""Probe: chosen layers applied to a chosen input, forward and backward, traced.
 
 The convolution and pooling lessons work on the decks' own small matrices (a 5×5 image
-and a 3×3 kernel, a 4×4 feature map) or a real MNIST digit. A probe run builds the layer,
-sets its parameters, runs forward on the input and backward on an upstream gradient, and
-records everything as step 0 of a trace of kind ``"layer"``::
+and a 3×3 kernel, a 4×4 feature map) or a real MNIST digit. A probe run builds the layer
+(or a short chain of layers), sets its parameters, runs forward on the input and backward
+on an upstream gradient, and records everything as step 0 of a trace of kind ``"layer"``::
 
     [run]      kind = "layer"
     [layer]    type = "Conv2D"; in_channels = 1; out_channels = 1; kernel_size = 3
@@ -12,21 +12,25 @@ records everything as step 0 of a trace of kind ``"layer"``::
                #     crop = [row0, row1, col0, col1]
     [params]   W = [[1, 1, 0], [0, 0, 0], [0, 0, 2]]   # reshaped to the layer's W shape
                b = [0]
-    [upstream] values = [...]  # ∂L/∂y, or seed = 0 for small random integers, or omitted: ones
+    [upstream] values = [...]  # ∂L/∂y of the last layer, or seed = 0 for small random
+                               # integers in -2..2, or omitted: ones
 
-Quantities at step 0, layer ``<type>_0``: ``input``, ``output``, ``grad_output``,
-``grad_input``, each parameter and its ``.grad``; Conv2D adds ``input_padded``
-(the zero-padded input the kernel slides over); MaxPool2D adds ``argmax`` (flat index
-into H·W of each window's maximum).
+A chain is an array of tables, ``[[layer]] … [[layer]] …``, with parameters per layer name
+(``[params.conv2d_0] W = …``); the first layer's output is the second's input, and so on.
+
+Quantities at step 0, per layer ``<type>_<index>``: ``input``, ``output``, ``grad_output``,
+``grad_input``, each parameter and its ``.grad``; Conv2D adds ``input_padded`` (the
+zero-padded input the kernel slides over); MaxPool2D adds ``argmax`` (flat index into H·W
+of each window's maximum).
 """
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 
 from .errors import ConfigError, ShapeError
 from .trace import TraceWriter
-
-LAYER_NAME_INDEX = 0
 
 
 def _as_nchw(values, where: str, dtype) -> np.ndarray:
@@ -76,47 +80,76 @@ def build_input(body: dict, dtype) -> np.ndarray:
     raise ConfigError("input needs values or mnist_index")
 
 
-def run_probe(cfg: dict, out, dtype=np.float64):
-    """Build, run and trace a probe; returns the trace path."""
+def _build_layer(spec: dict, index: int, where: str, dtype):
     from .run import LAYER_TYPES, _kwargs
 
-    spec = dict(cfg["layer"])
+    if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
+        raise ConfigError(f"{where} must be a table with a 'type'")
     cls = LAYER_TYPES.get(spec["type"].lower())
     if cls is None:
-        raise ConfigError(f"layer: unknown layer type '{spec['type']}'")
-    kw = _kwargs(f"layer ({cls.__name__})", cls.__init__, spec, skip=("type", "name"))
-    import inspect
-
+        raise ConfigError(f"{where}: unknown layer type '{spec['type']}'")
+    kw = _kwargs(f"{where} ({cls.__name__})", cls.__init__, spec, skip=("type", "name"))
     if "dtype" in inspect.signature(cls.__init__).parameters:
         kw["dtype"] = dtype
     try:
         layer = cls(**kw)
     except (TypeError, ValueError, ShapeError) as e:
-        raise ConfigError(f"layer ({cls.__name__}): {e}") from None
-    layer.name = spec.get("name", f"{cls.__name__.lower()}_{LAYER_NAME_INDEX}")
-    x = build_input(cfg["input"], dtype)
-    try:  # shape errors (kernel larger than the input, ...) before parameter sizes
-        layer.forward(x)
-    except ShapeError as e:
-        raise ConfigError(str(e)) from None
-
-    for pname, values in cfg.get("params", {}).items():
-        if pname not in layer.params:
-            raise ConfigError(f"params.{pname}: {cls.__name__} has no parameter '{pname}' "
-                              f"(has: {', '.join(layer.params) or 'none'})")
-        target = layer.params[pname]
-        v = np.asarray(values, dtype=dtype)
-        if v.size != target.size:
-            raise ConfigError(f"params.{pname} has {v.size} values, {cls.__name__} needs "
-                              f"{target.size} (shape {target.shape})")
-        target[...] = v.reshape(target.shape)
+        raise ConfigError(f"{where} ({cls.__name__}): {e}") from None
+    layer.name = spec.get("name", f"{cls.__name__.lower()}_{index}")
     if hasattr(layer, "needs_input_grad"):
         layer.needs_input_grad = True
     layer.training = False
+    return layer
+
+
+def _set_params(layer, values_by_name: dict, where: str, dtype) -> None:
+    for pname, values in values_by_name.items():
+        if pname not in layer.params:
+            raise ConfigError(f"{where}.{pname}: {type(layer).__name__} has no parameter "
+                              f"'{pname}' (has: {', '.join(layer.params) or 'none'})")
+        target = layer.params[pname]
+        v = np.asarray(values, dtype=dtype)
+        if v.size != target.size:
+            raise ConfigError(f"{where}.{pname} has {v.size} values, {type(layer).__name__} "
+                              f"needs {target.size} (shape {target.shape})")
+        target[...] = v.reshape(target.shape)
+
+
+def _forward(layers, x):
     try:
-        y = layer.forward(x)
+        for layer in layers:
+            x = layer.forward(x)
     except ShapeError as e:
         raise ConfigError(str(e)) from None
+    return x
+
+
+def run_probe(cfg: dict, out, dtype=np.float64):
+    """Build, run and trace a probe; returns the trace path."""
+    specs = cfg["layer"] if isinstance(cfg["layer"], list) else [cfg["layer"]]
+    chain = isinstance(cfg["layer"], list)
+    layers = [_build_layer(s, i, f"layer[{i}]" if chain else "layer", dtype)
+              for i, s in enumerate(specs)]
+    x = build_input(cfg["input"], dtype)
+    _forward(layers, x)  # shape errors (kernel larger than the input, ...) first
+
+    params = cfg.get("params", {})
+    by_name = {layer.name: layer for layer in layers}
+    if chain:
+        for lname, values in params.items():
+            if lname not in by_name or not isinstance(values, dict):
+                raise ConfigError(f"params.{lname}: name a layer of the chain as a table "
+                                  f"([params.{layers[0].name}]; layers: {', '.join(by_name)})")
+            _set_params(by_name[lname], values, f"params.{lname}", dtype)
+    else:
+        _set_params(layers[0], params, "params", dtype)
+
+    inputs = []
+    h = x
+    for layer in layers:
+        inputs.append(h)
+        h = layer.forward(h)
+    y = h
     up = cfg.get("upstream", {})
     if "values" in up:
         g = np.asarray(up["values"], dtype=dtype)
@@ -128,24 +161,28 @@ def run_probe(cfg: dict, out, dtype=np.float64):
         g = np.random.default_rng(up["seed"]).integers(-2, 3, size=y.shape).astype(dtype)
     else:
         g = np.ones_like(y)
-    gx = layer.backward(g)
 
-    policy = None
-    writer = TraceWriter(out, kind="layer", config=cfg, seed=cfg["run"]["seed"], policy=policy)
-    writer.set_layers([{"name": layer.name, "type": cls.__name__, "describe": layer.describe(),
-                        "params": {k: list(v.shape) for k, v in layer.params.items()}}])
-    rec = lambda q, a: writer.record(0, layer.name, q, a, group="output")  # noqa: E731
-    rec("input", x)
-    rec("output", y)
-    rec("grad_output", g)
-    rec("grad_input", gx)
-    for k, v in layer.params.items():
-        rec(k, v)
-        rec(f"{k}.grad", layer.grads[k])
-    if hasattr(layer, "pad_input"):
-        rec("input_padded", layer.pad_input(x))
-    if hasattr(layer, "argmax"):
-        rec("argmax", layer.argmax)
+    writer = TraceWriter(out, kind="layer", config=cfg, seed=cfg["run"]["seed"])
+    writer.set_layers([{"name": l.name, "type": type(l).__name__, "describe": l.describe(),
+                        "params": {k: list(v.shape) for k, v in l.params.items()}}
+                       for l in layers])
+    outputs = inputs[1:] + [y]
+    for layer, inp, outp in reversed(list(zip(layers, inputs, outputs))):
+        gin = layer.backward(g)
+        rec = lambda q, a, n=layer.name: writer.record(0, n, q, a, group="output")  # noqa: E731
+        rec("input", inp)
+        rec("output", outp)
+        rec("grad_output", g)
+        rec("grad_input", gin)
+        for k, v in layer.params.items():
+            rec(k, v)
+            rec(f"{k}.grad", layer.grads[k])
+        if hasattr(layer, "pad_input"):
+            rec("input_padded", layer.pad_input(inp))
+        if hasattr(layer, "argmax"):
+            layer.forward(inp)  # argmax belongs to this layer's own last forward
+            rec("argmax", layer.argmax)
+        g = gin
     writer.end_step(0, loss=float("nan"), lr=0.0)
     writer.set_summary(input_shape=list(x.shape), output_shape=list(y.shape))
     return writer.close()

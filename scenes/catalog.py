@@ -10,7 +10,7 @@ class SceneInfo:
     name: str
     module: str
     description: str
-    kind: str                          # trace kind the "main" run must have
+    kind: str | tuple[str, ...]        # trace kind(s) the "main" run may have
     runs: dict[str, str] = field(default_factory=dict)
 
 
@@ -36,6 +36,29 @@ _ENTRIES = [
     SceneInfo("VanishingGradients", "scenes.vanishing_gradients",
               "per-layer gradient norms of a deep sigmoid net against the same net with ReLU",
               "network", {"main": "deep_sigmoid", "relu": "deep_relu"}),
+]
+
+    SceneInfo("Convolution", "scenes.convolution",
+              "the deck's I (5x5) * K (3x3): the window slides, products and sums written "
+              "out; stride, padding and 3-channel variants", "layer", {"main": "conv_deck"}),
+    SceneInfo("ConvolutionAsMatrix", "scenes.convolution_matrix",
+              "the same convolution as one sparse (Toeplitz) matrix times the flattened image",
+              "layer", {"main": "conv_deck"}),
+    SceneInfo("EdgeDetection", "scenes.edge_detection",
+              "a vertical-edge filter over a handwritten 7: a pixel window with numbers, the "
+              "whole feature map, then max-pooled", "layer",
+              {"main": "edge_digit_window", "full": "edge_digit_full",
+               "pooled": "edge_digit_pooled"}),
+    SceneInfo("ConvolutionBackward", "scenes.convolution_backward",
+              "dL/dK as the input correlated with the upstream gradient, dL/dX as a full "
+              "convolution with the flipped kernel", ("layer", "network"),
+              {"main": "conv_backward_deck"}),
+    SceneInfo("MaxPooling", "scenes.max_pooling",
+              "the deck's 4x4 map, 2x2 windows, stride 2: maxima forward, gradients routed "
+              "back to them", "layer", {"main": "maxpool_deck"}),
+    SceneInfo("CNNOnMNIST", "scenes.cnn_mnist",
+              "a real digit through the trained CNN, then filters, feature maps and curves "
+              "over training", "network", {"main": "mnist_cnn"}),
 ]
 
 SCENES: dict[str, SceneInfo] = {s.name: s for s in _ENTRIES}

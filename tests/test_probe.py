@@ -63,3 +63,35 @@ def test_mnist_digit_input(tmp_path):
     run(config.loads(text), tmp_path / "t")
     x = Trace(tmp_path / "t").get(0, "conv2d_0", "input")
     assert x.shape == (1, 1, 5, 6) and 0 <= x.min() and x.max() <= 1
+
+
+def test_chain_probe_conv_then_pool(tmp_path):
+    text = """
+[run]
+kind = "layer"
+[[layer]]
+type = "Conv2D"
+in_channels = 1
+out_channels = 1
+kernel_size = 3
+[[layer]]
+type = "MaxPool2D"
+kernel_size = 2
+[input]
+mnist_index = 3500
+[params.conv2d_0]
+W = [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]]
+b = [0]
+"""
+    run(config.loads(text), tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    assert t.layers == ["conv2d_0", "maxpool2d_1"]
+    fmap = t.get(0, "conv2d_0", "output")
+    np.testing.assert_array_equal(t.get(0, "maxpool2d_1", "input"), fmap)
+    pooled = torch.nn.functional.max_pool2d(torch.tensor(fmap), 2).numpy()
+    np.testing.assert_array_equal(t.get(0, "maxpool2d_1", "output"), pooled)
+    # the chain rule across the two probed layers
+    np.testing.assert_array_equal(t.get(0, "conv2d_0", "grad_output"),
+                                  t.get(0, "maxpool2d_1", "grad_input"))
+    with pytest.raises(ConfigError, match="params.conv2d_9"):
+        run(config.loads(text.replace("params.conv2d_0", "params.conv2d_9")), tmp_path / "u")
