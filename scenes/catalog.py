@@ -36,8 +36,6 @@ _ENTRIES = [
     SceneInfo("VanishingGradients", "scenes.vanishing_gradients",
               "per-layer gradient norms of a deep sigmoid net against the same net with ReLU",
               "network", {"main": "deep_sigmoid", "relu": "deep_relu"}),
-]
-
     SceneInfo("Convolution", "scenes.convolution",
               "the deck's I (5x5) * K (3x3): the window slides, products and sums written "
               "out; stride, padding and 3-channel variants", "layer", {"main": "conv_deck"}),
