@@ -305,9 +305,14 @@ def render(scene, trace_path, config, quality, fmt, output, theme, speed) -> Non
 
 
 @main.command("list")
-def list_scenes() -> None:
+@click.option("--names", is_flag=True, help="Only the scene names, in lecture order.")
+def list_scenes(names: bool) -> None:
     """Every scene with a one-line description and its default run."""
-    from scenes.catalog import SCENES
+    from scenes.catalog import LECTURE_ORDER, SCENES
+
+    if names:
+        click.echo("\n".join(LECTURE_ORDER))
+        return
 
     width = max(len(n) for n in SCENES)
     for name, info in SCENES.items():

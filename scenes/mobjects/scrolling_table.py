@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import RIGHT, UP, Animation, FadeIn, Line, Mobject, SurroundingRectangle, VGroup
+from manim import RIGHT, UP, Animation, Line, Mobject, SurroundingRectangle, VGroup
 
 from ..theme import Theme
 
@@ -15,7 +15,8 @@ class ScrollingTable(VGroup):
     ``push(cells)`` returns the animations that add a row at the bottom (scrolling the
     others up and fading out the oldest when full); call ``settle()`` after playing them
     to drop the rows that scrolled away. ``rows`` holds the rows on screen, oldest first.
-    Cells are mobjects the caller builds (so numbers stay the caller's, read from traces).
+    Cells are mobjects the caller builds (so numbers stay the caller's, read from traces);
+    text cells are assumed fully opaque (rows fade in and out by their fill opacity).
     """
 
     GAP = 0.08  # between the rule under the header and the first row
@@ -55,12 +56,16 @@ class ScrollingTable(VGroup):
         if len(self.rows) >= self.visible:
             old = self.rows.pop(0)
             self._leaving.append(old)
-            anims.append(old.animate.shift(UP * self.row_height).set_opacity(0))
+            anims.append(old.animate.shift(UP * self.row_height).set_fill(opacity=0))
             anims += [r.animate.shift(UP * self.row_height) for r in self.rows]
         self._place(row, len(self.rows) + 1)
         self.rows.append(row)
+        # rise into place from transparent (not FadeIn: an introducer would also add the row
+        # to the scene on its own, outside the table)
+        rise = 0.5 * self.row_height * UP
+        row.shift(-rise).set_fill(opacity=0)
         self.body.add(row)
-        anims.append(FadeIn(row, shift=0.5 * self.row_height * UP))
+        anims.append(row.animate.shift(rise).set_fill(opacity=1))
         return anims
 
     def settle(self) -> None:
