@@ -188,6 +188,210 @@ def trace_info(path: Path) -> None:
 
 
 
+
+@trace.command("show")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--step", type=int, required=True, help="Step number.")
+@click.option("--layer", required=True, help="Layer name (or batch, objective, eval, watch).")
+@click.option("--quantity", "-Q", required=True, help="e.g. W, W.grad, output, grad_input.")
+def trace_show(path: Path, step: int, layer: str, quantity: str) -> None:
+    """One recorded array, pretty-printed, with its shape and statistics."""
+    import numpy as np
+
+    from engine.trace import Trace
+
+    a = Trace(path).get(step, layer, quantity)
+    click.echo(f"{layer}/{quantity} at step {step}: shape {a.shape}, dtype {a.dtype}")
+    with np.printoptions(precision=6, suppress=True, linewidth=100, threshold=400, edgeitems=4):
+        click.echo(a)
+    if a.size and np.issubdtype(a.dtype, np.number):
+        f = a.astype(np.float64)
+        click.echo(f"min {f.min():.6g}  max {f.max():.6g}  mean {f.mean():.6g}  "
+                   f"std {f.std():.6g}  norm {np.linalg.norm(f):.6g}  "
+                   f"zeros {np.mean(f == 0) * 100:.1f}%")
+
+
+@trace.command("plot")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="PNG file to write.")
+@click.option("--steps", help="Steps for weight histograms, e.g. 0,50,100 (default: first, "
+                              "middle, last recorded).")
+def trace_plot(path: Path, output: Path, steps: str | None) -> None:
+    """Loss and accuracy, gradient norms per layer, weight histograms, learning rate."""
+    from engine.plots import plot_trace
+    from engine.trace import Trace
+
+    t = Trace(path)
+    hist = None
+    if steps:
+        try:
+            hist = [int(s) for s in steps.split(",")]
+        except ValueError:
+            raise click.BadParameter("--steps takes integers like 0,50,100") from None
+        missing = [s for s in hist if s not in t.steps]
+        if missing:
+            raise click.BadParameter(f"step {missing[0]} has no recorded arrays")
+    click.echo(f"wrote {plot_trace(t, output, hist)}")
+
+
+@trace.command("diff")
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--plot", "plot_path", type=click.Path(path_type=Path),
+              help="Also write a PNG with both losses and the parameter distances.")
+def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
+    """Two runs side by side: config differences, where losses part, parameter distance."""
+    from engine.analysis import config_diff, loss_parting_step, param_distance
+    from engine.trace import Trace
+
+    ta, tb = Trace(a), Trace(b)
+    diffs = config_diff(ta.config, tb.config)
+    click.echo(f"A: {a}\nB: {b}")
+    click.echo("config differences:" if diffs else "config: identical")
+    for key, va, vb in diffs:
+        click.echo(f"  {key:<28} A={va!r:<16} B={vb!r}")
+    part = loss_parting_step(ta, tb)
+    la, lb = ta.scalars("loss"), tb.scalars("loss")
+    click.echo(f"losses: identical over {min(len(la), len(lb))} common steps" if part is None
+               else f"losses part at step {part}: A {la[ta.all_steps.index(part)]:.6g}  "
+                    f"B {lb[tb.all_steps.index(part)]:.6g}")
+    click.echo(f"final loss: A {la[-1]:.6g}  B {lb[-1]:.6g}")
+    dist = param_distance(ta, tb)
+    if dist:
+        click.echo("parameter distance ‖θ_A − θ_B‖ (first / last common recorded step):")
+        for key, (s, d) in dist.items():
+            click.echo(f"  {key:<20} step {s[0]}: {d[0]:.4g}   step {s[-1]}: {d[-1]:.4g}")
+    if plot_path is not None:
+        from engine.plots import plot_diff
+
+        click.echo(f"wrote {plot_diff(ta, tb, plot_path)}")
+
+
+@trace.command("gradcheck")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--step", type=int, default=0, show_default=True)
+@click.option("--entries", type=click.IntRange(1, 10_000), default=32, show_default=True,
+              help="Entries checked per parameter (all when it has fewer).")
+def trace_gradcheck(path: Path, step: int, entries: int) -> None:
+    """Recompute a step's recorded gradients by finite differences; largest relative
+    error per layer. Exits 1 when an error exceeds the tolerance."""
+    from engine.trace import Trace
+    from engine.trace_gradcheck import gradcheck_step
+
+    t = Trace(path)
+    rows = gradcheck_step(t, step, max_entries=entries)
+    # float32 gradients agree with float64 differences to ~1e-4 at best
+    tol = 1e-2 if t.config["run"].get("dtype") == "float32" else 1e-6
+    worst: dict[str, float] = {}
+    for r in rows:
+        click.echo(f"{r.layer:<14} {r.param:<6} {r.checked:>5}/{r.total:<7} entries  "
+                   f"max rel error {r.max_rel_error:.2e}")
+        worst[r.layer] = max(worst.get(r.layer, 0.0), r.max_rel_error)
+    bad = [l for l, e in worst.items() if not e <= tol]
+    click.echo(f"step {step}: " + (f"MISMATCH in {', '.join(bad)} (tolerance {tol:g})" if bad
+                                   else f"all gradients match (tolerance {tol:g})"))
+    if bad:
+        sys.exit(1)
+
+
+@trace.command("events")
+@click.argument("path", type=click.Path(path_type=Path))
+def trace_events(path: Path) -> None:
+    """First NaN/inf, exploding or vanishing gradient norms, dying ReLU layers."""
+    from engine.analysis import dead_relu_fraction, find_events
+    from engine.trace import Trace
+
+    t = Trace(path)
+    events = find_events(t)
+    for e in events:
+        click.echo(str(e))
+    if not events:
+        click.echo("no events: finite values, no exploding or vanishing gradients, "
+                   "no dying ReLU layer")
+    for layer, (s, f) in dead_relu_fraction(t).items():
+        if len(s):
+            click.echo(f"dead-ReLU fraction {layer}: first {100 * f[0]:.0f}%  "
+                       f"last {100 * f[-1]:.0f}%  max {100 * f.max():.0f}%")
+
+
+@trace.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--csv", "as_csv", is_flag=True, help="Per-step scalars as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Per-step and per-epoch scalars as JSON.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
+def trace_export(path: Path, as_csv: bool, as_json: bool, output: Path | None) -> None:
+    """The scalar series (loss, lr, gradient norms, epoch metrics) for use elsewhere."""
+    import csv
+    import io
+    import json
+    import os
+
+    from engine.trace import Trace
+
+    if as_csv == as_json:
+        raise click.UsageError("choose one of --csv or --json")
+    t = Trace(path)
+    steps = [{k: v for k, v in e.items() if k not in ("chunk",)} for e in t.manifest["steps"]]
+    if as_json:
+        text = json.dumps({"run": t.config["run"]["name"], "steps": steps, "epochs": t.epochs},
+                          indent=1) + "\n"
+    else:
+        cols = list(dict.fromkeys(k for e in steps for k in e))
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(steps)
+        text = buf.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, output)
+        click.echo(f"wrote {output}")
+
+
+@main.command()
+def doctor() -> None:
+    """Check ffmpeg, LaTeX, dvisvgm, cairo, pango and fonts; say what to install."""
+    import shutil
+    import subprocess
+
+    checks = []
+
+    def check(name, ok, fix):
+        checks.append((name, ok, fix))
+        click.echo(f"{'ok ' if ok else 'MISSING'}  {name}" + ("" if ok else f"  -> {fix}"))
+
+    check("ffmpeg", shutil.which("ffmpeg") is not None, "apt-get install ffmpeg")
+    check("latex", shutil.which("latex") is not None,
+          "apt-get install texlive-latex-base texlive-latex-extra texlive-fonts-recommended")
+    check("dvisvgm", shutil.which("dvisvgm") is not None, "apt-get install dvisvgm")
+    have_standalone = False
+    if shutil.which("kpsewhich"):
+        r = subprocess.run(["kpsewhich", "standalone.cls"], capture_output=True, text=True)
+        have_standalone = bool(r.stdout.strip())
+    check("LaTeX standalone class", have_standalone, "apt-get install texlive-latex-extra")
+    pc = shutil.which("pkg-config")
+    for lib, pkg in (("cairo", "libcairo2-dev"), ("pango", "libpango1.0-dev")):
+        ok = pc is not None and subprocess.run([pc, "--exists", lib]).returncode == 0
+        check(f"{lib} (pkg-config)", ok, f"apt-get install pkg-config {pkg}")
+    fonts = ""
+    if shutil.which("fc-list"):
+        fonts = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    check("font DejaVu Sans", "DejaVu Sans" in fonts, "apt-get install fonts-dejavu-core")
+    try:
+        import manim  # noqa: F401
+
+        check("manim", True, "")
+    except ImportError:
+        check("manim", False, "make install (builds .venv)")
+    missing = [n for n, ok, _ in checks if not ok]
+    click.echo("all set" if not missing else f"{len(missing)} missing; 'make install' "
+               "installs them all on Debian")
+    sys.exit(0 if not missing else 1)
+
 # -- scenes -----------------------------------------------------------------------------
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "k": "fourk_quality"}
 

@@ -98,6 +98,32 @@ def _targets(labels: np.ndarray, loss_name: str, n_classes: int, dtype) -> np.nd
     return labels.astype(np.int64)
 
 
+def build_loss(cfg: dict):
+    """(loss object, its config name) from the [loss] table."""
+    from .losses import get_loss
+
+    body = dict(cfg["loss"])
+    name = body.pop("name")
+    return get_loss(name, **body), name
+
+
+def targets_for(cfg: dict, labels: np.ndarray, dtype) -> np.ndarray:
+    """Targets in the form the configured loss takes (column, one-hot or labels)."""
+    n_classes = int(labels.max()) + 1 if np.issubdtype(labels.dtype, np.integer) else 1
+    return _targets(labels, cfg["loss"]["name"], n_classes, dtype)
+
+
+def build_regularizers(cfg: dict, model) -> list:
+    from .regularizers import L1, L2
+
+    reg_cfg = cfg.get("regularization", {})
+    on = tuple(reg_cfg.get("on", ["W"]))
+    regs = [r(reg_cfg[k], on=on) for k, r in (("l1", L1), ("l2", L2)) if reg_cfg.get(k)]
+    for r in regs:
+        r.validate(list(model.named_params()))
+    return regs
+
+
 def build_data(cfg: dict, rng: np.random.Generator, dtype) -> tuple[np.ndarray, np.ndarray]:
     """(X, labels) from the [data] table. X float (N, ...), labels (N,) ints or floats."""
     from . import datasets, mnist
@@ -213,17 +239,12 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
         return _run_objective(cfg, out, dtype, data_rng, train_rng, policy,
                               on_step, on_checkpoint, total_steps)
 
-    from .losses import get_loss
-    from .regularizers import L1, L2
     from .trainer import Trainer
 
     x, labels = build_data(cfg, data_rng, dtype)
     model = build_model(cfg, init_rng, dtype)
-    loss_body = dict(cfg["loss"])
-    loss_name = loss_body.pop("name")
-    loss = get_loss(loss_name, **loss_body)
-    n_classes = int(labels.max()) + 1 if np.issubdtype(labels.dtype, np.integer) else 1
-    y = _targets(labels, loss_name, n_classes, dtype)
+    loss, loss_name = build_loss(cfg)
+    y = targets_for(cfg, labels, dtype)
     # check the model accepts the data before anything is written
     try:
         probe = model.predict(x[:2])
@@ -232,11 +253,7 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
         raise ConfigError(f"model does not fit the data: {e}") from None
     opt = _optimizer(cfg)
     schedule, per = _schedule(cfg)
-    reg_cfg = cfg.get("regularization", {})
-    on = tuple(reg_cfg.get("on", ["W"]))
-    regs = [r(reg_cfg[k], on=on) for k, r in (("l1", L1), ("l2", L2)) if reg_cfg.get(k)]
-    for r in regs:
-        r.validate(list(model.named_params()))
+    regs = build_regularizers(cfg, model)
     training = cfg["training"]
     val_frac = cfg["data"].get("validation", 0.0)
     n = len(x)

@@ -1,0 +1,41 @@
+"""Sparkline: a long series (a loss over every step) as a thin line in a small box."""
+from __future__ import annotations
+
+import numpy as np
+from manim import Line, Rectangle, VGroup, VMobject
+
+from ..theme import Theme
+
+
+class Sparkline(VGroup):
+    """``values`` drawn left to right across ``width``, ``lo`` at the bottom and ``hi`` at the
+    top of ``height``, above a baseline. ``line_upto(k)`` is the line through values[0..k]
+    (a Transform target, so the curve can grow step by step); ``point(k)`` the scene point
+    of values[k]. Positions follow the group when it is moved.
+    """
+
+    def __init__(self, values: np.ndarray, theme: Theme, width: float, height: float,
+                 lo: float, hi: float, color: str, stroke_width: float = 2.0) -> None:
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        self.lo, self.hi, self.color, self.stroke_width = lo, hi, color, stroke_width
+        self.area = Rectangle(width=width, height=height, stroke_width=0)
+        self.baseline = Line(self.area.get_corner([-1, -1, 0]), self.area.get_corner([1, -1, 0]),
+                             stroke_color=theme.grid, stroke_width=2)
+        self.line = self.line_upto(0)
+        self.add(self.area, self.baseline, self.line)
+
+    def point(self, k: int) -> np.ndarray:
+        left, bottom = self.area.get_left()[0], self.area.get_bottom()[1]
+        n = max(len(self.values) - 1, 1)
+        v = np.clip(self.values[k], self.lo, self.hi)
+        return np.array([left + k / n * self.area.width,
+                         bottom + (v - self.lo) / (self.hi - self.lo) * self.area.height, 0.0])
+
+    def line_upto(self, k: int) -> VMobject:
+        pts = [self.point(i) for i in range(k + 1)]
+        if len(pts) == 1:  # a line needs two points: start as a dot-sized segment
+            pts.append(pts[0] + [1e-3, 0, 0])
+        line = VMobject(stroke_color=self.color, stroke_width=self.stroke_width)
+        line.set_points_as_corners(pts)
+        return line
