@@ -423,7 +423,8 @@ def _atomic_copy(src: Path, dst: Path) -> None:
 def render_scene(name: str, *, trace: Path | None = None, config: str | None = None,
                  quality: str = "m", fmt: str = "mp4", output: Path | None = None,
                  theme: str = "dark", speed: float = 1.0, extra_env: dict | None = None,
-                 upto_animation: int | None = None):
+                 upto_animation: int | None = None, size: tuple[int, int] | None = None,
+                 fps: int | None = None):
     """Render one scene to ``output``; returns (output path, the scene object)."""
     import importlib
     import os
@@ -467,6 +468,10 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
                     "format": "gif" if fmt == "gif" else "mp4"}
             if upto_animation is not None:
                 opts["upto_animation_number"] = upto_animation
+            if size is not None:
+                opts["pixel_width"], opts["pixel_height"] = size
+            if fps is not None:
+                opts["frame_rate"] = fps
             with tempconfig(opts):
                 scene = cls()
                 scene.render()
@@ -499,13 +504,52 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
 @click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
               show_default=True, help="Playback speed factor: 2 halves the length.")
-def render(scene, trace_path, config, quality, fmt, output, theme, speed) -> None:
+@click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
+              help="Also write a PNG at the end of every section into this folder.")
+def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills_dir) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""
     if trace_path is not None and config is not None:
         raise click.UsageError("give --trace or --config, not both")
+    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else None
     out, _ = render_scene(scene, trace=trace_path, config=config, quality=quality, fmt=fmt,
-                          output=output, theme=theme, speed=speed)
+                          output=output, theme=theme, speed=speed, extra_env=env)
     click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.argument("scene")
+@click.option("--trace", "trace_path", type=click.Path(path_type=Path),
+              help="Trace to animate (default: the scene's bundled run).")
+@click.option("--config", "config", help="Train this config (cached) and animate it.")
+@click.option("--width", type=click.IntRange(160, 1920), default=640, show_default=True)
+@click.option("--fps", type=click.IntRange(5, 30), default=12, show_default=True)
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light",
+              show_default=True, help="light for white slides.")
+@click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="GIF file (default: out/<SCENE>.gif).")
+@click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
+              help="Also write a PNG at the end of every section into this folder.")
+def gif(scene, trace_path, config, width, fps, theme, speed, output, stills_dir) -> None:
+    """A slide GIF of SCENE: one palette, no dithering, loops forever."""
+    import tempfile
+
+    from scenes.gif import encode_gif
+
+    if trace_path is not None and config is not None:
+        raise click.UsageError("give --trace or --config, not both")
+    output = output or Path("out") / f"{scene}.gif"
+    height = int(round(width * 9 / 16 / 2)) * 2
+    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else None
+    with tempfile.TemporaryDirectory(prefix="nnanim-gif-") as tmp:
+        video, _ = render_scene(scene, trace=trace_path, config=config, fmt="mp4",
+                                output=Path(tmp) / "clip.mp4", theme=theme, speed=speed,
+                                size=(width, height), fps=fps, extra_env=env)
+        encode_gif(video, output, fps=fps, width=width)
+    click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.2f} MB)")
+    if stills_dir:
+        click.echo(f"stills in {stills_dir}")
 
 
 @main.command("list")

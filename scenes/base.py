@@ -7,6 +7,7 @@ source (run, step, layer, quantity, index). Tests compare ``shown`` with the tra
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -86,6 +87,32 @@ class TraceScene(Scene):
         text = (formatter or (lambda v: fmt(v, digits)))(value)
         self.shown.add(text, value, role, step, layer, quantity, index)
         return value, text
+
+    # -- sections and stills ----------------------------------------------------------------
+    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+        """Start a section; with NNANIM_STILLS set, first save the frame that ends the
+        previous one (handouts: one PNG per section end)."""
+        self._save_still()
+        self._section = name
+        super().next_section(name, *args, **kwargs)
+
+    def tear_down(self) -> None:
+        self._save_still()
+        super().tear_down()
+
+    def _save_still(self) -> None:
+        folder = os.environ.get("NNANIM_STILLS")
+        plays = self.renderer.num_plays
+        if not folder or plays == getattr(self, "_plays_at_still", 0):
+            return  # not asked for, or nothing shown since the last still
+        from PIL import Image
+
+        self._plays_at_still = plays
+        self._still_index = getattr(self, "_still_index", 0) + 1
+        name = getattr(self, "_section", "start")
+        path = Path(folder) / f"{type(self).__name__}_{self._still_index:02d}_{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(self.renderer.get_frame()).convert("RGB").save(path)
 
     # -- pacing -----------------------------------------------------------------------------
     def pace(self, i: int, slow: int = 3, first: float = 1.0, rest: float = 0.25) -> float:

@@ -72,6 +72,10 @@ class GradientDescent1D(TraceScene):
         v, text = self.number(role, step, layer, quantity, index, formatter=formatter)
         return v, self.label(text.replace("-", "\u2212"), size=size, color=color)
 
+    def value_index(self, role: str) -> tuple:
+        """Index of f(θ) in its step array: () when stored 0-d, (0,) when stored as (1,)."""
+        return () if self.trace(role).get(0, OBJ, "value").ndim == 0 else (0,)
+
     def path(self, role: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """x_k, f(x_k), f'(x_k) for every step k and x after the last step (drawing only)."""
         t = self.trace(role)
@@ -251,7 +255,8 @@ class GradientDescent1D(TraceScene):
         x_lo, x_hi = plot.x_range
         for k in range(n):
             x, x_text = self.num("main", k, OBJ, "theta", (0,), th.value, size=24)
-            fx, f_text = self.num("main", k, OBJ, "value", (), th.value, size=24)
+            fx, f_text = self.num("main", k, OBJ, "value", self.value_index("main"), th.value,
+                                  size=24)
             gx, g_text = self.num("main", k, OBJ, "theta.grad", (0,), th.gradient, size=24)
             x_next = after[k]
             row = [self.label(str(k), size=24, color=th.muted), x_text, f_text, g_text]

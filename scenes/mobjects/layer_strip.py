@@ -10,7 +10,7 @@ from ..theme import Theme
 FONT = "DejaVu Sans"
 
 
-def activation_glyph(kind: str, theme: Theme, size: float = 0.2) -> VMobject:
+def activation_glyph(kind: str, theme: Theme, size: float = 0.18) -> VMobject:
     """A small symbol for an activation layer: σ for Sigmoid, a hinge for ReLU-like units,
     the name's first letters otherwise."""
     if kind == "Sigmoid":

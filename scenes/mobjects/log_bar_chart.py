@@ -42,7 +42,7 @@ class LogBarChart(VGroup):
             tick = MathTex(f"10^{{{k}}}", font_size=tick_size, color=theme.muted)
             tick.next_to(line, LEFT, buff=0.12)
             self.ticks.add(tick)
-        self.bars = VGroup(*[self._rect(i, 0.0) for i in range(n)])
+        self.bars = VGroup(*[self._rect(i, 0.0).set_fill(opacity=0) for i in range(n)])
         self.add(self.area, self.grid, self.ticks, self.bars)
 
     # -- geometry (follows the group) ---------------------------------------------------

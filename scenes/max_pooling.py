@@ -1,0 +1,255 @@
+"""MaxPooling: the deck's 4×4 map pooled by a 2×2 window, stride 2, forward and backward.
+
+Sections
+  forward   each window framed on x, its maximum (the traced argmax) marked, the traced
+            output written into y; then why: the existence of a feature, not its place
+  backward  the upstream gradient ∂L/∂y, each entry routed to its window's recorded max
+            position in ∂L/∂x; every other entry of ∂L/∂x is the traced 0
+
+Window size and stride come from the probed layer's config, so the variants
+(``--config maxpool_stride1``: overlapping windows; ``maxpool_feature_map``: a digit crop)
+play with the same code.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, Indicate,
+                   MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
+
+from engine.errors import TraceError
+from scenes.base import TraceScene
+from scenes.format import fmt_auto
+from scenes.mobjects.value_grid import ValueGrid
+
+QUANTITIES = ("input", "output", "argmax", "grad_output", "grad_input")
+MAX_SIDE = 8                 # larger inputs would need numbers too small to read
+GRID_SIDE = 2.8              # the input grid's size (scene units)
+TOP, BOTTOM = 2.6, -0.8      # top edges of the forward row and of the backward row
+LEFT_EDGE, RIGHT_EDGE = -6.4, 6.8
+ARROW_GAP = 1.5              # room for the arrow between input and output grids
+
+
+def minus(text: str) -> str:
+    """Typographic minus for on-screen numbers."""
+    return text.replace("-", "\u2212")
+
+
+def pool_layer(trace) -> dict:
+    """The trace's MaxPool2D layer info (a probe, or the pooling step of a chain)."""
+    for info in trace.layer_info:
+        if info.get("type") == "MaxPool2D":
+            return info
+    raise TraceError(f"MaxPooling needs a MaxPool2D probe; {trace.path} has layers "
+                     f"{', '.join(i.get('type', '?') for i in trace.layer_info) or 'none'}")
+
+
+def pair(v) -> tuple[int, int]:
+    return (int(v), int(v)) if isinstance(v, (int, float)) else (int(v[0]), int(v[1]))
+
+
+def pool_geometry(trace, name: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(kernel, stride) of the probed pooling layer, from the run's config."""
+    specs = trace.config.get("layer", {})
+    specs = specs if isinstance(specs, list) else [specs]
+    for spec in specs:
+        if spec.get("type", "").lower() == "maxpool2d" and spec.get("name", name) == name:
+            k = pair(spec["kernel_size"])
+            return k, pair(spec.get("stride") or k)
+    raise TraceError(f"MaxPooling: no MaxPool2D settings in the config of {trace.path}")
+
+
+class MaxPooling(TraceScene):
+    """Max pooling, forward and backward, on the deck's 4×4 feature map (2×2, stride 2).
+
+    Every number on screen is read from the probe trace: x, the argmax of each window,
+    y, ∂L/∂y and ∂L/∂x. Length at speed 1: about 41 s (forward 20 s, backward 21 s) for the
+    deck's four windows; a few seconds more with overlapping windows (stride 1: nine).
+    """
+
+    runs = {"main": "maxpool_deck"}
+    trace_kind = "layer"
+    duration = 41.0
+
+    def check_trace(self, role, trace) -> None:
+        name = pool_layer(trace)["name"]
+        step = trace.steps[0] if trace.steps else None
+        have = trace.quantities(name, step) if step is not None else []
+        missing = [q for q in QUANTITIES if q not in have]
+        if missing:
+            raise TraceError(f"MaxPooling: {trace.path} lacks {name}/{', '.join(missing)}")
+        shape = trace.get(step, name, "input").shape
+        if shape[:2] != (1, 1) or max(shape[2:]) > MAX_SIDE:
+            raise TraceError(f"MaxPooling shows one channel of at most {MAX_SIDE}x{MAX_SIDE}; "
+                             f"{trace.path} has input shape {tuple(shape)}")
+        pool_geometry(trace, name)
+
+    # -- trace reading ----------------------------------------------------------------------
+    def grid_values(self, quantity: str) -> np.ndarray:
+        """The (H, W) map of ``quantity``, every entry recorded as shown."""
+        shape = self.array("main", self.step, self.layer, quantity).shape[2:]
+        return np.array([[self.number("main", self.step, self.layer, quantity, (0, 0, i, j),
+                                      formatter=fmt_auto)[0]
+                          for j in range(shape[1])] for i in range(shape[0])])
+
+    def num_text(self, quantity: str, i: int, j: int, color: str, size: float) -> Text:
+        _, text = self.number("main", self.step, self.layer, quantity, (0, 0, i, j),
+                              formatter=fmt_auto)
+        return self.label(minus(text), size=size, color=color)
+
+    # -- layout -----------------------------------------------------------------------------
+    def grid(self, values: np.ndarray, color: str, left: float, top: float,
+             blank: bool = False) -> ValueGrid:
+        g = ValueGrid(values, self.theme, cell=self.cell, color=color,
+                      font_size=self.font, formatter=lambda v: minus(fmt_auto(v)),
+                      blank=np.ones(values.shape, bool) if blank else None)
+        return g.move_to([left, top, 0], aligned_edge=LEFT + UP)
+
+    def tag(self, tex: str, grid: ValueGrid, color: str) -> VGroup:
+        """A math label above a grid."""
+        return self.tex(tex, size=36, color=color).next_to(grid, UP, buff=0.15)
+
+    def sidebar(self, *lines: str, top: float, size: float = 26,
+                color: str | None = None) -> VGroup:
+        """Left-aligned lines in the free column right of the output grids."""
+        texts = VGroup(*[self.label(s, size=size, color=color) for s in lines])
+        texts.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        if texts.width > RIGHT_EDGE - self.sidebar_x:
+            texts.scale_to_fit_width(RIGHT_EDGE - self.sidebar_x)
+        return texts.move_to([self.sidebar_x, top, 0], aligned_edge=LEFT + UP)
+
+    def construct(self) -> None:
+        t = self.trace("main")
+        self.step = t.steps[0]
+        self.layer = pool_layer(t)["name"]
+        (kh, kw), (sh, sw) = pool_geometry(t, self.layer)
+        h, w = self.array("main", self.step, self.layer, "input").shape[2:]
+        oh, ow = self.array("main", self.step, self.layer, "output").shape[2:]
+        argmax = self.array("main", self.step, self.layer, "argmax")[0, 0]
+        self.cell = min(0.7, GRID_SIDE / max(h, w))
+        self.font = self.cell * 34
+        th = self.theme
+        windows = [(p, q) for p in range(oh) for q in range(ow)]
+        max_at = {(p, q): divmod(int(argmax[p, q]), w) for p, q in windows}
+        out_left = LEFT_EDGE + w * self.cell + ARROW_GAP
+        self.sidebar_x = out_left + ow * self.cell + 0.6
+
+        # -- forward --------------------------------------------------------------------------
+        self.next_section("forward")
+        title = self.label(f"Max pooling: {kh}×{kw} window, stride "
+                           f"{sh if sh == sw else f'{sh}×{sw}'}", size=36)
+        title.to_edge(UP, buff=0.3)
+        x = self.grid(self.grid_values("input"), th.value, [X_COL, TOP_Y, 0])
+        y_vals = self.array("main", self.step, self.layer, "output")[0, 0]
+        y = self.grid(y_vals, th.value, [Y_COL, TOP_Y, 0], blank=True)
+        x_tag, y_tag = self.tag("x", x, th.value), self.tag("y", y, th.value)
+        arrow = Arrow(x.get_right(), y_tag.get_left(), buff=0.15, color=th.muted,
+                      stroke_width=4, max_tip_length_to_length_ratio=0.3)
+        self.play(FadeIn(title), FadeIn(x), FadeIn(x_tag), run_time=self.t(1.2))
+        self.play(Create(y.cells), FadeIn(y_tag), FadeIn(arrow), run_time=self.t(0.8))
+
+        self.add_foreground_mobjects(x.numbers)  # the max marks go under the numbers
+        frame = None
+        formula = None
+        marks = VGroup()
+        y_texts = {}
+        for k, (p, q) in enumerate(windows):
+            r0, c0 = p * sh, q * sw
+            window = x.window(r0, c0, kh, kw, color=th.active)
+            entries = ", ".join(
+                minus(self.number("main", self.step, self.layer, "input",
+                                  (0, 0, r0 + i, c0 + j), formatter=fmt_auto)[1])
+                for i in range(kh) for j in range(kw))
+            new_formula = VGroup(self.label(f"max({entries}) =", size=30),
+                                 self.num_text("output", p, q, th.value, 30))
+            new_formula.arrange(RIGHT, buff=0.15)
+            new_formula.move_to([SIDEBAR_X, TOP_Y + 0.6, 0], aligned_edge=LEFT)
+            target_cell = y.square(p, q).copy().set_stroke(th.active, width=5)
+            if frame is None:
+                frame, formula, cell_frame = window, new_formula, target_cell
+                self.play(Create(frame), Create(cell_frame), FadeIn(formula),
+                          run_time=self.pace(k))
+            else:
+                self.play(Transform(frame, window), Transform(cell_frame, target_cell),
+                          ReplacementTransform(formula, new_formula), run_time=self.pace(k))
+                formula = new_formula
+            # the traced argmax says which entry won
+            r, c = max_at[(p, q)]
+            mark = x.square(r, c).copy().set_stroke(width=0).set_fill(th.active, opacity=0.3)
+            marks.add(mark)
+            self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.active),
+                      run_time=self.pace(k, first=0.6))
+            # the traced output leaves from the winning entry and lands in y
+            out_text = self.num_text("output", p, q, th.value, font).move_to(x.square(r, c))
+            self.play(out_text.animate.move_to(y.square(p, q)), run_time=self.pace(k, first=0.8))
+            y_texts[(p, q)] = out_text
+        self.play(FadeOut(frame), FadeOut(cell_frame), run_time=self.t(0.4))
+
+        shrink = self.label(f"{h}×{w} → {oh}×{ow}: each window keeps only its largest value",
+                            size=26, color=th.text)
+        quote = self.label("“Often we care about the existence of a feature,",
+                           size=30, color=th.active)
+        quote2 = self.label("not exactly where it is.”", size=30, color=th.active)
+        takeaway = VGroup(shrink, quote, quote2).arrange(DOWN, buff=0.22)
+        takeaway.move_to([0, BOTTOM_Y + 0.2, 0])
+        self.play(FadeOut(formula), FadeIn(shrink), run_time=self.t(0.8))
+        self.play(Write(VGroup(quote, quote2)), run_time=self.t(1.6))
+        self.wait(self.t(3.0))
+
+        # -- backward -------------------------------------------------------------------------
+        self.next_section("backward")
+        gy = self.grid(self.grid_values("grad_output"), th.gradient, [Y_COL, BOTTOM_Y, 0])
+        gx_vals = self.array("main", self.step, self.layer, "grad_input")[0, 0]
+        gx = self.grid(gx_vals, th.gradient, [X_COL, BOTTOM_Y, 0], blank=True)
+        gy_tag = self.tag(r"\partial L/\partial y", gy, th.gradient)
+        gx_tag = self.tag(r"\partial L/\partial x", gx, th.gradient)
+        back_arrow = Arrow(gy_tag.get_left(), gx.get_right(), buff=0.15, color=th.gradient,
+                           stroke_width=4, max_tip_length_to_length_ratio=0.3)
+        gy_note = self.sidebar("upstream gradient,", "from the layer above",
+                               y=BOTTOM_Y + 0.9, size=24, color=th.gradient)
+        self.play(FadeOut(takeaway), run_time=self.t(0.6))
+        self.play(FadeIn(gy), FadeIn(gy_tag), FadeIn(gy_note), run_time=self.t(1.0))
+        self.play(Create(gx.cells), FadeIn(gx_tag), FadeIn(back_arrow), run_time=self.t(0.8))
+
+        arrivals: dict[tuple[int, int], list] = {}
+        landing = {rc: list(max_at.values()).count(rc) for rc in max_at.values()}
+        for k, (p, q) in enumerate(windows):
+            r0, c0 = p * sh, q * sw
+            window = gx.window(r0, c0, kh, kw, color=th.active)
+            src = gy.square(p, q).copy().set_stroke(th.active, width=5)
+            if k == 0:
+                frame, cell_frame = window, src
+                self.play(Create(frame), Create(cell_frame), run_time=self.pace(k))
+            else:
+                self.play(Transform(frame, window), Transform(cell_frame, src),
+                          run_time=self.pace(k, first=0.7))
+            r, c = max_at[(p, q)]
+            g = gy.texts[p][q].copy()
+            lst = arrivals.setdefault((r, c), [])
+            lst.append(g)
+            g.generate_target().move_to(gx.square(r, c))
+            if landing[(r, c)] > 1:  # several windows send here: side by side, then summed
+                g.target.scale(0.7).shift(
+                    (len(lst) - 1 - (landing[(r, c)] - 1) / 2) * 0.3 * self.cell * RIGHT)
+            self.play(MoveToTarget(g),
+                      Indicate(marks[k], color=th.active, scale_factor=1.0),
+                      run_time=self.pace(k))
+        self.play(FadeOut(frame), FadeOut(cell_frame), run_time=self.t(0.4))
+
+        # each entry of ∂L/∂x is the traced value: the routed gradient (or their sum), else 0
+        merges, zeros = [], []
+        for i in range(h):
+            for j in range(w):
+                v = self.num_text("grad_input", i, j, th.gradient, font)
+                v.move_to(gx.square(i, j))
+                if (i, j) in arrivals:
+                    merges.append(ReplacementTransform(VGroup(*arrivals[(i, j)]), v))
+                else:
+                    zeros.append(v.set_opacity(0.45))
+        self.play(*merges, run_time=self.t(0.6))
+        summed = any(len(v) > 1 for v in arrivals.values())
+        lines = ["each window's gradient goes to its max,", "every other entry gets 0"]
+        if summed:
+            lines.append("(a max of several windows gets their sum)")
+        rule = self.sidebar(*lines, y=BOTTOM_Y - 0.55, size=24)
+        self.play(FadeIn(VGroup(*zeros), lag_ratio=0.05), FadeIn(rule), run_time=self.t(1.2))
+        self.wait(self.t(3.5))

@@ -1,0 +1,66 @@
+"""ProductSum: one line "a·b + c·d + … = s" with coloured factors, as a single text."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from manim import MarkupText, VGroup
+
+from ..theme import Theme
+
+Factor = tuple[str, str]  # (text, colour)
+
+
+def markup(parts: Sequence[Factor], font_size: float = 28) -> MarkupText:
+    """One line of text whose runs have their own colours: [("size = ", c1), ("3", c2)]."""
+    body = "".join(f'<span foreground="{c}">{t}</span>' for t, c in parts)
+    return MarkupText(body, font="DejaVu Sans", font_size=font_size)
+
+
+def signed(text: str) -> str:
+    """A formatted number as it reads inside a sum: typographic minus, negatives in
+    parentheses ("-1" -> "(−1)")."""
+    return f"({text.replace('-', '−')})" if text.startswith("-") else text
+
+
+class ProductSum(VGroup):
+    """``prefix  f·f + f·f + … = result`` as one MarkupText (one mobject, fast to build).
+
+    terms    each a list of factors (text, colour) joined by "·"; a one-factor term is a
+             plain number (a sum of per-channel sums)
+    muted    per term: draw it in theme.muted (e.g. a product with a zero weight)
+    Attributes: ``text`` (the MarkupText), ``term_glyphs[i]`` and ``result_glyphs``
+    (VGroups of its glyphs, to highlight or to fly the result elsewhere).
+    """
+
+    def __init__(self, terms: Sequence[Sequence[Factor]], result: Factor, theme: Theme,
+                 muted: Sequence[bool] | None = None, prefix: Factor | None = None,
+                 font_size: float = 28) -> None:
+        super().__init__()
+        muted = muted or [False] * len(terms)
+        parts: list[tuple[str, str]] = []  # (text, colour) runs, in order
+        term_runs: list[tuple[int, int]] = []
+        if prefix is not None:
+            parts.append((prefix[0] + "  ", prefix[1]))
+        for k, factors in enumerate(terms):
+            if k:
+                parts.append((" + ", theme.text))
+            start = len(parts)
+            for f, (text, color) in enumerate(factors):
+                if f:
+                    parts.append(("·", theme.muted if muted[k] else theme.text))
+                parts.append((signed(text), theme.muted if muted[k] else color))
+            term_runs.append((start, len(parts)))
+        parts.append((" = ", theme.text))
+        parts.append((signed(result[0]), result[1]))
+
+        self.text = markup(parts, font_size)
+        self.add(self.text)
+        # glyphs are the non-space characters, in order
+        ends, n = [], 0
+        for t, _ in parts:
+            n += sum(not ch.isspace() for ch in t)
+            ends.append(n)
+        starts = [0] + ends[:-1]
+        glyphs = self.text.submobjects
+        self.term_glyphs = [VGroup(*glyphs[starts[a]:ends[b - 1]]) for a, b in term_runs]
+        self.result_glyphs = VGroup(*glyphs[starts[-1]:ends[-1]])

@@ -1,0 +1,359 @@
+"""OptimizerRace: GD, mini-batch SGD, momentum and Adam start together on one loss surface
+and take their traced steps side by side: first on a ravine, then on Rosenbrock's valley.
+
+Each runner is one bundled run (catalog roles); its path is the traced θ at every step,
+its live loss the per-step ``loss`` scalar (f(θ) at that θ), and the log-scale plot the
+same scalars. The surface is the trace's ``surface/x|y|z``.
+
+Rosenbrock has no data, so "mini-batch SGD" there takes exactly GD's steps (the engine
+has nothing to sample). The race shows it anyway, drawn as a thin line inside GD's, and
+says why: the identical loss readouts are the proof.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Dot, FadeIn, FadeOut, Line, Star,
+                   SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth)
+
+from engine.errors import TraceError
+from engine.trace import Trace
+from scenes.base import TraceScene
+from scenes.format import fmt_int
+from scenes.mobjects.contour_map import ContourMap
+from scenes.mobjects.ticker_text import TickerText
+
+NAMES = ("GD", "mini-batch SGD", "momentum", "Adam")
+
+
+@dataclass
+class RaceInfo:
+    """One race: its runs (roles, in NAMES order), title and one lesson per runner."""
+    roles: tuple[str, str, str, str]
+    title: str
+    lessons: tuple[tuple[str, str], ...]  # (words in the runner's colour, text)
+    pace_steps: int = 10         # steps taken one by one before the fast-forward
+    fast_seconds: float = 6.0    # run time of the fast-forward over the remaining steps
+
+
+RAVINE = RaceInfo(
+    ("main", "ravine_sgd", "ravine_momentum", "ravine_adam"),
+    "Race 1: a ravine, steep across, flat along",
+    (("GD", "GD steps down the steepest slope, which points across the\n"
+      "ravine: it bounces wall to wall. A larger η would diverge."),
+     ("Mini-batch SGD", "Mini-batch SGD takes GD's step on a few samples' gradient:\n"
+      "cheaper steps, but noisy; with a fixed η it never settles."),
+     ("Momentum", "Momentum keeps a velocity, like a rolling ball: the swings\n"
+      "across cancel out, the speed along the floor builds up."),
+     ("Adam", "Adam divides each coordinate's step by its typical gradient:\n"
+      "steps about η long in x and in y, whatever the slope.")),
+    fast_seconds=6.0)
+
+ROSENBROCK = RaceInfo(
+    ("rosen_gd", "rosen_sgd", "rosen_momentum", "rosen_adam"),
+    "Race 2: Rosenbrock's curved valley",
+    (("GD", "GD: the walls are steep, so η must be tiny; on the nearly\n"
+      "flat valley floor such tiny steps crawl."),
+     None,  # chosen from the trace: NO_DATA_SGD when SGD had no data to sample
+     ("Momentum", "Momentum gathers speed along the valley floor\n"
+      "and follows it round the bend towards the minimum."),
+     ("Adam", "Adam scales its steps up where the gradient is tiny,\n"
+      "so it keeps moving along the flat floor.")),
+    fast_seconds=9.0)
+
+NO_DATA_SGD = ("SGD", "Rosenbrock has no data, so there are no mini-batches to draw:\n"
+               "SGD takes exactly GD's steps (the thin line inside GD's).")
+CLOSING = ("Same start, same number of steps:\n"
+           "how far each gets is down to the update rule.")
+INTRO = ("Shading and contour lines: the loss f(x, y), log scale;\n"
+         "★ its minimum. All four optimizers start at the same point.")
+
+
+@dataclass
+class Runner:
+    """One optimizer's run drawn in a race."""
+    role: str
+    name: str
+    color: str
+    xy: np.ndarray                  # (T, 2) θ at every step
+    loss: np.ndarray                # (T,) f(θ) at every step
+    pts: np.ndarray = None          # (T, 3) on the map
+    cpts: np.ndarray = None         # (T, 3) on the loss plot
+    path: VMobject = None
+    dot: Dot = None
+    curve: VMobject = None
+    row: VGroup = None
+    ticker: TickerText = None
+    shown_k: int = -1
+    width: float = 3.5
+
+
+class OptimizerRace(TraceScene):
+    """Two races of four optimizers, step by step, with live losses and a log-loss plot.
+
+    Sections: "ravine" (the race on an ill-conditioned quadratic), "ravine-lessons" (each
+    runner in turn, with what it does), "rosenbrock", "rosenbrock-lessons".
+    duration: about 58 s at speed 1.
+    """
+
+    runs = {"main": "race_ravine_gd", "ravine_sgd": "race_ravine_sgd",
+            "ravine_momentum": "race_ravine_momentum", "ravine_adam": "race_ravine_adam",
+            "rosen_gd": "race_rosenbrock_gd", "rosen_sgd": "race_rosenbrock_sgd",
+            "rosen_momentum": "race_rosenbrock_momentum", "rosen_adam": "race_rosenbrock_adam"}
+    trace_kind = "objective"
+    duration = 58.0
+
+    # layout (scene units): the map top-left, captions under it, legend and plot right
+    MAP_LEFT, MAP_TOP, MAP_WIDTH = -6.55, 2.95, 8.1
+    COL_LEFT, COL_RIGHT = 2.1, 6.85
+
+    def check_trace(self, role: str, trace: Trace) -> None:
+        info = trace.layer_info[0] if trace.layer_info else {}
+        if len(info.get("coords", [])) != 2:
+            raise TraceError(f"OptimizerRace needs a 2-D objective (θ = (x, y)), "
+                             f"but {trace.path} has coordinates {info.get('coords')}")
+        missing = [k for k in ("surface/x", "surface/y", "surface/z")
+                   if k not in trace.manifest.get("static", [])]
+        if missing:
+            raise TraceError(f"{trace.path} has no loss surface ({', '.join(missing)})")
+        if not trace.steps or trace.steps != list(range(len(trace.all_steps))):
+            raise TraceError(f"OptimizerRace draws θ at every step, but {trace.path} "
+                             f"recorded only some steps (record.every = 1 needed)")
+        if not trace.has(0, "objective", "theta"):
+            raise TraceError(f"{trace.path} did not record θ (record.quantities: 'param')")
+
+    # -- the scene ------------------------------------------------------------------------
+    def construct(self) -> None:
+        self.next_section("ravine")
+        race = self.build_race(RAVINE)
+        self.play(FadeIn(race["title"], shift=0.2 * DOWN), FadeIn(race["map"]),
+                  run_time=self.t(1.2))
+        self.play(*[FadeIn(race[k]) for k in ("marks", "caption", "legend", "plot", "dynamic")],
+                  run_time=self.t(1.0))
+        self.wait(self.t(2.0))
+        self.run_race(race)
+        self.next_section("ravine-lessons")
+        self.lessons(race)
+
+        self.next_section("rosenbrock")
+        old, race = race, self.build_race(ROSENBROCK)
+        self.play(*[FadeOut(old[k]) for k in ("title", "map", "marks", "caption", "legend",
+                                              "plot", "dynamic")], run_time=self.t(0.8))
+        self.play(FadeIn(race["title"], shift=0.2 * DOWN),
+                  *[FadeIn(race[k]) for k in ("map", "marks", "caption", "legend", "plot",
+                                              "dynamic")], run_time=self.t(1.2))
+        self.wait(self.t(1.5))
+        self.run_race(race)
+        self.next_section("rosenbrock-lessons")
+        self.lessons(race, closing=CLOSING)
+        self.wait(self.t(2.0))
+
+    # -- building a race ------------------------------------------------------------------
+    def build_race(self, info: RaceInfo) -> dict:
+        """Every mobject of one race, at step 0."""
+        th = self.theme
+        traces = [self.trace(r) for r in info.roles]
+        surf = [traces[0].static(f"surface/{a}") for a in "xyz"]
+        for role, t in zip(info.roles[1:], traces[1:]):
+            if any(not np.array_equal(a, t.static(f"surface/{k}")) for a, k in zip(surf, "xyz")):
+                raise TraceError(f"the runs of a race must share one surface, but {t.path} "
+                                 f"({role}) differs from {traces[0].path}")
+        cmap = ContourMap(*surf, th, width=self.MAP_WIDTH)
+        cmap.shift(np.array([self.MAP_LEFT, self.MAP_TOP, 0]) - cmap.frame.get_corner(UP + LEFT))
+        coords = traces[0].layer_info[0]["coords"]
+        cmap.add(cmap.axis_labels(tuple(coords), lambda c: self.tex(c, size=32, color=th.muted)))
+
+        runners = [Runner(role, NAMES[i], th.series[i], t.series("objective", "theta"),
+                          t.scalars("loss")) for i, (role, t) in enumerate(zip(info.roles, traces))]
+        if len({len(r.loss) for r in runners}) != 1:
+            raise TraceError("the runs of a race must have the same number of steps: "
+                             + ", ".join(f"{r.role} {len(r.loss)}" for r in runners))
+        sgd_is_gd = not traces[1].has(0, "batch", "indices")
+        if sgd_is_gd:  # no data: SGD's path is GD's, drawn as a thin line inside it
+            runners[1].width = 1.6
+        for r in runners:
+            r.pts = cmap.points_of(r.xy)
+            r.path = VMobject(stroke_color=r.color, stroke_width=r.width)
+            r.curve = VMobject(stroke_color=r.color, stroke_width=2.5)
+            r.dot = Dot(r.pts[0], radius=0.05 if r.width < 2 else 0.085, color=r.color,
+                        stroke_color=th.background, stroke_width=1.5)
+
+        title = self.label(info.title, size=36).to_edge(UP, buff=0.3)
+        title.align_to(np.array([self.MAP_LEFT, 0, 0]), LEFT)
+        plot = self.loss_plot(runners)
+        legend, step = self.legend(runners, sgd_is_gd)
+        lessons = list(info.lessons)
+        if lessons[1] is None:
+            lessons[1] = NO_DATA_SGD if sgd_is_gd else RAVINE.lessons[1]
+        # drawn in this order: GD under SGD, so SGD's thin line shows inside GD's
+        dynamic = VGroup(*[r.path for r in runners], *[r.curve for r in runners],
+                         *[r.dot for r in runners], *[r.ticker for r in runners], step)
+        race = {"info": info, "title": title, "map": cmap, "marks": self.map_marks(cmap,
+                traces[0], runners[0]), "plot": plot, "legend": legend, "runners": runners,
+                "step": step, "dynamic": dynamic, "lessons": lessons}
+        race["caption"] = self.caption(race, ("", INTRO))
+        self.draw_at(race, 0)
+        return race
+
+    def map_marks(self, cmap: ContourMap, trace: Trace, first: Runner) -> VGroup:
+        """★ at the known minimum (when the trace has one) and "start" at θ₀."""
+        th = self.theme
+        marks = VGroup()
+        if "objective/minimizer" in trace.manifest.get("static", []):
+            marks.add(Star(n=5, outer_radius=0.14, density=2, color=th.text, fill_opacity=1.0,
+                           stroke_width=0).move_to(cmap.c2p(*trace.static("objective/minimizer"))))
+        start = self.label("start", size=22, color=th.muted).next_to(first.pts[0], UP, buff=0.15)
+        if start.get_left()[0] < cmap.frame.get_left()[0] + 0.08:
+            start.align_to(cmap.frame, LEFT).shift(0.08 * RIGHT)
+        return marks.add(start)
+
+    def caption(self, race: dict, lesson: tuple[str, str]) -> VGroup:
+        """Two lines under the map; ``lesson[0]`` (a runner's name) in that runner's colour."""
+        lead, text = lesson
+        colors = {r.name.lower(): r.color for r in race["runners"]} | {"sgd": self.theme.series[1]}
+        t2c = {lead: colors.get(lead.lower(), self.theme.text)} if lead else {}
+        cap = self.label(text, size=24, line_spacing=0.9, t2c=t2c)
+        bottom = race["map"].frame.get_bottom()[1]
+        cap.move_to(np.array([self.MAP_LEFT, (bottom - 4.0) / 2, 0]), aligned_edge=LEFT)
+        return cap
+
+    def legend(self, runners: list[Runner], sgd_is_gd: bool) -> tuple[VGroup, TickerText]:
+        """Step counter, then one row per runner: swatch, name, η and the live loss."""
+        th = self.theme
+        x0, x1 = self.COL_LEFT, self.COL_RIGHT
+        step_label = self.label("step", size=28, color=th.muted)
+        step_label.move_to(np.array([x0, 2.85, 0]), aligned_edge=LEFT)
+        step = TickerText("0", font_size=34, color=th.text, max_len=6, align=LEFT)
+        step.anchor_at(np.array([step_label.get_right()[0] + 0.2, step_label.get_bottom()[1], 0]))
+        head = self.label("loss f(θ)", size=22, color=th.muted)
+        head.move_to(np.array([x1, 2.85, 0]), aligned_edge=RIGHT)
+        legend = VGroup(step_label, head)
+        for i, r in enumerate(runners):
+            y = 2.2 - 0.72 * i
+            swatch = Line(np.array([x0, y, 0]), np.array([x0 + 0.45, y, 0]), color=r.color,
+                          stroke_width=5)
+            dot = Dot(swatch.get_center(), radius=0.07, color=r.color)
+            name = self.label(r.name, size=26).move_to(np.array([x0 + 0.62, y, 0]),
+                                                      aligned_edge=LEFT)
+            _, lr = self.number(r.role, 0, "scalar", "lr")
+            note = "   no data: = GD" if (i == 1 and sgd_is_gd) else ""
+            sub = self.label(f"η = {lr}{note}", size=20, color=th.muted)
+            sub.next_to(name, DOWN, buff=0.08, aligned_edge=LEFT)
+            r.ticker = TickerText("", font_size=26, color=th.text, max_len=8)
+            r.ticker.anchor_at(np.array([x1, name.get_bottom()[1], 0]))
+            r.row = VGroup(swatch, dot, name, sub)
+            legend.add(r.row)
+        return legend, step
+
+    def loss_plot(self, runners: list[Runner]) -> VGroup:
+        """Axes of log10(loss) against step, bottom right; sets each runner's curve points."""
+        th = self.theme
+        T = len(runners[0].loss)
+        finite = np.concatenate([r.loss[np.isfinite(r.loss) & (r.loss > 0)] for r in runners])
+        lo = int(np.floor(np.log10(finite.min()))) if finite.size else -1
+        hi = max(int(np.ceil(np.log10(finite.max()))) if finite.size else 1, lo + 1)
+        x_left, x_right, y_bot, y_top = self.COL_LEFT + 0.75, self.COL_RIGHT, -3.35, -0.75
+        axes = Axes(x_range=[0, T - 1, max(1, (T - 1) // 4)], y_range=[lo, hi, 1],
+                    x_length=x_right - x_left, y_length=y_top - y_bot, tips=False,
+                    axis_config={"color": th.grid, "stroke_width": 2, "tick_size": 0.05})
+        axes.move_to(np.array([(x_left + x_right) / 2, (y_bot + y_top) / 2, 0]))
+        marks = VGroup()
+        every = 1 if hi - lo <= 4 else 2  # decade labels no closer than ~0.5 units
+        for e in range(lo, hi + 1):
+            if e > lo:
+                marks.add(Line(axes.c2p(0, e), axes.c2p(T - 1, e), color=th.grid,
+                               stroke_width=1, stroke_opacity=0.6))
+            if (e - lo) % every == 0:
+                marks.add(self.tex(f"10^{{{e}}}", size=24, color=th.muted)
+                          .next_to(axes.c2p(0, e), LEFT, buff=0.12))
+        for s in (0, (T - 1) // 2, T - 1):
+            marks.add(self.label(str(s), size=20, color=th.muted)
+                      .next_to(axes.c2p(s, lo), DOWN, buff=0.12))
+        marks.add(self.label("step", size=20, color=th.muted)
+                  .next_to(axes.c2p((T - 1) * 0.75, lo), DOWN, buff=0.12))
+        marks.add(self.label("loss, log scale", size=22, color=th.muted)
+                  .next_to(axes.c2p(0, hi), UP, buff=0.15).align_to(axes, LEFT))
+        o = axes.c2p(0, 0)
+        ux, uy = axes.c2p(1, 0) - o, axes.c2p(0, 1) - o
+        for r in runners:
+            ok = np.isfinite(r.loss) & (r.loss > 0)
+            logl = np.full(T, float(hi))  # a diverged run sits on the top edge
+            logl[ok] = np.log10(r.loss[ok])
+            logl = np.clip(logl, lo, hi)
+            r.cpts = o + np.arange(T)[:, None] * ux + logl[:, None] * uy
+        return VGroup(axes, marks)
+
+    # -- racing ---------------------------------------------------------------------------
+    def draw_at(self, race: dict, s: float) -> None:
+        """Every runner at (fractional) step s: path, dot, loss curve, and readouts."""
+        runners = race["runners"]
+        T = len(runners[0].loss)
+        k = min(int(np.floor(s + 1e-6)), T - 1)
+        frac = 0.0 if k == T - 1 else max(0.0, s - k)
+        for r in runners:
+            head = r.pts[k] + frac * (r.pts[min(k + 1, T - 1)] - r.pts[k])
+            r.path.set_points_as_corners(np.vstack([r.pts[:k + 1], head[None]]))
+            r.dot.move_to(head)
+            chead = r.cpts[k] + frac * (r.cpts[min(k + 1, T - 1)] - r.cpts[k])
+            r.curve.set_points_as_corners(np.vstack([r.cpts[:k + 1], chead[None]]))
+            if r.shown_k != k:
+                r.ticker.set_text(self.number(r.role, k, "scalar", "loss")[1])
+                r.shown_k = k
+        if race.get("shown_step") != k:
+            race["step"].set_text(self.number(runners[0].role, k, "scalar", "step",
+                                              formatter=fmt_int)[1])
+            race["shown_step"] = k
+
+    def run_race(self, race: dict) -> None:
+        """All runners step together: the first steps one by one, then a fast-forward."""
+        info: RaceInfo = race["info"]
+        runners = race["runners"]
+        T = len(runners[0].loss)
+        tracker = ValueTracker(0)
+        race["dynamic"].add_updater(lambda m: self.draw_at(race, tracker.get_value()))
+        for i in range(1, min(info.pace_steps, T - 1) + 1):
+            self.play(tracker.animate.set_value(i), run_time=self.pace(i - 1), rate_func=smooth)
+        if tracker.get_value() < T - 1:
+            self.play(tracker.animate.set_value(T - 1), run_time=self.t(info.fast_seconds),
+                      rate_func=linear)
+        race["dynamic"].clear_updaters()
+        self.remove(tracker)
+        self.draw_at(race, T - 1)
+        finals = [r.loss[-1] if np.isfinite(r.loss[-1]) else np.inf for r in runners]
+        best = runners[int(np.argmin(finals))]
+        box = SurroundingRectangle(VGroup(best.row, best.ticker), color=self.theme.active,
+                                   buff=0.08, corner_radius=0.08)
+        race["best"] = box
+        self.play(FadeIn(box), run_time=self.t(0.6))
+        self.wait(self.t(1.5))
+
+    def lessons(self, race: dict, closing: str | None = None) -> None:
+        """Each runner in turn in front, the others dimmed, with what it does; then all
+        back, under ``closing`` when given."""
+        runners = race["runners"]
+        caption = race["caption"]
+        for i, r in enumerate(runners):
+            new = self.caption(race, race["lessons"][i])
+            anims = [FadeOut(caption), FadeIn(new)] + self.focus(runners, i)
+            if i == 0:
+                anims.append(FadeOut(race["best"]))
+            self.play(*anims, run_time=self.t(0.6))
+            self.wait(self.t(2.4))
+            caption = new
+        race["caption"] = caption
+        if closing is not None:
+            race["caption"] = self.caption(race, ("", closing))
+            self.play(FadeOut(caption), FadeIn(race["caption"]), *self.focus(runners, None),
+                      run_time=self.t(0.6))
+
+    @staticmethod
+    def focus(runners: list[Runner], i: int | None) -> list:
+        """Animations that dim every runner but the i-th (None: undim all)."""
+        anims = []
+        for j, q in enumerate(runners):
+            a = 1.0 if i is None or j == i else 0.18
+            anims += [q.path.animate.set_stroke(opacity=a), q.curve.animate.set_stroke(opacity=a),
+                      q.dot.animate.set_opacity(a), q.row.animate.set_opacity(max(a, 0.35)),
+                      q.ticker.animate.set_opacity(max(a, 0.35))]
+        return anims
