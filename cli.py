@@ -552,6 +552,39 @@ def gif(scene, trace_path, config, width, fps, theme, speed, output, stills_dir)
         click.echo(f"stills in {stills_dir}")
 
 
+@main.command()
+@click.argument("scenes", nargs=-1)
+@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="m",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              default=Path("out/lecture.mp4"), show_default=True)
+@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+@click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
+              show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel render processes (default: the number of cores).")
+@click.option("--slides", "slides_dir", type=click.Path(path_type=Path),
+              help="Also write a slide player (index.html + video) that pauses at every "
+                   "section end.")
+def lecture(scenes, quality, output, theme, speed, jobs, slides_dir) -> None:
+    """Render SCENES (default: the whole course, in teaching order) into one video with a
+    title card and a chapter per part."""
+    import os
+
+    from scenes.catalog import LECTURE_ORDER
+    from scenes.lecture import build_lecture
+
+    names = list(scenes) or LECTURE_ORDER
+    for name in names:
+        _scene_info(name)
+    out = build_lecture(names, output, quality=quality, theme=theme, speed=speed,
+                        jobs=jobs or os.cpu_count() or 1, slides=slides_dir,
+                        echo=lambda m: click.echo(m, err=True))
+    click.echo(f"wrote {out} ({len(names)} parts)")
+    if slides_dir:
+        click.echo(f"slides: {slides_dir / 'index.html'}")
+
+
 @main.command("list")
 @click.option("--names", is_flag=True, help="Only the scene names, in lecture order.")
 def list_scenes(names: bool) -> None:

@@ -6,10 +6,11 @@ numbers, then the whole training run fast-forwarded.
 from __future__ import annotations
 
 import numpy as np
-from manim import (RESAMPLING_ALGORITHMS, DOWN, LEFT, RIGHT, UL, UP, UR, Arrow, Axes, Create, Dot, FadeIn, FadeOut,
-                   Group, Indicate, MathTex, Rectangle, ReplacementTransform, ShowPassingFlash,
-                   Succession, TransformFromCopy, UpdateFromAlphaFunc, VGroup, VMobject, Write,
-                   linear, smooth)
+from contourpy import contour_generator
+from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, Axes, Create, Dot,
+                   FadeIn, FadeOut, Group, Indicate, MathTex, Rectangle, ReplacementTransform,
+                   ShowPassingFlash, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup, VMobject,
+                   linear)
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
@@ -18,8 +19,10 @@ from scenes.mobjects.heatmap import Heatmap, colorize
 from scenes.mobjects.network_graph import NetworkGraph
 from scenes.mobjects.value_grid import ValueGrid
 
-PANEL_LEFT = 0.2   # formulas live right of this x; the network left of it
+PANEL_LEFT = 0.2    # formulas live right of this x, the network left of it
+PANEL_RIGHT = 6.9
 PANEL_TOP = 2.75
+BLOCK_TOP = 1.95    # below the sample reminder at the panel's top
 
 
 def _paren(s: str) -> str:
@@ -30,18 +33,18 @@ def _paren(s: str) -> str:
 class Backpropagation(TraceScene):
     """Forward pass, chain rule, update and training of the XOR MLP, from one trace.
 
-    Sections: "forward" (one sample's z and a, neuron by neuron, and the batch loss),
+    Sections: "forward" (one sample's z and a, neuron by neuron, then the batch loss),
     "backward" (δ at the output, the chain rule for one weight with the real numbers, δ
     flowing back, every edge's batch gradient), "update" (w ← w − η ∂L/∂w, old → new),
     "training" (edges, decision boundary and loss over the recorded steps).
-    The numbers of one sample are shown; the update uses the batch mean, which the trace's
-    gradients already are (the 1/N of the mean loss sits in every δ).
-    duration: about 66 s at speed 1.
+    It follows one sample's numbers; the update uses the batch mean, which the traced
+    gradients already are (the 1/N of the mean loss sits in every δ), and says so.
+    duration: about 67 s at speed 1.
     """
 
     runs = {"main": "xor_mlp"}
     trace_kind = "network"
-    duration = 66.0
+    duration = 67.0
     SAMPLE = 1   # the followed sample: x = (0, 1), target 1
     FOCUS = 1    # the hidden unit whose weight to the output is worked through
 
@@ -50,22 +53,22 @@ class Backpropagation(TraceScene):
         info = t.layer_info
         types = [layer["type"] for layer in info]
         if types != ["Dense", "Sigmoid", "Dense", "Sigmoid"]:
-            raise TraceError(f"Backpropagation needs a Dense-Sigmoid-Dense-Sigmoid network, "
+            raise TraceError("Backpropagation needs a Dense-Sigmoid-Dense-Sigmoid network, "
                              f"got {'-'.join(types) or 'no layers'}")
         w1, w2 = info[0]["params"]["W"], info[2]["params"]["W"]
         if w1[1] != 2 or w2[0] != 1 or not 2 <= w1[0] <= 4:
-            raise TraceError(f"Backpropagation needs a 2-H-1 network with H in 2..4, "
+            raise TraceError("Backpropagation needs a 2-H-1 network with H in 2..4, "
                              f"got W shapes {w1} and {w2}")
-        if str(t.config.get("loss", {}).get("name", "")).lower() != "mse":
-            raise TraceError("Backpropagation explains the MSE loss; this trace uses "
-                             f"{t.config.get('loss', {}).get('name')!r}")
+        loss = t.config.get("loss", {}).get("name")
+        if str(loss).lower() != "mse":
+            raise TraceError(f"Backpropagation explains the MSE loss, the trace used {loss!r}")
         if not t.steps or t.steps[0] != 0 or len(t.all_steps) < 2:
             raise TraceError("Backpropagation needs step 0 recorded and at least 2 steps")
         names = t.layers
         need = [("batch", "x"), ("batch", "y"), ("eval", "pred")]
-        need += [(names[k], q) for k in (0, 2) for q in
-                 ("input", "W", "b", "W.grad", "W.after", "b.after")]
+        need += [(names[k], q) for k in (0, 2) for q in ("W", "b", "W.grad", "W.after")]
         need += [(names[k], q) for k in (1, 3) for q in ("output", "grad_output", "grad_input")]
+        need += [(names[2], "output")]
         for layer, q in need:
             if not t.has(0, layer, q):
                 hint = " (train with record.grid)" if layer == "eval" else ""
@@ -82,11 +85,14 @@ class Backpropagation(TraceScene):
         """Text of one traced number (recorded as shown)."""
         return self.number("main", step, layer, quantity, index, digits, formatter)[1]
 
+    def weights(self, step: int, quantity: str = "W") -> list[np.ndarray]:
+        return [self.array("main", step, self.names[k], quantity) for k in (0, 2)]
+
     # -- layout helpers ---------------------------------------------------------------------
-    def eq(self, *parts, size: float = 32) -> MathTex:
+    def eq(self, *parts, size: float = 38) -> MathTex:
         """MathTex from parts: a str is drawn in the text colour, (tex, colour) in colour."""
-        texs = [p[0] if isinstance(p, tuple) else p for p in parts]
-        m = MathTex(*texs, font_size=size, color=self.theme.text)
+        m = MathTex(*[p[0] if isinstance(p, tuple) else p for p in parts], font_size=size,
+                    color=self.theme.text)
         for sub, p in zip(m, parts):
             if isinstance(p, tuple):
                 sub.set_color(p[1])
@@ -101,13 +107,17 @@ class Backpropagation(TraceScene):
     def u(self, s: str) -> tuple[str, str]:
         return s, self.theme.update
 
-    def panel(self, *rows, top: float = PANEL_TOP, buff: float = 0.28) -> VGroup:
-        """Rows stacked left-aligned in the formula panel (shrunk if wider than it)."""
-        group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        room = 7.0 - PANEL_LEFT - 0.15
-        if group.width > room:
-            group.scale_to_fit_width(room)
-        return group.move_to([PANEL_LEFT, top, 0], aligned_edge=UL)
+    def note(self, text: str) -> VGroup:
+        return self.label(text, 22, self.theme.muted)
+
+    def panel(self, *rows, top: float = BLOCK_TOP, buff: float = 0.3) -> VGroup:
+        """Rows stacked left-aligned in the formula panel, each shrunk to fit its width."""
+        room = PANEL_RIGHT - PANEL_LEFT
+        for row in rows:
+            if row.width > room:
+                row.scale_to_fit_width(room)
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff).move_to(
+            [PANEL_LEFT, top, 0], aligned_edge=UL)
 
     def set_tag(self, text: str):
         new = self.label(text, 26, self.theme.muted).to_corner(UR, buff=0.4)
@@ -119,11 +129,16 @@ class Backpropagation(TraceScene):
         """A pulse of ``color`` running along each edge (backward: from the output side)."""
         out = []
         for line in lines:
-            c = line.copy().set_stroke(color=color, width=7, opacity=1.0)
+            c = line.copy().set_stroke(color=color, width=8, opacity=1.0)
             if backward:
                 c.reverse_points()
             out.append(ShowPassingFlash(c, time_width=0.6))
         return out
+
+    def delta_label(self, layer: int, i: int, text: str) -> MathTex:
+        lab = self.eq("\\delta =", self.g(text), size=30)
+        lab.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+        return self.net.label_neuron(layer, i, lab, DOWN, buff=0.1)
 
     # -- the scene ------------------------------------------------------------------------
     def construct(self) -> None:
@@ -140,129 +155,112 @@ class Backpropagation(TraceScene):
         self.next_section("training")
         self.training()
 
-    def weights(self, step: int, quantity: str = "W") -> list[np.ndarray]:
-        return [self.array("main", step, self.names[k], quantity) for k in (0, 2)]
-
     # 1 -------------------------------------------------------------------------------------
     def forward(self) -> None:
-        th, s, d1, a1, d2, a2 = self.theme, self.SAMPLE, *self.names
+        th, s, n = self.theme, self.SAMPLE, self.n_batch
+        d1, a1, d2, a2 = self.names
         title = self.label("Backpropagation", 40).to_corner(UL, buff=0.35)
         self.tag = self.label("1 · forward pass", 26, th.muted).to_corner(UR, buff=0.4)
-        net = NetworkGraph((2, self.hidden, 1), th, self.weights(0), width=4.6, height=3.4,
-                           radius=0.4, stroke_range=(1.5, 7.0)).move_to([-4.15, -0.1, 0])
+        net = NetworkGraph((2, self.hidden, 1), th, self.weights(0), width=4.4, height=4.0,
+                           radius=0.5, stroke_range=(1.5, 7.0)).move_to([-4.15, -0.3, 0])
         self.net = net
-        caps = VGroup(*[self.label(c, 22, th.muted).move_to([net.layer(k).get_x(), -2.75, 0])
-                        for k, c in enumerate(["input x", "hidden, σ", "output, σ"])])
-        legend = self.label("edge colour: sign of w, width: |w|", 20, th.muted)
-        legend.move_to([net.get_x(), -3.3, 0])
+        self.captions = VGroup(*[
+            self.label(c, 22, th.muted).move_to([net.layer(k).get_x(), 2.5, 0])
+            for k, c in enumerate(["input x", "hidden, σ", "output, σ"])])
+        self.legend = self.note("edges: colour = sign of w, width = |w|")
+        self.legend.move_to([net.get_x(), -3.6, 0])
         self.play(FadeIn(title), FadeIn(self.tag), Create(net.edges), FadeIn(net.layers),
-                  FadeIn(caps), FadeIn(legend), run_time=self.t(1.5))
+                  FadeIn(self.captions), FadeIn(self.legend), run_time=self.t(1.5))
 
-        # the batch: all four XOR points; we follow one of them
-        bx = [[float(self.array("main", 0, "batch", "x")[n, k]) for k in range(2)]
-              + [float(self.array("main", 0, "batch", "y")[n, 0])] for n in range(self.n_batch)]
-        grid = ValueGrid(np.array(bx), th, cell=0.55, font_size=26)
-        for n in range(self.n_batch):  # the grid's texts are these traced numbers
+        # the batch: all the XOR points; we follow one of them
+        bx, by = self.array("main", 0, "batch", "x"), self.array("main", 0, "batch", "y")
+        grid = ValueGrid(np.concatenate([bx, by], axis=1), th, cell=0.6, font_size=28)
+        for m in range(n):  # the grid's texts are these traced numbers
             for k in range(2):
-                self.num("batch", "x", (n, k), formatter=fmt_auto)
-            self.num("batch", "y", (n, 0), formatter=fmt_auto)
-        heads = VGroup(*[self.tex(h, size=30).next_to(grid.square(0, k), UP, buff=0.15)
+                self.num("batch", "x", (m, k), formatter=fmt_auto)
+            self.num("batch", "y", (m, 0), formatter=fmt_auto)
+        heads = VGroup(*[self.tex(h, size=38).next_to(grid.square(0, k), UP, buff=0.15)
                          for k, h in enumerate(["x_1", "x_2", "y"])])
-        head = self.label(f"the batch: all {self.n_batch} XOR points", 26)
+        head = self.label(f"the batch: all {n} XOR points", 28)
         table = VGroup(head, VGroup(heads, grid)).arrange(DOWN, buff=0.3)
-        table.move_to([3.6, 0.4, 0])
+        table.move_to([3.55, 0.6, 0])
         self.play(FadeIn(table), run_time=self.t(0.8))
         frame = grid.window(s, 0, 1, 3)
-        follow = self.label("we follow this sample", 24, th.active).next_to(frame, RIGHT, 0.25)
+        follow = self.label("we follow this sample", 26, th.active).next_to(grid, DOWN, 0.35)
         self.play(Create(frame), FadeIn(follow), run_time=self.t(0.8))
-        self.wait(self.t(0.8))
-        ins = VGroup(*[net.label_neuron(0, k, self.label(grid.formatter(bx[s][k]), 28, th.value),
-                                        None) for k in range(2)])
-        self.play(*[TransformFromCopy(grid.texts[s][k], ins[k]) for k in range(2)],
-                  run_time=self.t(1.0))
+        self.wait(self.t(0.6))
         xs = [self.num("batch", "x", (s, k), formatter=fmt_auto) for k in range(2)]
         ys = self.num("batch", "y", (s, 0), formatter=fmt_auto)
-        chip = self.eq("x = (", self.v(xs[0]), ",\\,", self.v(xs[1]), "),\\quad y = ",
-                       self.v(ys), size=34)
-        chip = self.panel(chip)
+        ins = VGroup(*[net.label_neuron(0, k, self.label(xs[k], 30, th.value), None)
+                       for k in range(2)])
+        self.play(*[TransformFromCopy(grid.texts[s][k], ins[k]) for k in range(2)],
+                  run_time=self.t(1.0))
+        chip = self.panel(self.eq("\\text{sample: }x = (", self.v(xs[0]), ",\\,", self.v(xs[1]),
+                                  "),\\quad \\text{target }y = ", self.v(ys)), top=PANEL_TOP)
         self.play(FadeOut(table), FadeOut(frame), FadeOut(follow), FadeIn(chip),
                   run_time=self.t(0.8))
-        self.chip = chip
+        self.chip, self.inputs = chip, ins
 
         # hidden neurons, then the output: z = Σ w·a + b, a = σ(z)
-        self.values = ins
-        hidden_vals = VGroup()
+        self.hidden_vals = VGroup()
         block = None
         for j in range(self.hidden):
             w = [self.num(d1, "W", (j, k)) for k in range(2)]
-            b = self.num(d1, "b", (j,))
-            z = self.num(d1, "output", (s, j))
             a = self.num(a1, "output", (s, j))
             jj = j + 1
-            rows = [
+            new = self.panel(
                 self.eq(f"z^{{(1)}}_{jj}", f"= w_{{{jj}1}} x_1 + w_{{{jj}2}} x_2 + b_{jj}"),
                 self.eq("=", self.v(w[0]), "\\cdot", self.v(xs[0]), "+", self.v(_paren(w[1])),
-                        "\\cdot", self.v(xs[1]), "+", self.v(b), "=", self.v(z)),
-                self.eq(f"a^{{(1)}}_{jj}", f"= \\sigma(z^{{(1)}}_{jj}) =", self.v(a)),
-            ]
-            new = self.panel(*rows, top=PANEL_TOP - 0.9)
-            val = net.label_neuron(1, j, self.label(a, 24, th.value), None)
-            hidden_vals.add(val)
-            incoming = [net.edge(0, j, k) for k in range(2)]
+                        "\\cdot", self.v(xs[1]), "+", self.v(_paren(self.num(d1, "b", (j,)))),
+                        "=", self.v(self.num(d1, "output", (s, j)))),
+                self.eq(f"a^{{(1)}}_{jj}", f"= \\sigma(z^{{(1)}}_{jj}) =", self.v(a)))
+            val = net.label_neuron(1, j, self.label(a, 26, th.value), None)
+            self.hidden_vals.add(val)
             self.play(net.neuron(1, j).animate.set_stroke(th.active, width=5),
-                      *self.flash(incoming, th.value),
+                      *self.flash([net.edge(0, j, k) for k in range(2)], th.value),
                       FadeIn(new) if block is None else ReplacementTransform(block, new),
                       run_time=self.pace(j, slow=1, first=1.2, rest=0.7))
-            self.wait(self.pace(j, slow=1, first=1.5, rest=0.5))
+            self.wait(self.pace(j, slow=1, first=1.5, rest=0.4))
             self.play(TransformFromCopy(new[2][-1], val),
                       net.neuron(1, j).animate.set_stroke(th.text, width=3),
                       run_time=self.pace(j, slow=1, first=0.8, rest=0.5))
             block = new
 
-        ws = [self.num(d2, "W", (0, j)) for j in range(self.hidden)]
-        hs = [self.num(a1, "output", (s, j)) for j in range(self.hidden)]
         terms = []
         for j in range(self.hidden):
-            terms += ([] if j == 0 else ["+"]) + [self.v(_paren(ws[j])), "\\cdot", self.v(hs[j])]
-        z2 = self.num(d2, "output", (s, 0))
+            terms += ["+"] if j else []
+            terms += [self.v(_paren(self.num(d2, "W", (0, j)))), "\\cdot",
+                      self.v(self.num(a1, "output", (s, j)))]
         out = self.num(a2, "output", (s, 0))
-        rows = [
+        new = self.panel(
             self.eq("z^{(2)}", "= \\textstyle\\sum_j w^{(2)}_j a^{(1)}_j + b^{(2)}"),
             self.eq("=", *terms),
-            self.eq("+", self.v(self.num(d2, "b", (0,))), "=", self.v(z2)),
-            self.eq("a^{(2)}", "= \\sigma(z^{(2)}) =", self.v(out)),
-        ]
-        new = self.panel(*rows, top=PANEL_TOP - 0.9)
-        oval = net.label_neuron(2, 0, self.label(out, 24, th.value), None)
+            self.eq("+", self.v(_paren(self.num(d2, "b", (0,)))), "=",
+                    self.v(self.num(d2, "output", (s, 0)))),
+            self.eq("a^{(2)}", "= \\sigma(z^{(2)}) =", self.v(out)))
+        self.out_val = net.label_neuron(2, 0, self.label(out, 26, th.value), None)
         self.play(net.neuron(2, 0).animate.set_stroke(th.active, width=5),
                   *self.flash(net.edge_layer(1), th.value), ReplacementTransform(block, new),
                   run_time=self.t(1.2))
-        self.wait(self.t(1.5))
-        self.play(TransformFromCopy(new[3][-1], oval),
+        self.wait(self.t(1.2))
+        self.play(TransformFromCopy(new[3][-1], self.out_val),
                   net.neuron(2, 0).animate.set_stroke(th.text, width=3), run_time=self.t(0.8))
-        self.hidden_vals, self.out_val = hidden_vals, oval
 
         # the loss: the mean over the batch, against the targets
-        target = VGroup(self.label("target", 22, th.muted),
-                        self.eq("y =", self.v(ys), size=34)).arrange(DOWN, buff=0.1)
-        target.next_to(net.neuron(2, 0), RIGHT, buff=0.35)
-        outs = [self.num(a2, "output", (n, 0)) for n in range(self.n_batch)]
-        tgts = [self.num("batch", "y", (n, 0), formatter=fmt_auto) for n in range(self.n_batch)]
-        loss = self.num("scalar", "loss", digits=4)
-        n = self.n_batch
-        rows = [
-            self.eq("L", f"= \\frac{{1}}{{{n}}}\\sum_{{n=1}}^{{{n}}} (a^{{(2)}}_n - y_n)^2",
-                    size=34),
-            self.eq("a^{(2)} = (", *sum(([self.v(o), ","] for o in outs), [])[:-1], ")",
-                    size=28),
-            self.eq("y = (", *sum(([self.v(o), ","] for o in tgts), [])[:-1], ")", size=28),
-            self.eq("L =", self.v(loss), size=34),
-            self.label(f"the loss is the mean over all {n} samples", 22, th.muted),
-        ]
-        lossblock = self.panel(*rows, top=PANEL_TOP - 0.9, buff=0.22)
-        self.play(FadeIn(target), ReplacementTransform(new, lossblock), run_time=self.t(1.0))
+        self.target = VGroup(self.note("target"), self.eq("y =", self.v(ys), size=34))
+        self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
+        outs = [self.v(self.num(a2, "output", (m, 0))) for m in range(n)]
+        tgts = [self.v(self.num("batch", "y", (m, 0), formatter=fmt_auto)) for m in range(n)]
+        sep = ",\\;"
+        block = self.panel(
+            self.eq("L", f"= \\frac{{1}}{{{n}}}\\sum_{{n=1}}^{{{n}}} (a^{{(2)}}_n - y_n)^2"),
+            self.eq("a^{(2)}_n:\\;", *sum(([o, sep] for o in outs), [])[:-1], size=34),
+            self.eq("y_n:\\;", *sum(([o, sep] for o in tgts), [])[:-1], size=34),
+            self.eq("L =", self.v(self.num("scalar", "loss", digits=4))),
+            self.note(f"the loss is the mean over all {n} samples of the batch"), buff=0.25)
+        self.play(FadeIn(self.target), ReplacementTransform(new, block), run_time=self.t(1.0))
         self.wait(self.t(2.0))
-        self.target, self.block = target, lossblock
+        self.block = block
 
     # 2 -------------------------------------------------------------------------------------
     def backward(self) -> None:
@@ -273,98 +271,88 @@ class Backpropagation(TraceScene):
         ys = self.num("batch", "y", (s, 0), formatter=fmt_auto)
         dLda = self.num(a2, "grad_output", (s, 0), digits=4)
         delta = self.num(a2, "grad_input", (s, 0), digits=4)
-        rows = [
-            self.eq("\\frac{\\partial L}{\\partial a^{(2)}}", f"= \\frac{{2(a^{{(2)}} - y)}}{{{n}}}",
-                    "= \\frac{2(", self.v(out), "-", self.v(ys), f")}}{{{n}}} =", self.g(dLda)),
-            self.label(f"the 1/{n} of the mean is in every gradient", 22, th.muted),
+        block = self.panel(
+            self.eq("\\frac{\\partial L}{\\partial a^{(2)}}",
+                    f"= \\frac{{2(a^{{(2)}} - y)}}{{{n}}}", "= \\frac{2(", self.v(out), "-",
+                    self.v(ys), f")}}{{{n}}} =", self.g(dLda)),
+            self.note(f"the 1/{n} of the mean loss is in every gradient below"),
             self.eq("\\delta^{(2)} = \\frac{\\partial L}{\\partial z^{(2)}}",
                     "= \\frac{\\partial L}{\\partial a^{(2)}}\\,\\sigma'(z^{(2)})"),
-            self.eq("=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out), ") =",
-                    self.g(delta)),
-            self.label("σ′(z) = a(1 − a) for the logistic σ", 22, th.muted),
-        ]
-        block = self.panel(*rows, top=PANEL_TOP - 0.9, buff=0.22)
-        dlabel = self.eq("\\delta =", self.g(delta), size=30)
-        dlabel.next_to(net.neuron(2, 0), DOWN, buff=0.15)
+            self.eq("=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out),
+                    ") =", self.g(delta)),
+            self.note("σ′(z) = a(1 − a) for the logistic σ"), buff=0.25)
+        dlabel = self.delta_label(2, 0, delta)
         self.play(self.set_tag("2 · backward pass"), FadeOut(self.block),
                   net.neuron(2, 0).animate.set_stroke(th.gradient, width=5),
                   FadeIn(block[:2]), run_time=self.t(1.0))
         self.wait(self.t(1.5))
         self.play(FadeIn(block[2:]), run_time=self.t(1.0))
         self.play(TransformFromCopy(block[3][-1], dlabel), run_time=self.t(0.8))
-        self.wait(self.t(1.5))
+        self.wait(self.t(1.2))
         self.deltas = VGroup(dlabel)
 
         # one weight, hidden unit j -> output: the chain rule with this sample's numbers
         edge = net.edge(1, 0, j)
         h = self.num(a1, "output", (s, j))
-        chain = [
+        terms = []  # δ_n · a_n of each sample
+        for m in range(n):
+            terms.append([self.g(f"({self.num(a2, 'grad_input', (m, 0), digits=4)})"),
+                          self.v(f"({self.num(a1, 'output', (m, j))})")])
+        grad = self.num(d2, "W.grad", (0, j), digits=4)
+        sums = []
+        for r in range(0, n, 2):  # two samples a row
+            parts = sum(([("=" if m == 0 else "+"), *terms[m]] for m in range(r, min(r + 2, n))),
+                        [])
+            sums.append(self.eq(*parts, *(["=", self.g(grad)] if r + 2 >= n else []), size=34))
+        b2 = self.panel(
             self.eq("\\frac{\\partial L}{\\partial w}", "=",
                     self.g("\\frac{\\partial L}{\\partial a^{(2)}}"), "\\cdot",
                     self.g("\\frac{\\partial a^{(2)}}{\\partial z^{(2)}}"), "\\cdot",
-                    self.v("\\frac{\\partial z^{(2)}}{\\partial w}"), size=34),
+                    self.v("\\frac{\\partial z^{(2)}}{\\partial w}")),
             self.eq("=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out),
-                    ")\\cdot", self.v(h), "\\quad", "\\text{(this sample)}"),
-        ]
-        terms = []  # δ_n a_n for each sample n, two per row
-        for m in range(n):
-            dm = self.num(a2, "grad_input", (m, 0), digits=4)
-            hm = self.num(a1, "output", (m, j))
-            terms.append([self.g(f"({dm})"), self.v(f"({hm})")])
-        grad = self.num(d2, "W.grad", (0, j), digits=4)
-        sum_rows = []
-        for r in range(0, n, 2):
-            parts = sum(([("=" if m == 0 else "+"), *terms[m]] for m in range(r, min(r + 2, n))),
-                        [])
-            sum_rows.append(self.eq(*parts, *(["=", self.g(grad)] if r + 2 >= n else [])))
-        batch = [
-            self.label(f"the update uses all {n} samples:", 24),
+                    ")\\cdot", self.v(h), "\\quad\\text{this sample}"),
+            self.label(f"the update uses all {n} samples:", 26),
             self.eq("\\frac{\\partial L}{\\partial w}",
-                    f"= \\sum_{{n=1}}^{{{n}}} \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}}", size=34),
-            *sum_rows,
-        ]
-        wname = self.tex(f"w = w^{{(2)}}_{jj}", size=30, color=th.active)
-        wname.next_to(edge, UP, buff=0.05).shift(0.15 * RIGHT)
-        b2 = self.panel(*chain, *batch, top=PANEL_TOP - 0.9, buff=0.24)
+                    f"= \\sum_{{n=1}}^{{{n}}} \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}}"),
+            *sums, buff=0.25)
+        wname = self.tex(f"w = w^{{(2)}}_{jj}", size=32, color=th.active)
+        wname.add_background_rectangle(color=th.background, opacity=0.85, buff=0.04)
+        wname.next_to(edge, UP, buff=0.08).set_z_index(2)
         self.play(FadeOut(block), edge.animate.set_stroke(th.active, width=7, opacity=1),
-                  FadeIn(wname), FadeIn(b2[:1]), run_time=self.t(1.0))
-        self.wait(self.t(1.0))
+                  FadeIn(wname), FadeIn(b2[0]), run_time=self.t(1.0))
+        self.wait(self.t(0.8))
         self.play(FadeIn(b2[1]), Indicate(self.hidden_vals[j], color=th.active),
                   run_time=self.t(1.0))
-        self.wait(self.t(2.0))
+        self.wait(self.t(1.8))
         self.play(FadeIn(b2[2:]), run_time=self.t(1.0))
         self.wait(self.t(3.0))
 
         # δ flows back to the hidden layer: Wᵀδ ⊙ σ'(z)
-        w = self.num(d2, "W", (0, j))
         dh = self.num(a1, "grad_output", (s, j), digits=4)
         dz = self.num(a1, "grad_input", (s, j), digits=4)
-        rows = [
+        b3 = self.panel(
             self.eq(f"\\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}", "= w\\,\\delta^{(2)} =",
-                    self.v(w), "\\cdot", self.g(_paren(delta)), "=", self.g(dh)),
+                    self.v(self.num(d2, "W", (0, j))), "\\cdot", self.g(_paren(delta)), "=",
+                    self.g(dh)),
             self.eq(f"\\delta^{{(1)}}_{jj}", f"= \\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}"
-                    f"\\,\\sigma'(z^{{(1)}}_{jj}) =", self.g(_paren(dh)), "\\cdot", self.v(h),
-                    "(1 -", self.v(h), ") =", self.g(dz)),
-            self.eq("\\delta^{(1)} = (W^{(2)\\top}\\delta^{(2)}) \\odot \\sigma'(z^{(1)})",
-                    size=34),
-            self.label("every hidden unit at once (this sample)", 22, th.muted),
-        ]
-        b3 = self.panel(*rows, top=PANEL_TOP - 0.9, buff=0.3)
-        hl = VGroup()
-        for k in range(self.hidden):
-            lab = self.eq("\\delta =", self.g(self.num(a1, "grad_input", (s, k), digits=4)),
-                          size=30)
-            hl.add(net.label_neuron(1, k, lab, DOWN, buff=0.12))
+                    f"\\,\\sigma'(z^{{(1)}}_{jj})"),
+            self.eq("=", self.g(_paren(dh)), "\\cdot", self.v(h), "(1 -", self.v(h), ") =",
+                    self.g(dz)),
+            self.label("every hidden unit at once:", 26),
+            self.eq("\\delta^{(1)} = (W^{(2)\\top}\\delta^{(2)}) \\odot \\sigma'(z^{(1)})"),
+            self.note("Wᵀδ sums over the next layer's units (here: one)"), buff=0.25)
+        hl = VGroup(*[self.delta_label(1, k, self.num(a1, "grad_input", (s, k), digits=4))
+                      for k in range(self.hidden)])
         self.play(FadeOut(b2), FadeOut(wname),
                   edge.animate.set_stroke(th.gradient, width=7, opacity=1),
-                  *self.flash([edge], th.gradient, backward=True),
-                  FadeIn(b3[0]), run_time=self.t(1.2))
-        self.play(FadeIn(b3[1]), net.neuron(1, j).animate.set_stroke(th.gradient, width=5),
+                  *self.flash([edge], th.gradient, backward=True), FadeIn(b3[0]),
+                  run_time=self.t(1.2))
+        self.play(FadeIn(b3[1:3]), net.neuron(1, j).animate.set_stroke(th.gradient, width=5),
                   run_time=self.t(1.0))
-        self.play(TransformFromCopy(b3[1][-1], hl[j]), run_time=self.t(0.8))
-        self.wait(self.t(1.5))
+        self.play(TransformFromCopy(b3[2][-1], hl[j]), run_time=self.t(0.8))
+        self.wait(self.t(1.2))
         others = [k for k in range(self.hidden) if k != j]
-        self.play(FadeIn(b3[2:]), *self.flash(net.edge_layer(1), th.gradient, backward=True),
+        self.play(FadeIn(b3[3:]), *self.flash(net.edge_layer(1), th.gradient, backward=True),
                   *[FadeIn(hl[k]) for k in others],
                   *[net.neuron(1, k).animate.set_stroke(th.gradient, width=5) for k in others],
                   run_time=self.t(1.5))
@@ -372,22 +360,19 @@ class Backpropagation(TraceScene):
         self.deltas.add(*hl)
 
         # every edge's batch gradient
-        g1, g2 = (self.array("main", 0, self.names[k], "W.grad") for k in (0, 2))
         m2 = " & ".join(self.num(d2, "W.grad", (0, k), digits=4) for k in range(self.hidden))
         m1 = " \\\\ ".join(" & ".join(self.num(d1, "W.grad", (r, c), digits=4) for c in range(2))
                            for r in range(self.hidden))
-        rows = [
-            self.label(f"batch gradients (sum over the {n} samples' δ·a)", 24),
+        b4 = self.panel(
+            self.label(f"batch gradients: Σ over the {n} samples of δ·a", 26),
             self.eq("\\frac{\\partial L}{\\partial W^{(2)}} =",
                     self.g(f"\\begin{{bmatrix}} {m2} \\end{{bmatrix}}")),
             self.eq("\\frac{\\partial L}{\\partial W^{(1)}} =",
                     self.g(f"\\begin{{bmatrix}} {m1} \\end{{bmatrix}}")),
-            self.label("edge width: |∂L/∂w|. Layer 1's are much smaller:", 22, th.muted),
-            self.label("every step back multiplies by σ′ ≤ 0.25", 22, th.muted),
-        ]
-        b4 = self.panel(*rows, top=PANEL_TOP - 0.9, buff=0.25)
-        self.play(FadeOut(b3), net.animate.set_magnitudes([g1, g2], th.gradient),
-                  FadeIn(b4), run_time=self.t(1.5))
+            self.note("edge width = |∂L/∂w|. Layer 1's gradients are much"),
+            self.note("smaller: each step back multiplies by σ′ ≤ 0.25"), buff=0.25)
+        self.play(FadeOut(b3), net.animate.set_magnitudes(self.weights(0, "W.grad"), th.gradient),
+                  FadeIn(b4), FadeOut(self.legend), run_time=self.t(1.5))
         self.wait(self.t(3.0))
         self.grad_block = b4
 
@@ -395,174 +380,159 @@ class Backpropagation(TraceScene):
     def update_step(self) -> None:
         th, net = self.theme, self.net
         d1, _, d2, _ = self.names
-        j, jj = self.FOCUS, self.FOCUS + 1
-        lr = self.num("scalar", "lr")
-        w = self.num(d2, "W", (0, j), digits=4)
-        gw = self.num(d2, "W.grad", (0, j), digits=4)
-        wa = self.num(d2, "W.after", (0, j), digits=4)
+        jj = self.FOCUS + 1
 
-        def mat(layer, q, digits=3):
+        def mat(layer: str, q: str) -> str:
             r, c = self.array("main", 0, layer, q).shape
-            body = " \\\\ ".join(" & ".join(self.num(layer, q, (i, k), digits) for k in range(c))
+            body = " \\\\ ".join(" & ".join(self.num(layer, q, (i, k)) for k in range(c))
                                  for i in range(r))
             return f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
 
-        rows = [
-            self.eq("w \\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w}", size=38),
-            self.eq(f"w^{{(2)}}_{jj}:", self.v(w), "-", self.v(lr), "\\cdot", self.g(_paren(gw)),
-                    "=", self.u(wa), size=34),
-            self.label("every weight at once (and every bias):", 24),
+        lr = self.num("scalar", "lr", formatter=fmt_auto)
+        block = self.panel(
+            self.eq("w \\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w}", size=42),
+            self.eq(f"w^{{(2)}}_{jj}:", self.v(self.num(d2, "W", (0, self.FOCUS), digits=4)), "-",
+                    self.v(lr), "\\cdot", self.g(self.num(d2, "W.grad", (0, self.FOCUS), digits=4)),
+                    "=", self.u(self.num(d2, "W.after", (0, self.FOCUS), digits=4))),
+            self.label("every weight at once (and every bias):", 26),
             self.eq("W^{(2)}:", self.v(mat(d2, "W")), "\\to", self.u(mat(d2, "W.after")),
-                    size=30),
+                    size=34),
             self.eq("W^{(1)}:", self.v(mat(d1, "W")), "\\to", self.u(mat(d1, "W.after")),
-                    size=30),
-        ]
-        block = self.panel(*rows, top=PANEL_TOP - 0.9, buff=0.25)
+                    size=34), buff=0.28)
+        after = self.number("main", self.trace().all_steps[1], "scalar", "loss", digits=4)[1]
+        loss = self.eq("L:", self.v(self.num("scalar", "loss", digits=4)), "\\to", self.u(after),
+                       "\\quad\\text{after this one step}")
+        loss.next_to(block, DOWN, buff=0.35, aligned_edge=LEFT)
         self.play(self.set_tag("3 · update"), FadeOut(self.grad_block), FadeOut(self.deltas),
                   FadeIn(block[0]), run_time=self.t(1.0))
         self.play(FadeIn(block[1]), run_time=self.t(1.0))
         self.wait(self.t(1.5))
-        for k in range(self.hidden):
-            net.neuron(1, k).set_stroke(th.text, width=3)
-        net.neuron(2, 0).set_stroke(th.text, width=3)
-        self.play(FadeIn(block[2:]), net.animate.set_weights(self.weights(0, "W.after")),
+        updated = net.copy().set_weights(self.weights(0, "W.after"))
+        updated.layers.set_stroke(th.text, width=3)
+        self.play(FadeIn(block[2:]), Transform(net, updated), FadeIn(self.legend),
                   run_time=self.t(1.5))
-        before = self.num("scalar", "loss", digits=4)
-        after = self.number("main", self.trace().all_steps[1], "scalar", "loss", digits=4)[1]
-        note = self.eq("L:", self.v(before), "\\to", self.u(after),
-                       "\\quad\\text{after one step}", size=32)
-        note.next_to(block, DOWN, buff=0.35, aligned_edge=LEFT)
-        self.play(FadeIn(note), run_time=self.t(0.8))
+        self.play(FadeIn(loss), run_time=self.t(0.8))
         self.wait(self.t(2.5))
-        self.update_block = VGroup(block, note)
+        self.update_block = VGroup(block, loss)
 
     # 4 -------------------------------------------------------------------------------------
     def training(self) -> None:
         th, tr, net = self.theme, self.trace(), self.net
-        a2 = self.names[3]
         last = tr.steps[-1]
         losses = tr.scalars("loss")
         all_steps = np.array(tr.all_steps)
-        steps = [s for s in tr.steps if tr.has(s, "eval", "pred")]
+        steps = np.array([s for s in tr.steps if tr.has(s, "eval", "pred")])
         scale = max(float(np.abs(w).max()) for s in (steps[0], last) for w in self.weights(s))
 
-        # the network on the left, its output over the inputs in the middle, the loss right
+        # the network left, its output over the input plane in the middle, the loss right
         self.play(self.set_tag("4 · training"), FadeOut(self.update_block), FadeOut(self.chip),
-                  FadeOut(self.values), FadeOut(self.hidden_vals), FadeOut(self.out_val),
-                  FadeOut(self.target), run_time=self.t(0.8))
+                  FadeOut(self.inputs), FadeOut(self.hidden_vals), FadeOut(self.out_val),
+                  FadeOut(self.target), FadeOut(self.captions), FadeOut(self.legend),
+                  net.animate.scale(0.6).move_to([-5.3, -0.35, 0]), run_time=self.t(1.0))
+        top = 1.95  # the panels' titles
         gx, gy = tr.static("eval/grid_x"), tr.static("eval/grid_y")
-        G = (len(gy), len(gx))
-        side = 3.3
-        pix = {s: colorize(tr.get(s, "eval", "pred").reshape(G)[::-1], th.background, th.value,
-                           vmin=0.0, vmax=1.0) for s in steps}
-        heat = Heatmap(np.zeros(G), th, height=side)
+        shape = (len(gy), len(gx))
+        pix = {s: colorize(tr.get(s, "eval", "pred").reshape(shape)[::-1], th.background,
+                           th.value, vmin=0.0, vmax=1.0) for s in steps}
+        heat = Heatmap(np.zeros(shape), th, height=3.3)
         heat.pixel_array = pix[steps[0]]
-        heat.stretch_to_fit_width(side * (gx[-1] - gx[0]) / (gy[-1] - gy[0]))
-        heat.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])  # bilinear: a smooth field, not 41×41 blocks
-        heat.move_to([-0.75, -0.35, 0])
+        heat.stretch_to_fit_width(heat.height * (gx[-1] - gx[0]) / (gy[-1] - gy[0]))
+        heat.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])  # a smooth field
+        heat.move_to([-0.95, -0.35, 0])
         frame = Rectangle(width=heat.width, height=heat.height, stroke_color=th.grid,
                           stroke_width=2).move_to(heat)
 
-        def to_map(x, y):
+        def to_map(x: float, y: float) -> np.ndarray:
             return heat.get_corner(DOWN + LEFT) + np.array(
                 [(x - gx[0]) / (gx[-1] - gx[0]) * heat.width,
                  (y - gy[0]) / (gy[-1] - gy[0]) * heat.height, 0])
 
         data, labels = tr.static("data/x"), tr.static("data/labels")
-        dots = VGroup(*[Dot(to_map(*p), radius=0.11, stroke_color=th.text, stroke_width=3,
+        dots = VGroup(*[Dot(to_map(*p), radius=0.12, stroke_color=th.text, stroke_width=3,
                             fill_color=th.value if c else th.background, fill_opacity=1)
-                        for p, c in zip(data, labels)])
+                        for p, c in zip(data, labels)]).set_z_index(2)
         ticks = VGroup()
         for val in (0, 1):
-            ticks.add(self.label(str(val), 20, th.muted).next_to(to_map(val, gy[0]), DOWN, 0.12))
-            ticks.add(self.label(str(val), 20, th.muted).next_to(to_map(gx[0], val), LEFT, 0.12))
-        ticks.add(self.tex("x_1", size=30).next_to(frame, DOWN, buff=0.15))
-        ticks.add(self.tex("x_2", size=30).next_to(frame, LEFT, buff=0.35))
-        boundary = VMobject(stroke_color=th.text, stroke_width=4)
-        map_title = self.label("network output a(x₁, x₂)", 24).next_to(frame, UP, buff=0.2)
-        map_key = self.label("white line: a = 0.5   dots: targets (filled = 1)", 18, th.muted)
-        map_key.next_to(ticks, DOWN, buff=0.12)
+            ticks.add(self.label(str(val), 22, th.muted).next_to(to_map(val, gy[0]), DOWN, 0.12))
+            ticks.add(self.label(str(val), 22, th.muted).next_to(to_map(gx[0], val), LEFT, 0.12))
+        ticks.add(self.tex("x_1", size=34).next_to(frame, DOWN, buff=0.12))
+        ticks.add(self.tex("x_2", size=34).next_to(frame, LEFT, buff=0.4))
+        boundary = VMobject(stroke_color=th.text, stroke_width=4).set_z_index(1)
+        map_title = self.label("network output a(x₁, x₂)", 26)
+        map_title.move_to([heat.get_x(), top, 0])
+        map_key = self.note("line: a = 0.5     dots: targets, filled = 1")
+        map_key.next_to(ticks, DOWN, buff=0.15)
 
-        axes = Axes(x_range=[0, float(all_steps[-1]), 500], y_range=[0, 0.3, 0.1],
-                    x_length=4.3, y_length=3.2, tips=False,
-                    axis_config={"color": th.grid, "include_numbers": True, "font_size": 20,
-                                 "decimal_number_config": {"color": th.muted,
-                                                           "num_decimal_places": 0}},
-                    y_axis_config={"decimal_number_config": {"color": th.muted,
-                                                             "num_decimal_places": 1}})
-        axes.move_to([4.45, -0.3, 0])
-        ax_title = self.label("batch loss L", 24).next_to(axes, UP, buff=0.2)
-        ax_x = self.label("step", 20, th.muted).next_to(axes.x_axis, DOWN, buff=0.45)
-        full = VMobject(stroke_color=th.value, stroke_width=3)
+        y_top = np.ceil(np.nanmax(losses) * 10) / 10
+        axes = Axes(x_range=[0, float(all_steps[-1]), 500], y_range=[0, y_top, 0.1],
+                    x_length=4.3, y_length=3.3, tips=False, axis_config={"color": th.grid})
+        axes.move_to([4.45, -0.35, 0])
+        ax_nums = VGroup(
+            *[self.label(str(x), 20, th.muted).next_to(axes.c2p(x, 0), DOWN, 0.15)
+              for x in range(0, int(all_steps[-1]) + 1, 500)],
+            *[self.label(f"{y:.1f}", 20, th.muted).next_to(axes.c2p(0, y), LEFT, 0.12)
+              for y in np.arange(0.1, y_top + 1e-9, 0.1)])
+        ax_title = self.label("batch loss L", 26).move_to([axes.get_x(), top, 0])
+        ax_x = self.note("step").next_to(ax_nums, DOWN, buff=0.1).set_x(axes.get_x())
+        full = VMobject(stroke_color=th.value, stroke_width=4)
         full.set_points_as_corners([axes.c2p(s, l) for s, l in zip(all_steps, losses)])
         curve = full.copy().pointwise_become_partial(full, 0, 0)
-        marker = Dot(axes.c2p(0, losses[0]), radius=0.07, color=th.active)
+        marker = Dot(axes.c2p(0, losses[0]), radius=0.08, color=th.active)
         counter = VGroup(self.label("step", 24, th.muted), self.label("0", 24))
-        counter.arrange(RIGHT, buff=0.15).next_to(ax_title, UP, buff=0.2)
+        counter.arrange(RIGHT, buff=0.15)
+        counter.move_to(axes.c2p(all_steps[-1], y_top), aligned_edge=UR)
+        net_title = self.label("weights", 26).move_to([net.get_x(), top, 0])
 
-        self.play(net.animate.scale(0.62).move_to([-5.45, -0.3, 0]), run_time=self.t(1.0))
-        net_title = self.label("weights", 24).next_to(net, UP, buff=0.4)
-        net_title.align_to(map_title, UP)
-        counter.align_to(map_title, UP).shift(0.55 * UP).set_x(4.45)
         self.play(FadeIn(Group(heat, frame, dots, ticks, map_title, map_key)),
-                  Create(axes), FadeIn(ax_title), FadeIn(ax_x), FadeIn(net_title),
-                  net.animate.set_weights(self.weights(0), scale), FadeIn(counter),
+                  Create(axes), FadeIn(ax_nums), FadeIn(ax_title), FadeIn(ax_x),
+                  FadeIn(net_title), FadeIn(counter),
+                  net.animate.set_weights(self.weights(int(steps[0])), scale),
                   run_time=self.t(1.2))
 
-        digits = {}
+        contours: dict[int, list] = {}
+        step_texts: dict[int, VGroup] = {}
+        current = {"step": None}
 
-        def step_text(step: int):
-            if step not in digits:
-                digits[step] = self.label(str(step), 24).move_to(counter[1], aligned_edge=LEFT)
-            return digits[step]
-
-        lines_cache: dict[int, list] = {}
-
-        def draw_boundary(step: int) -> None:
-            from contourpy import contour_generator
-
-            if step not in lines_cache:
-                z = tr.get(step, "eval", "pred").reshape(G)
-                lines_cache[step] = contour_generator(gx, gy, z).lines(0.5)
+        def show_step(step: int) -> None:
+            net.set_weights(self.weights(step), scale)
+            heat.pixel_array = pix[step]
+            if step not in contours:  # the a = 0.5 level of the traced output grid
+                z = tr.get(step, "eval", "pred").reshape(shape)
+                contours[step] = contour_generator(gx, gy, z).lines(0.5)
             boundary.clear_points()
-            for line in lines_cache[step]:
+            for line in contours[step]:
                 pts = [to_map(x, y) for x, y in line]
                 boundary.start_new_path(pts[0])
                 boundary.add_points_as_corners(pts[1:])
-
-        shown = {"step": None}
-        recorded = np.array(steps)
+            if step not in step_texts:
+                step_texts[step] = self.label(str(step), 24).move_to(counter[1], aligned_edge=LEFT)
+            counter[1].become(step_texts[step])
 
         def advance(mob, alpha: float) -> None:
+            # every frame shows the latest recorded step at or before alpha of the run
             target = alpha * all_steps[-1]
-            step = int(recorded[np.searchsorted(recorded, target, side="right") - 1])
-            frac = np.searchsorted(all_steps, target, side="right") / len(all_steps)
-            curve.pointwise_become_partial(full, 0, max(frac, 1e-6))
-            i = min(int(np.searchsorted(all_steps, target, side="right")), len(all_steps) - 1)
-            marker.move_to(axes.c2p(all_steps[i], losses[i]))
-            if step == shown["step"]:
-                return
-            shown["step"] = step
-            net.set_weights(self.weights(step), scale)
-            heat.pixel_array = pix[step]
-            draw_boundary(step)
-            counter[1].become(step_text(step))
+            k = max(int(np.searchsorted(all_steps, target, side="right")) - 1, 0)
+            curve.pointwise_become_partial(full, 0, max(k / (len(all_steps) - 1), 1e-6))
+            marker.move_to(axes.c2p(all_steps[k], losses[k]))
+            step = int(steps[max(np.searchsorted(steps, target, side="right") - 1, 0)])
+            if step != current["step"]:
+                current["step"] = step
+                show_step(step)
 
         self.add(curve, boundary, marker)
-        self.play(UpdateFromAlphaFunc(Group(net.edges, heat, curve, marker, boundary, counter),
-                                      advance), run_time=self.t(14.0), rate_func=linear)
+        self.play(UpdateFromAlphaFunc(Group(net.edges, heat, boundary, curve, marker, counter),
+                                      advance), run_time=self.t(13.0), rate_func=linear)
 
-        # where it ends: the four outputs, read from the last recorded step
+        # where it ends: the batch's outputs at the last recorded step, next to their points
         xb = self.array("main", last, "batch", "x")
         preds = VGroup()
         for m in range(len(xb)):
-            txt = self.num(a2, "output", (m, 0), step=last)
-            lab = self.label(txt, 22, th.text)
-            lab.add_background_rectangle(color=th.background, opacity=0.75, buff=0.05)
-            side_dir = RIGHT if xb[m, 0] < 0.5 else LEFT  # inwards, inside the map
-            preds.add(lab.next_to(to_map(*xb[m]), side_dir, buff=0.18))
-        loss_final = self.eq("L =", self.v(self.number("main", last, "scalar", "loss",
-                                                       digits=4)[1]), size=32)
-        loss_final.next_to(axes.c2p(all_steps[-1], losses[-1]), UP + LEFT, buff=0.25)
-        self.play(FadeIn(preds), FadeIn(loss_final), run_time=self.t(1.0))
-        self.wait(self.t(3.0))
+            lab = self.label(self.num(self.names[3], "output", (m, 0), step=last), 24)
+            lab.add_background_rectangle(color=th.background, opacity=0.8, buff=0.06)
+            inwards = RIGHT if xb[m, 0] < 0.5 * (gx[0] + gx[-1]) else LEFT
+            preds.add(lab.next_to(to_map(*xb[m]), inwards, buff=0.2).set_z_index(2))
+        final = self.eq("L =", self.v(self.number("main", last, "scalar", "loss", digits=4)[1]),
+                        size=34)
+        final.next_to(axes.c2p(all_steps[-1], losses[-1]), UP, buff=0.3).align_to(axes, RIGHT)
+        self.play(FadeIn(preds), FadeIn(final), run_time=self.t(1.0))
+        self.wait(self.t(2.5))

@@ -93,12 +93,29 @@ class TraceScene(Scene):
         """Start a section; with NNANIM_STILLS set, first save the frame that ends the
         previous one (handouts: one PNG per section end)."""
         self._save_still()
+        self._mark_section()
         self._section = name
         super().next_section(name, *args, **kwargs)
 
     def tear_down(self) -> None:
         self._save_still()
+        self._mark_section()
         super().tear_down()
+
+    def _mark_section(self) -> None:
+        """With NNANIM_SECTIONS set, append (name, start, end) of the section that just
+        ended to that JSON-lines file (the lecture's slide player pauses at section ends)."""
+        path = os.environ.get("NNANIM_SECTIONS")
+        now = float(self.renderer.time)
+        start = getattr(self, "_section_start", 0.0)
+        if path and now > start:
+            import json
+
+            with open(path, "a") as f:
+                f.write(json.dumps({"scene": type(self).__name__,
+                                    "section": getattr(self, "_section", "start"),
+                                    "start": start, "end": now}) + "\n")
+        self._section_start = now
 
     def _save_still(self) -> None:
         folder = os.environ.get("NNANIM_STILLS")

@@ -13,20 +13,22 @@ play with the same code.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, Indicate,
-                   MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow,
+                   Indicate, MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.format import fmt_auto
+from scenes.mobjects.sliding_window import SlidingWindow
 from scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "output", "argmax", "grad_output", "grad_input")
 MAX_SIDE = 8                 # larger inputs would need numbers too small to read
-GRID_SIDE = 2.8              # the input grid's size (scene units)
-TOP, BOTTOM = 2.6, -0.8      # top edges of the forward row and of the backward row
-LEFT_EDGE, RIGHT_EDGE = -6.4, 6.8
+GRID_SIDE = 3.0              # the input grid's height at most (scene units)
+ROW_WIDTH = 13.6             # input grid, arrow, output grid and explanations
+TOP, BOTTOM = 2.7, -0.8      # top edges of the forward row and of the backward row
 ARROW_GAP = 1.5              # room for the arrow between input and output grids
+SIDEBAR_GAP, SIDEBAR_W = 0.6, 4.6   # the explanations right of the output grids
 
 
 def minus(text: str) -> str:
@@ -106,15 +108,23 @@ class MaxPooling(TraceScene):
 
     def tag(self, tex: str, grid: ValueGrid, color: str) -> VGroup:
         """A math label above a grid."""
-        return self.tex(tex, size=36, color=color).next_to(grid, UP, buff=0.15)
+        return self.tex(tex, size=40, color=color).next_to(grid, UP, buff=0.12)
+
+    def arrow(self, src: ValueGrid, dst: ValueGrid, color: str) -> Arrow:
+        """A horizontal arrow between two grids, at the height of the output grid's centre."""
+        y = min(src, dst, key=lambda g: g.height).get_center()[1]
+        a, b = (src.get_right(), dst.get_left()) if src.get_x() < dst.get_x() else \
+            (src.get_left(), dst.get_right())
+        return Arrow([a[0], y, 0], [b[0], y, 0], buff=0.25, color=color, stroke_width=5,
+                     max_tip_length_to_length_ratio=0.25)
 
     def sidebar(self, *lines: str, top: float, size: float = 26,
                 color: str | None = None) -> VGroup:
         """Left-aligned lines in the free column right of the output grids."""
         texts = VGroup(*[self.label(s, size=size, color=color) for s in lines])
         texts.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        if texts.width > RIGHT_EDGE - self.sidebar_x:
-            texts.scale_to_fit_width(RIGHT_EDGE - self.sidebar_x)
+        if texts.width > SIDEBAR_W:
+            texts.scale_to_fit_width(SIDEBAR_W)
         return texts.move_to([self.sidebar_x, top, 0], aligned_edge=LEFT + UP)
 
     def construct(self) -> None:
@@ -125,51 +135,53 @@ class MaxPooling(TraceScene):
         h, w = self.array("main", self.step, self.layer, "input").shape[2:]
         oh, ow = self.array("main", self.step, self.layer, "output").shape[2:]
         argmax = self.array("main", self.step, self.layer, "argmax")[0, 0]
-        self.cell = min(0.7, GRID_SIDE / max(h, w))
+        self.cell = min(0.75, GRID_SIDE / h, (ROW_WIDTH - ARROW_GAP - SIDEBAR_GAP - SIDEBAR_W)
+                        / (w + ow))
         self.font = self.cell * 34
         th = self.theme
         windows = [(p, q) for p in range(oh) for q in range(ow)]
         max_at = {(p, q): divmod(int(argmax[p, q]), w) for p, q in windows}
-        out_left = LEFT_EDGE + w * self.cell + ARROW_GAP
-        self.sidebar_x = out_left + ow * self.cell + 0.6
+        # centre the row: input grid, arrow, output grid, explanations
+        x_left = -((w + ow) * self.cell + ARROW_GAP + SIDEBAR_GAP + SIDEBAR_W) / 2
+        out_left = x_left + w * self.cell + ARROW_GAP
+        self.sidebar_x = out_left + ow * self.cell + SIDEBAR_GAP
 
         # -- forward --------------------------------------------------------------------------
         self.next_section("forward")
-        title = self.label(f"Max pooling: {kh}×{kw} window, stride "
-                           f"{sh if sh == sw else f'{sh}×{sw}'}", size=36)
-        title.to_edge(UP, buff=0.3)
-        x = self.grid(self.grid_values("input"), th.value, [X_COL, TOP_Y, 0])
+        stride = sh if sh == sw else f"{sh}×{sw}"
+        title = self.label(f"Max pooling: {kh}×{kw} window, stride {stride}", size=34)
+        title.to_edge(UP, buff=0.25)
+        x = self.grid(self.grid_values("input"), th.value, x_left, TOP)
         y_vals = self.array("main", self.step, self.layer, "output")[0, 0]
-        y = self.grid(y_vals, th.value, [Y_COL, TOP_Y, 0], blank=True)
+        y = self.grid(y_vals, th.value, out_left, TOP, blank=True)
         x_tag, y_tag = self.tag("x", x, th.value), self.tag("y", y, th.value)
-        arrow = Arrow(x.get_right(), y_tag.get_left(), buff=0.15, color=th.muted,
-                      stroke_width=4, max_tip_length_to_length_ratio=0.3)
+        arrow = self.arrow(x, y, th.muted)
         self.play(FadeIn(title), FadeIn(x), FadeIn(x_tag), run_time=self.t(1.2))
-        self.play(Create(y.cells), FadeIn(y_tag), FadeIn(arrow), run_time=self.t(0.8))
+        self.play(Create(y.cells), FadeIn(y_tag), GrowArrow(arrow), run_time=self.t(0.8))
 
         self.add_foreground_mobjects(x.numbers)  # the max marks go under the numbers
-        frame = None
-        formula = None
+        window = SlidingWindow(x, (kh, kw), th, stride=(sh, sw))
+        cell_frame = formula = None
         marks = VGroup()
-        y_texts = {}
         for k, (p, q) in enumerate(windows):
-            r0, c0 = p * sh, q * sw
-            window = x.window(r0, c0, kh, kw, color=th.active)
+            r0, c0 = window.origin(p, q)
             entries = ", ".join(
                 minus(self.number("main", self.step, self.layer, "input",
                                   (0, 0, r0 + i, c0 + j), formatter=fmt_auto)[1])
                 for i in range(kh) for j in range(kw))
-            new_formula = VGroup(self.label(f"max({entries}) =", size=30),
-                                 self.num_text("output", p, q, th.value, 30))
-            new_formula.arrange(RIGHT, buff=0.15)
-            new_formula.move_to([SIDEBAR_X, TOP_Y + 0.6, 0], aligned_edge=LEFT)
+            new_formula = VGroup(self.label(f"max({entries})", size=30),
+                                 VGroup(self.label("=", size=30),
+                                        self.num_text("output", p, q, th.value, 30))
+                                 .arrange(RIGHT, buff=0.15))
+            new_formula.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            new_formula.move_to([self.sidebar_x, TOP - 0.3, 0], aligned_edge=LEFT + UP)
             target_cell = y.square(p, q).copy().set_stroke(th.active, width=5)
-            if frame is None:
-                frame, formula, cell_frame = window, new_formula, target_cell
-                self.play(Create(frame), Create(cell_frame), FadeIn(formula),
+            if k == 0:
+                formula, cell_frame = new_formula, target_cell
+                self.play(FadeIn(window.place(p, q)), Create(cell_frame), FadeIn(formula),
                           run_time=self.pace(k))
             else:
-                self.play(Transform(frame, window), Transform(cell_frame, target_cell),
+                self.play(window.slide_to(p, q), Transform(cell_frame, target_cell),
                           ReplacementTransform(formula, new_formula), run_time=self.pace(k))
                 formula = new_formula
             # the traced argmax says which entry won
@@ -179,77 +191,70 @@ class MaxPooling(TraceScene):
             self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.active),
                       run_time=self.pace(k, first=0.6))
             # the traced output leaves from the winning entry and lands in y
-            out_text = self.num_text("output", p, q, th.value, font).move_to(x.square(r, c))
-            self.play(out_text.animate.move_to(y.square(p, q)), run_time=self.pace(k, first=0.8))
-            y_texts[(p, q)] = out_text
-        self.play(FadeOut(frame), FadeOut(cell_frame), run_time=self.t(0.4))
+            out = self.num_text("output", p, q, th.value, self.font).move_to(x.square(r, c))
+            self.play(out.animate.move_to(y.square(p, q)), run_time=self.pace(k, first=0.8))
+        self.play(FadeOut(window), FadeOut(cell_frame), FadeOut(formula), run_time=self.t(0.5))
 
-        shrink = self.label(f"{h}×{w} → {oh}×{ow}: each window keeps only its largest value",
-                            size=26, color=th.text)
-        quote = self.label("“Often we care about the existence of a feature,",
-                           size=30, color=th.active)
-        quote2 = self.label("not exactly where it is.”", size=30, color=th.active)
-        takeaway = VGroup(shrink, quote, quote2).arrange(DOWN, buff=0.22)
-        takeaway.move_to([0, BOTTOM_Y + 0.2, 0])
-        self.play(FadeOut(formula), FadeIn(shrink), run_time=self.t(0.8))
-        self.play(Write(VGroup(quote, quote2)), run_time=self.t(1.6))
+        shrink = self.sidebar(f"{h}×{w} → {oh}×{ow}:", "each window keeps", "only its largest value",
+                              top=TOP - 0.3, size=28)
+        quote = VGroup(self.label("“Often we care about the existence of a feature,", size=32,
+                                  color=th.active),
+                       self.label("not exactly where it is.”", size=32, color=th.active))
+        quote.arrange(DOWN, buff=0.2).move_to([0, (BOTTOM - 3.6) / 2 + 0.2, 0])
+        self.play(FadeIn(shrink), run_time=self.t(0.8))
+        self.play(Write(quote), run_time=self.t(1.6))
         self.wait(self.t(3.0))
 
         # -- backward -------------------------------------------------------------------------
         self.next_section("backward")
-        gy = self.grid(self.grid_values("grad_output"), th.gradient, [Y_COL, BOTTOM_Y, 0])
+        gy = self.grid(self.grid_values("grad_output"), th.gradient, out_left, BOTTOM)
         gx_vals = self.array("main", self.step, self.layer, "grad_input")[0, 0]
-        gx = self.grid(gx_vals, th.gradient, [X_COL, BOTTOM_Y, 0], blank=True)
+        gx = self.grid(gx_vals, th.gradient, x_left, BOTTOM, blank=True)
         gy_tag = self.tag(r"\partial L/\partial y", gy, th.gradient)
         gx_tag = self.tag(r"\partial L/\partial x", gx, th.gradient)
-        back_arrow = Arrow(gy_tag.get_left(), gx.get_right(), buff=0.15, color=th.gradient,
-                           stroke_width=4, max_tip_length_to_length_ratio=0.3)
-        gy_note = self.sidebar("upstream gradient,", "from the layer above",
-                               y=BOTTOM_Y + 0.9, size=24, color=th.gradient)
-        self.play(FadeOut(takeaway), run_time=self.t(0.6))
+        back_arrow = self.arrow(gy, gx, th.gradient)
+        gy_note = self.sidebar("upstream gradient", top=BOTTOM - 0.3, size=26,
+                               color=th.gradient)
+        self.play(FadeOut(quote), run_time=self.t(0.6))
         self.play(FadeIn(gy), FadeIn(gy_tag), FadeIn(gy_note), run_time=self.t(1.0))
-        self.play(Create(gx.cells), FadeIn(gx_tag), FadeIn(back_arrow), run_time=self.t(0.8))
+        self.play(Create(gx.cells), FadeIn(gx_tag), GrowArrow(back_arrow), run_time=self.t(0.8))
 
         arrivals: dict[tuple[int, int], list] = {}
         landing = {rc: list(max_at.values()).count(rc) for rc in max_at.values()}
+        window = SlidingWindow(gx, (kh, kw), th, stride=(sh, sw))
         for k, (p, q) in enumerate(windows):
-            r0, c0 = p * sh, q * sw
-            window = gx.window(r0, c0, kh, kw, color=th.active)
             src = gy.square(p, q).copy().set_stroke(th.active, width=5)
             if k == 0:
-                frame, cell_frame = window, src
-                self.play(Create(frame), Create(cell_frame), run_time=self.pace(k))
+                cell_frame = src
+                self.play(FadeIn(window.place(p, q)), Create(cell_frame), run_time=self.pace(k))
             else:
-                self.play(Transform(frame, window), Transform(cell_frame, src),
+                self.play(window.slide_to(p, q), Transform(cell_frame, src),
                           run_time=self.pace(k, first=0.7))
             r, c = max_at[(p, q)]
             g = gy.texts[p][q].copy()
-            lst = arrivals.setdefault((r, c), [])
-            lst.append(g)
+            arrivals.setdefault((r, c), []).append(g)
             g.generate_target().move_to(gx.square(r, c))
             if landing[(r, c)] > 1:  # several windows send here: side by side, then summed
-                g.target.scale(0.7).shift(
-                    (len(lst) - 1 - (landing[(r, c)] - 1) / 2) * 0.3 * self.cell * RIGHT)
-            self.play(MoveToTarget(g),
-                      Indicate(marks[k], color=th.active, scale_factor=1.0),
+                slot = len(arrivals[(r, c)]) - 1 - (landing[(r, c)] - 1) / 2
+                g.target.scale(0.7).shift(slot * 0.3 * self.cell * RIGHT)
+            self.play(MoveToTarget(g), Indicate(marks[k], color=th.active, scale_factor=1.0),
                       run_time=self.pace(k))
-        self.play(FadeOut(frame), FadeOut(cell_frame), run_time=self.t(0.4))
+        self.play(FadeOut(window), FadeOut(cell_frame), run_time=self.t(0.4))
 
         # each entry of ∂L/∂x is the traced value: the routed gradient (or their sum), else 0
         merges, zeros = [], []
         for i in range(h):
             for j in range(w):
-                v = self.num_text("grad_input", i, j, th.gradient, font)
+                v = self.num_text("grad_input", i, j, th.gradient, self.font)
                 v.move_to(gx.square(i, j))
                 if (i, j) in arrivals:
                     merges.append(ReplacementTransform(VGroup(*arrivals[(i, j)]), v))
                 else:
                     zeros.append(v.set_opacity(0.45))
         self.play(*merges, run_time=self.t(0.6))
-        summed = any(len(v) > 1 for v in arrivals.values())
-        lines = ["each window's gradient goes to its max,", "every other entry gets 0"]
-        if summed:
-            lines.append("(a max of several windows gets their sum)")
-        rule = self.sidebar(*lines, y=BOTTOM_Y - 0.55, size=24)
+        lines = ["each window's gradient", "goes to its max,", "0 everywhere else"]
+        if any(n > 1 for n in landing.values()):
+            lines.append("(shared maxima add up)")
+        rule = self.sidebar(*lines, top=gy_note.get_bottom()[1] - 0.3, size=26)
         self.play(FadeIn(VGroup(*zeros), lag_ratio=0.05), FadeIn(rule), run_time=self.t(1.2))
         self.wait(self.t(3.5))

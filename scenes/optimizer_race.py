@@ -24,7 +24,7 @@ from scenes.format import fmt_int
 from scenes.mobjects.contour_map import ContourMap
 from scenes.mobjects.ticker_text import TickerText
 
-NAMES = ("GD", "mini-batch SGD", "momentum", "Adam")
+NAMES = ("GD", "SGD", "momentum", "Adam")
 
 
 @dataclass
@@ -32,7 +32,7 @@ class RaceInfo:
     """One race: its runs (roles, in NAMES order), title and one lesson per runner."""
     roles: tuple[str, str, str, str]
     title: str
-    lessons: tuple[tuple[str, str], ...]  # (words in the runner's colour, text)
+    lessons: tuple[tuple[str, str] | None, ...]  # (words in the runner's colour, text)
     pace_steps: int = 10         # steps taken one by one before the fast-forward
     fast_seconds: float = 6.0    # run time of the fast-forward over the remaining steps
 
@@ -40,34 +40,39 @@ class RaceInfo:
 RAVINE = RaceInfo(
     ("main", "ravine_sgd", "ravine_momentum", "ravine_adam"),
     "Race 1: a ravine, steep across, flat along",
-    (("GD", "GD steps down the steepest slope, which points across the\n"
-      "ravine: it bounces wall to wall. A larger η would diverge."),
-     ("Mini-batch SGD", "Mini-batch SGD takes GD's step on a few samples' gradient:\n"
-      "cheaper steps, but noisy; with a fixed η it never settles."),
-     ("Momentum", "Momentum keeps a velocity, like a rolling ball: the swings\n"
-      "across cancel out, the speed along the floor builds up."),
-     ("Adam", "Adam divides each coordinate's step by its typical gradient:\n"
-      "steps about η long in x and in y, whatever the slope.")),
+    (("GD", "GD steps straight downhill: here that is across\n"
+            "the ravine, so it bounces from wall to wall, and\n"
+            "a larger η would make those bounces diverge."),
+     ("Mini-batch SGD", "Mini-batch SGD takes the same step on the gradient\n"
+                        "of a few samples: cheap steps, but noisy ones;\n"
+                        "with a fixed η it jitters and never quite settles."),
+     ("Momentum", "Momentum keeps a velocity, like a rolling ball:\n"
+                  "the swings across the ravine cancel out, while\n"
+                  "its speed along the floor builds up."),
+     ("Adam", "Adam divides each coordinate's step by the size\n"
+              "of its recent gradients: steps about η long in\n"
+              "x and in y alike, however steep the slope.")),
     fast_seconds=6.0)
 
 ROSENBROCK = RaceInfo(
     ("rosen_gd", "rosen_sgd", "rosen_momentum", "rosen_adam"),
     "Race 2: Rosenbrock's curved valley",
-    (("GD", "GD: the walls are steep, so η must be tiny; on the nearly\n"
-      "flat valley floor such tiny steps crawl."),
+    (("GD", "GD: the steep walls force a tiny η, and on the\n"
+            "nearly flat valley floor, tiny steps crawl."),
      None,  # chosen from the trace: NO_DATA_SGD when SGD had no data to sample
      ("Momentum", "Momentum gathers speed along the valley floor\n"
-      "and follows it round the bend towards the minimum."),
-     ("Adam", "Adam scales its steps up where the gradient is tiny,\n"
-      "so it keeps moving along the flat floor.")),
+                  "and follows it round the bend to the minimum."),
+     ("Adam", "Adam scales its steps up where gradients are tiny,\n"
+              "so it keeps moving along the flat floor.")),
     fast_seconds=9.0)
 
-NO_DATA_SGD = ("SGD", "Rosenbrock has no data, so there are no mini-batches to draw:\n"
-               "SGD takes exactly GD's steps (the thin line inside GD's).")
+NO_DATA_SGD = ("SGD", "Rosenbrock has no data, so no mini-batches:\n"
+                      "SGD takes exactly GD's steps and has GD's losses\n"
+                      "(its thin line runs inside GD's).")
+INTRO = ("Shading and contours: loss f(x, y), log scale;\n"
+         "★ is the minimum. All four start at one point.")
 CLOSING = ("Same start, same number of steps:\n"
            "how far each gets is down to the update rule.")
-INTRO = ("Shading and contour lines: the loss f(x, y), log scale;\n"
-         "★ its minimum. All four optimizers start at the same point.")
 
 
 @dataclass
@@ -86,7 +91,7 @@ class Runner:
     row: VGroup = None
     ticker: TickerText = None
     shown_k: int = -1
-    width: float = 3.5
+    width: float = 3.5              # path stroke width
 
 
 class OptimizerRace(TraceScene):
@@ -170,13 +175,14 @@ class OptimizerRace(TraceScene):
             raise TraceError("the runs of a race must have the same number of steps: "
                              + ", ".join(f"{r.role} {len(r.loss)}" for r in runners))
         sgd_is_gd = not traces[1].has(0, "batch", "indices")
-        if sgd_is_gd:  # no data: SGD's path is GD's, drawn as a thin line inside it
-            runners[1].width = 1.6
+        # SGD's line runs thin on top of GD's: both show where they overlap (with no data,
+        # everywhere)
+        runners[0].width, runners[1].width = 4.0, 1.6 if sgd_is_gd else 2.2
         for r in runners:
             r.pts = cmap.points_of(r.xy)
             r.path = VMobject(stroke_color=r.color, stroke_width=r.width)
             r.curve = VMobject(stroke_color=r.color, stroke_width=2.5)
-            r.dot = Dot(r.pts[0], radius=0.05 if r.width < 2 else 0.085, color=r.color,
+            r.dot = Dot(r.pts[0], radius=0.05 if r.width < 2.5 else 0.085, color=r.color,
                         stroke_color=th.background, stroke_width=1.5)
 
         title = self.label(info.title, size=36).to_edge(UP, buff=0.3)
@@ -186,9 +192,11 @@ class OptimizerRace(TraceScene):
         lessons = list(info.lessons)
         if lessons[1] is None:
             lessons[1] = NO_DATA_SGD if sgd_is_gd else RAVINE.lessons[1]
-        # drawn in this order: GD under SGD, so SGD's thin line shows inside GD's
-        dynamic = VGroup(*[r.path for r in runners], *[r.curve for r in runners],
-                         *[r.dot for r in runners], *[r.ticker for r in runners], step)
+        # the slow runners' paths on top: on a shared valley floor they are the shorter
+        # ones; SGD over GD so that, with no data, its thin line shows inside GD's
+        order = [runners[i] for i in (2, 3, 0, 1)]
+        dynamic = VGroup(*[r.path for r in order], *[r.curve for r in order],
+                         *[r.dot for r in order], *[r.ticker for r in runners], step)
         race = {"info": info, "title": title, "map": cmap, "marks": self.map_marks(cmap,
                 traces[0], runners[0]), "plot": plot, "legend": legend, "runners": runners,
                 "step": step, "dynamic": dynamic, "lessons": lessons}
@@ -197,25 +205,35 @@ class OptimizerRace(TraceScene):
         return race
 
     def map_marks(self, cmap: ContourMap, trace: Trace, first: Runner) -> VGroup:
-        """★ at the known minimum (when the trace has one) and "start" at θ₀."""
+        """★ at the known minimum (when the trace has one) and "start" at θ₀, on the side
+        away from the minimum so the paths do not cross it."""
         th = self.theme
         marks = VGroup()
+        away = UP
         if "objective/minimizer" in trace.manifest.get("static", []):
+            star_at = cmap.c2p(*trace.static("objective/minimizer"))
             marks.add(Star(n=5, outer_radius=0.14, density=2, color=th.text, fill_opacity=1.0,
-                           stroke_width=0).move_to(cmap.c2p(*trace.static("objective/minimizer"))))
-        start = self.label("start", size=22, color=th.muted).next_to(first.pts[0], UP, buff=0.15)
-        if start.get_left()[0] < cmap.frame.get_left()[0] + 0.08:
-            start.align_to(cmap.frame, LEFT).shift(0.08 * RIGHT)
+                           stroke_width=0).move_to(star_at))
+            d = first.pts[0] - star_at
+            if np.linalg.norm(d) > 1e-9:
+                away = d / np.linalg.norm(d)
+        start = self.label("start", size=22, color=th.muted)
+        start.move_to(first.pts[0] + away * (0.2 + 0.5 * np.abs(away) @ [start.width, start.height, 0]))
+        frame = cmap.frame
+        start.shift(RIGHT * max(0, frame.get_left()[0] + 0.08 - start.get_left()[0])
+                    + DOWN * max(0, start.get_top()[1] - frame.get_top()[1] + 0.06))
         return marks.add(start)
 
     def caption(self, race: dict, lesson: tuple[str, str]) -> VGroup:
         """Two lines under the map; ``lesson[0]`` (a runner's name) in that runner's colour."""
         lead, text = lesson
-        colors = {r.name.lower(): r.color for r in race["runners"]} | {"sgd": self.theme.series[1]}
-        t2c = {lead: colors.get(lead.lower(), self.theme.text)} if lead else {}
-        cap = self.label(text, size=24, line_spacing=0.9, t2c=t2c)
+        colors = {r.name.lower(): r.color for r in race["runners"]}
+        color = colors.get(lead.lower().split()[-1] if lead else "", self.theme.text)
+        cap = self.label(text, size=24, line_spacing=0.9, t2c={lead: color} if lead else {})
+        if cap.width > self.MAP_WIDTH:
+            cap.scale_to_fit_width(self.MAP_WIDTH)
         bottom = race["map"].frame.get_bottom()[1]
-        cap.move_to(np.array([self.MAP_LEFT, (bottom - 4.0) / 2, 0]), aligned_edge=LEFT)
+        cap.move_to(np.array([self.MAP_LEFT, (bottom - 3.9) / 2, 0]), aligned_edge=LEFT)
         return cap
 
     def legend(self, runners: list[Runner], sgd_is_gd: bool) -> tuple[VGroup, TickerText]:
@@ -223,22 +241,22 @@ class OptimizerRace(TraceScene):
         th = self.theme
         x0, x1 = self.COL_LEFT, self.COL_RIGHT
         step_label = self.label("step", size=28, color=th.muted)
-        step_label.move_to(np.array([x0, 2.85, 0]), aligned_edge=LEFT)
+        step_label.move_to(np.array([x0, 2.9, 0]), aligned_edge=LEFT)
         step = TickerText("0", font_size=34, color=th.text, max_len=6, align=LEFT)
         step.anchor_at(np.array([step_label.get_right()[0] + 0.2, step_label.get_bottom()[1], 0]))
         head = self.label("loss f(θ)", size=22, color=th.muted)
-        head.move_to(np.array([x1, 2.85, 0]), aligned_edge=RIGHT)
+        head.move_to(np.array([x1, 2.9, 0]), aligned_edge=RIGHT)
         legend = VGroup(step_label, head)
         for i, r in enumerate(runners):
-            y = 2.2 - 0.72 * i
+            y = 2.3 - 0.72 * i
             swatch = Line(np.array([x0, y, 0]), np.array([x0 + 0.45, y, 0]), color=r.color,
                           stroke_width=5)
             dot = Dot(swatch.get_center(), radius=0.07, color=r.color)
             name = self.label(r.name, size=26).move_to(np.array([x0 + 0.62, y, 0]),
                                                       aligned_edge=LEFT)
             _, lr = self.number(r.role, 0, "scalar", "lr")
-            note = "   no data: = GD" if (i == 1 and sgd_is_gd) else ""
-            sub = self.label(f"η = {lr}{note}", size=20, color=th.muted)
+            note = ("no data, so = GD · " if sgd_is_gd else "mini-batches · ") if i == 1 else ""
+            sub = self.label(f"{note}η = {lr}", size=20, color=th.muted)
             sub.next_to(name, DOWN, buff=0.08, aligned_edge=LEFT)
             r.ticker = TickerText("", font_size=26, color=th.text, max_len=8)
             r.ticker.anchor_at(np.array([x1, name.get_bottom()[1], 0]))
@@ -253,8 +271,9 @@ class OptimizerRace(TraceScene):
         finite = np.concatenate([r.loss[np.isfinite(r.loss) & (r.loss > 0)] for r in runners])
         lo = int(np.floor(np.log10(finite.min()))) if finite.size else -1
         hi = max(int(np.ceil(np.log10(finite.max()))) if finite.size else 1, lo + 1)
-        x_left, x_right, y_bot, y_top = self.COL_LEFT + 0.75, self.COL_RIGHT, -3.35, -0.75
-        axes = Axes(x_range=[0, T - 1, max(1, (T - 1) // 4)], y_range=[lo, hi, 1],
+        x_left, x_right, y_bot, y_top = self.COL_LEFT + 0.75, self.COL_RIGHT, -3.4, -0.95
+        # y counts decades above 10^lo, so the step axis runs along the bottom
+        axes = Axes(x_range=[0, T - 1, max(1, (T - 1) // 4)], y_range=[0, hi - lo, 1],
                     x_length=x_right - x_left, y_length=y_top - y_bot, tips=False,
                     axis_config={"color": th.grid, "stroke_width": 2, "tick_size": 0.05})
         axes.move_to(np.array([(x_left + x_right) / 2, (y_bot + y_top) / 2, 0]))
@@ -262,25 +281,26 @@ class OptimizerRace(TraceScene):
         every = 1 if hi - lo <= 4 else 2  # decade labels no closer than ~0.5 units
         for e in range(lo, hi + 1):
             if e > lo:
-                marks.add(Line(axes.c2p(0, e), axes.c2p(T - 1, e), color=th.grid,
+                marks.add(Line(axes.c2p(0, e - lo), axes.c2p(T - 1, e - lo), color=th.grid,
                                stroke_width=1, stroke_opacity=0.6))
             if (e - lo) % every == 0:
                 marks.add(self.tex(f"10^{{{e}}}", size=24, color=th.muted)
-                          .next_to(axes.c2p(0, e), LEFT, buff=0.12))
-        for s in (0, (T - 1) // 2, T - 1):
-            marks.add(self.label(str(s), size=20, color=th.muted)
-                      .next_to(axes.c2p(s, lo), DOWN, buff=0.12))
+                          .next_to(axes.c2p(0, e - lo), LEFT, buff=0.12))
+        for s, edge in ((0, LEFT), ((T - 1) // 2, None), (T - 1, RIGHT)):
+            lab = self.label(str(s), size=20, color=th.muted).next_to(axes.c2p(s, 0), DOWN,
+                                                                     buff=0.12)
+            marks.add(lab.align_to(axes.c2p(s, 0), edge) if edge is not None else lab)
         marks.add(self.label("step", size=20, color=th.muted)
-                  .next_to(axes.c2p((T - 1) * 0.75, lo), DOWN, buff=0.12))
+                  .next_to(axes.c2p((T - 1) * 0.25, 0), DOWN, buff=0.12))
         marks.add(self.label("loss, log scale", size=22, color=th.muted)
-                  .next_to(axes.c2p(0, hi), UP, buff=0.15).align_to(axes, LEFT))
+                  .next_to(axes.c2p(0, hi - lo), UP, buff=0.15).align_to(axes, LEFT))
         o = axes.c2p(0, 0)
         ux, uy = axes.c2p(1, 0) - o, axes.c2p(0, 1) - o
         for r in runners:
             ok = np.isfinite(r.loss) & (r.loss > 0)
             logl = np.full(T, float(hi))  # a diverged run sits on the top edge
             logl[ok] = np.log10(r.loss[ok])
-            logl = np.clip(logl, lo, hi)
+            logl = np.clip(logl, lo, hi) - lo
             r.cpts = o + np.arange(T)[:, None] * ux + logl[:, None] * uy
         return VGroup(axes, marks)
 
@@ -324,8 +344,10 @@ class OptimizerRace(TraceScene):
         best = runners[int(np.argmin(finals))]
         box = SurroundingRectangle(VGroup(best.row, best.ticker), color=self.theme.active,
                                    buff=0.08, corner_radius=0.08)
-        race["best"] = box
-        self.play(FadeIn(box), run_time=self.t(0.6))
+        low = self.label("lowest", size=20, color=self.theme.active)
+        low.align_to(best.row[3], DOWN).align_to(best.ticker, RIGHT)
+        race["best"] = VGroup(box, low)
+        self.play(FadeIn(race["best"]), run_time=self.t(0.6))
         self.wait(self.t(1.5))
 
     def lessons(self, race: dict, closing: str | None = None) -> None:

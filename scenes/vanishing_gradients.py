@@ -57,6 +57,11 @@ def fmt_norm(v: float) -> str:
     return fmt(v, 3 if 0.01 <= abs(v) < 0.1 else 2)
 
 
+def power_of_ten(k: int) -> str:
+    """10^k with Unicode superscripts (one Text, no LaTeX baseline to match): 10⁻⁵."""
+    return "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def decade_gap(small: float, large: float) -> int:
     """Whole decades by which ``large`` exceeds ``small``: large > small · 10^gap."""
     return math.floor(math.log10(large / small)) if small > 0 else 99
@@ -78,7 +83,7 @@ class Panel:
     strip: LayerStrip
     loss: Sparkline
     loss_dot: Dot
-    loss_text: Mobject
+    loss_text: Mobject | None = None
     note: Mobject | None = None
     end_labels: VGroup | None = None
 
@@ -136,8 +141,7 @@ class VanishingGradients(TraceScene):
         th, t = self.theme, self.trace(role)
         layers, act = dense_layers(t), activation_of(t)
         chart = LogBarChart(len(layers), lo, hi, th, width=5.55, height=3.3)
-        chart.move_to([left + 2.775, 0.12, 0], aligned_edge=LEFT)
-        chart.shift((left - chart.area.get_left()[0]) * RIGHT)
+        chart.shift([left - chart.area.get_left()[0], 0.12 - chart.area.get_center()[1], 0])
         xs = [chart.column_x(i) for i in range(len(layers))]
         strip = LayerStrip(xs, 2.4, th, act)
         init = t.config["model"]["layers"][0].get("init", "glorot")
@@ -145,15 +149,14 @@ class VanishingGradients(TraceScene):
         sub = self.label(f"{INIT_NAMES.get(init, init)} init", 22, color=th.muted)
         header = VGroup(name, sub).arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
         header.move_to([left, 3.05, 0], aligned_edge=LEFT)
-        loss = Sparkline(t.scalars("loss"), th, width=4.1, height=0.62, lo=0.0, hi=loss_hi,
+        loss = Sparkline(t.scalars("loss"), th, width=3.8, height=0.62, lo=0.0, hi=loss_hi,
                          color=color)
-        loss.move_to([left, -2.66, 0], aligned_edge=LEFT)
-        loss.shift((left - loss.area.get_left()[0]) * RIGHT)
+        loss.shift([left - loss.area.get_left()[0], -2.66 - loss.area.get_center()[1], 0])
         ticks = VGroup(self.label("0", 18, color=th.muted).next_to(loss.baseline, LEFT, 0.12),
                        self.label(f"{loss_hi:g}", 18, color=th.muted)
                        .next_to(loss.area.get_corner(UP + LEFT), LEFT, 0.12))
         dot = Dot(loss.point(0), radius=0.05, color=color)
-        panel = Panel(role, layers, act, color, chart, strip, loss, dot, VGroup())
+        panel = Panel(role, layers, act, color, chart, strip, loss, dot)
         panel.loss_text = self.loss_text(panel, self.steps[0])
         return panel, VGroup(header, ticks)
 
@@ -215,7 +218,7 @@ class VanishingGradients(TraceScene):
         self.norms = {role: self.norm_table(role) for role in self.runs}
         lo, hi = LogBarChart.decades(np.concatenate([v.ravel() for v in self.norms.values()]))
         loss_hi = math.ceil(max(np.nanmax(self.trace(r).scalars("loss")) for r in self.runs)
-                            * 2) / 2
+                            * 10) / 10
         self.panels, extras = [], []
         for role, left, color in (("main", -5.95, th.series[0]), ("relu", 0.95, th.series[1])):
             p, extra = self.build_panel(role, lo, hi, left, loss_hi, color)
@@ -285,7 +288,7 @@ class VanishingGradients(TraceScene):
         arrow = DoubleArrow([x, chart.top(0, first)[1] + 0.05, 0], [x, chart.y_of(last), 0],
                             buff=0, stroke_width=3, color=self.theme.active,
                             max_tip_length_to_length_ratio=0.08)
-        label = self.tex(rf"> 10^{{{gap}}}\times", size=30, color=self.theme.active)
+        label = self.label(f"> {power_of_ten(gap)}×", 24, color=self.theme.active)
         label.next_to(arrow, RIGHT, buff=0.12).set_y(chart.y_of(last) - 0.35)
         return VGroup(level, arrow, label)
 
@@ -321,16 +324,13 @@ class VanishingGradients(TraceScene):
         self.wait(self.t(2.5))
 
     def gap_note(self, panel: Panel, gap: int) -> Mobject:
-        g = VGroup(self.label("layer 1 gets", 22), self.tex(rf"< 10^{{-{gap}}}", size=30),
-                   self.label(f"of layer {len(panel.layers)}'s gradient", 22))
-        return g.arrange(RIGHT, buff=0.12).move_to([panel.chart.area.get_center()[0], -1.9, 0])
+        text = (f"layer 1 gets < {power_of_ten(-gap)} of layer {len(panel.layers)}'s gradient")
+        return self.label(text, 22).move_to([panel.chart.area.get_center()[0], -1.9, 0])
 
     def spread_note(self, panel: Panel, spread: int) -> Mobject:
-        g = VGroup(self.label("all layers within", 22),
-                   self.tex(rf"{10 ** spread}\times" if spread < 4 else rf"10^{{{spread}}}\times",
-                            size=30),
-                   self.label("of each other", 22))
-        return g.arrange(RIGHT, buff=0.12).move_to([panel.chart.area.get_center()[0], -1.9, 0])
+        factor = f"{10 ** spread}" if spread <= 3 else power_of_ten(spread)
+        text = f"all layers within {factor}× of each other"
+        return self.label(text, 22).move_to([panel.chart.area.get_center()[0], -1.9, 0])
 
     def training(self) -> None:
         th = self.theme
@@ -368,5 +368,5 @@ class VanishingGradients(TraceScene):
                   FadeIn(self.gap_note(sig, self.gaps[-2][3])),
                   FadeIn(self.spread_note(relu, spread)), run_time=self.t(1.0))
         self.say(self.label("Sigmoid: the first layers get almost no gradient, so they barely "
-                            "learn and the loss stays flat. ReLU: every layer learns.", 26),
+                            "learn. ReLU: every layer learns.", 26),
                  wait=4.0)

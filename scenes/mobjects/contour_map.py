@@ -5,7 +5,7 @@ from __future__ import annotations
 import contourpy
 import numpy as np
 from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UP, Group, ImageMobject, Rectangle,
-                   VGroup, VMobject, interpolate_color)
+                   ManimColor, VGroup, VMobject)
 
 from ..theme import Theme
 from .heatmap import colorize
@@ -18,13 +18,13 @@ class ContourMap(Group):
     image     the shading: background colour at the lowest z, ``color`` at the highest
     contours  one VMobject per level (all its lines as subpaths), thin and muted
     frame     the border of the plotted region
-    ``log=True`` shades and spaces the levels by log10(z − min z + ε), which shows both
+    ``log=True`` shades and spaces the levels by log10(z − min z + 10⁻⁴·(max z − min z)), which shows both
     the floor of a ravine and its steep walls (loss surfaces span decades). Pixels are
     centred on the grid points, so ``c2p`` is exact for the grid's own coordinates.
     """
 
     def __init__(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, theme: Theme,
-                 width: float = 6.0, levels: int = 12, log: bool = True,
+                 width: float = 6.0, levels: int = 14, log: bool = True,
                  color: str | None = None, line_color: str | None = None,
                  line_opacity: float = 0.45, line_width: float = 1.2) -> None:
         super().__init__()
@@ -40,7 +40,7 @@ class ContourMap(Group):
         height = (self.y_range[1] - self.y_range[0]) * self.scale_factor
 
         shade = self._shade(z, log)
-        high = color or interpolate_color(theme.grid, theme.muted, 0.35).to_hex()
+        high = color or ManimColor(theme.grid).interpolate(ManimColor(theme.muted), 0.2).to_hex()
         rgba = colorize(shade[::-1], theme.background, high)  # image rows run top-down
         self.image = ImageMobject(rgba)
         self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
@@ -69,7 +69,7 @@ class ContourMap(Group):
         if not log:
             return z
         span = float(np.max(z) - np.min(z)) or 1.0
-        return np.log10(z - np.min(z) + 1e-3 * span)
+        return np.log10(z - np.min(z) + 1e-4 * span)
 
     # -- coordinates --------------------------------------------------------------------------
     def points_of(self, xy: np.ndarray, clip: bool = True) -> np.ndarray:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import Group
+from manim import Group, Rectangle
 
 from ..theme import Theme
 from .heatmap import Heatmap
@@ -15,12 +15,14 @@ class FeatureMapGrid(Group):
     scales   per-map colour scale (max |value| when signed, max when not); defaults to each
              map's own range, so weak channels stay visible. Pass the same scales to the
              ReLU and pooled maps of a channel so equal values keep equal colours.
+    outline  colour of a thin frame around each map (None: no frame), so maps whose edges
+             are near 0 still read as separate squares
     maps[k]  the Heatmap of channel k
     """
 
     def __init__(self, maps: np.ndarray, theme: Theme, rows: int, size: float,
                  gap: float = 0.06, signed: bool = False, scales: np.ndarray | None = None,
-                 color: str | None = None) -> None:
+                 color: str | None = None, outline: str | None = None) -> None:
         super().__init__()
         maps = np.asarray(maps, dtype=np.float64)
         if maps.ndim != 3:
@@ -31,7 +33,12 @@ class FeatureMapGrid(Group):
                     vmax=float(s))
             for m, s in zip(maps, self.scales)
         ]
-        self.add(*self.maps)
+        cells = [Group(m) for m in self.maps]
+        if outline is not None:
+            for cell, m in zip(cells, self.maps):
+                cell.add(Rectangle(width=m.width, height=m.height, stroke_color=outline,
+                                   stroke_width=1.5).move_to(m))
+        self.add(*cells)
         cols = -(-len(self.maps) // rows)
         self.arrange_in_grid(rows=rows, cols=cols, buff=gap)
 

@@ -54,7 +54,9 @@ class NetworkGraph(VGroup):
                     group.add(Line(a, b, buff=self.radius, stroke_color=theme.muted,
                                    stroke_width=stroke_range[0]))
             self.edges.add(group)
-        self.add(self.edges, self.layers)  # edges first: neurons are drawn over their ends
+        # drawn edges < neurons < labels, whatever order a scene adds or animates them in
+        self.layers.set_z_index(1)
+        self.add(self.edges, self.layers)
         if weights is not None:
             self.set_weights(weights, scale)
 
@@ -110,9 +112,11 @@ class NetworkGraph(VGroup):
                      buff: float = 0.12, font_size: float = 24, color: str | None = None
                      ) -> Mobject:
         """``label`` (a string becomes Text) placed next to neuron (layer, i) on ``direction``'s
-        side; ``direction=None`` centres it inside the neuron, shrunk to fit."""
+        side; ``direction=None`` centres it inside the neuron, shrunk to fit. Labels are drawn
+        over edges and neurons (z-index 2)."""
         mob = label if isinstance(label, Mobject) else Text(
             label, font=FONT, font_size=font_size, color=color or self.theme.value)
+        mob.set_z_index(2)
         n = self.neuron(layer, i)
         if direction is None:
             if mob.width > 1.6 * self.radius:

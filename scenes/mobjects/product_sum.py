@@ -28,8 +28,9 @@ class ProductSum(VGroup):
     terms    each a list of factors (text, colour) joined by "·"; a one-factor term is a
              plain number (a sum of per-channel sums)
     muted    per term: draw it in theme.muted (e.g. a product with a zero weight)
-    Attributes: ``text`` (the MarkupText), ``term_glyphs[i]`` and ``result_glyphs``
-    (VGroups of its glyphs, to highlight or to fly the result elsewhere).
+    Attributes: ``text`` (the MarkupText); ``term_spans[i]`` the (start, end) glyph range
+    of term i including the " + " before it, ``result_span`` that of " = result" (to write
+    the line piece by piece); ``result_glyphs`` the result's glyphs (to fly it elsewhere).
     """
 
     def __init__(self, terms: Sequence[Sequence[Factor]], result: Factor, theme: Theme,
@@ -42,9 +43,9 @@ class ProductSum(VGroup):
         if prefix is not None:
             parts.append((prefix[0] + "  ", prefix[1]))
         for k, factors in enumerate(terms):
+            start = len(parts)
             if k:
                 parts.append((" + ", theme.text))
-            start = len(parts)
             for f, (text, color) in enumerate(factors):
                 if f:
                     parts.append(("·", theme.muted if muted[k] else theme.text))
@@ -61,6 +62,6 @@ class ProductSum(VGroup):
             n += sum(not ch.isspace() for ch in t)
             ends.append(n)
         starts = [0] + ends[:-1]
-        glyphs = self.text.submobjects
-        self.term_glyphs = [VGroup(*glyphs[starts[a]:ends[b - 1]]) for a, b in term_runs]
-        self.result_glyphs = VGroup(*glyphs[starts[-1]:ends[-1]])
+        self.term_spans = [(starts[a], ends[b - 1]) for a, b in term_runs]
+        self.result_span = (starts[-2], ends[-1])
+        self.result_glyphs = VGroup(*self.text.submobjects[starts[-1]:ends[-1]])

@@ -4,19 +4,20 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import RIGHT, UP, Animation, Line, Mobject, SurroundingRectangle, VGroup
+from manim import RIGHT, UP, Line, Mobject, Rectangle, SurroundingRectangle, VGroup
 
 from ..theme import Theme
+from .light_animations import Opacity, Tween
 
 
 class ScrollingTable(VGroup):
     """A header over right-aligned columns; at most ``visible`` body rows are shown.
 
-    ``push(cells)`` returns the animations that add a row at the bottom (scrolling the
-    others up and fading out the oldest when full); call ``settle()`` after playing them
-    to drop the rows that scrolled away. ``rows`` holds the rows on screen, oldest first.
-    Cells are mobjects the caller builds (so numbers stay the caller's, read from traces);
-    text cells are assumed fully opaque (rows fade in and out by their fill opacity).
+    ``push(cells)`` returns the animation that adds a row at the bottom, scrolling the
+    others up when full: the oldest slides under the header and fades away. Call
+    ``settle()`` after playing it. ``rows`` holds the rows on screen, oldest first.
+    Cells are mobjects the caller builds (so numbers stay the caller's, read from traces).
+    Rows move without copies (a Text costs milliseconds to copy), so pushing is cheap.
     """
 
     GAP = 0.08  # between the rule under the header and the first row
@@ -31,8 +32,12 @@ class ScrollingTable(VGroup):
                          stroke_color=theme.grid, stroke_width=2)
         self.header = VGroup(*header)
         self._place(self.header, 0)
+        # rows scrolling away pass under this patch of background, behind the header
+        self.mask = Rectangle(width=sum(self.widths) + 0.2, height=row_height + 0.04,
+                              stroke_width=0, fill_color=theme.background, fill_opacity=1)
+        self.mask.move_to(np.array([self.rule.get_center()[0], self.slot_y(0) + 0.02, 0]))
         self.body = VGroup()
-        self.add(self.header, self.rule, self.body)
+        self.add(self.body, self.mask, self.header, self.rule)
         self.rows: list[VGroup] = []
         self._leaving: list[VGroup] = []
 
@@ -50,23 +55,30 @@ class ScrollingTable(VGroup):
             cell.move_to(np.array([left + right, y, 0]), aligned_edge=RIGHT)
             cell.set_y(y)
 
-    def push(self, cells: Sequence[Mobject]) -> list[Animation]:
+    def push(self, cells: Sequence[Mobject]) -> Tween:
         row = VGroup(*cells)
-        anims: list[Animation] = []
-        if len(self.rows) >= self.visible:
-            old = self.rows.pop(0)
-            self._leaving.append(old)
-            anims.append(old.animate.shift(UP * self.row_height).set_fill(opacity=0))
-            anims += [r.animate.shift(UP * self.row_height) for r in self.rows]
+        up = UP * self.row_height
+        leaving = self.rows.pop(0) if len(self.rows) >= self.visible else None
+        scroll = up if leaving is not None else 0 * up
         self._place(row, len(self.rows) + 1)
+        moving = [r for r in self.rows] + ([leaving] if leaving is not None else [])
+        starts = [r.get_center() for r in moving]
+        row_end, fade_in = row.get_center(), Opacity(row)
+        fade_out = Opacity(leaving) if leaving is not None else None
         self.rows.append(row)
-        # rise into place from transparent (not FadeIn: an introducer would also add the row
-        # to the scene on its own, outside the table)
-        rise = 0.5 * self.row_height * UP
-        row.shift(-rise).set_fill(opacity=0)
         self.body.add(row)
-        anims.append(row.animate.shift(rise).set_fill(opacity=1))
-        return anims
+        if leaving is not None:
+            self._leaving.append(leaving)
+
+        def step(_, a: float) -> None:
+            for r, s in zip(moving, starts):
+                r.move_to(s + a * scroll)
+            row.move_to(row_end - (1 - a) * 0.5 * up)
+            fade_in.scale(a)
+            if fade_out is not None:
+                fade_out.scale(1 - a)
+
+        return Tween(self.body, step)
 
     def settle(self) -> None:
         """Forget rows that scrolled away (they are invisible already)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup
 
 from ..theme import Theme
 from .value_grid import ValueGrid

@@ -25,17 +25,22 @@ class Sparkline(VGroup):
         self.line = self.line_upto(0)
         self.add(self.area, self.baseline, self.line)
 
-    def point(self, k: int) -> np.ndarray:
+    def coords(self, upto: int) -> np.ndarray:
+        """Scene points of values[0..upto], (upto + 1, 3)."""
         left, bottom = self.area.get_left()[0], self.area.get_bottom()[1]
-        n = max(len(self.values) - 1, 1)
-        v = np.clip(self.values[k], self.lo, self.hi)
-        return np.array([left + k / n * self.area.width,
-                         bottom + (v - self.lo) / (self.hi - self.lo) * self.area.height, 0.0])
+        k = np.arange(upto + 1)
+        v = np.clip(self.values[:upto + 1], self.lo, self.hi)
+        return np.stack([left + k / max(len(self.values) - 1, 1) * self.area.width,
+                         bottom + (v - self.lo) / (self.hi - self.lo) * self.area.height,
+                         np.zeros(upto + 1)], axis=1)
+
+    def point(self, k: int) -> np.ndarray:
+        return self.coords(k)[-1]
 
     def line_upto(self, k: int) -> VMobject:
-        pts = [self.point(i) for i in range(k + 1)]
+        pts = self.coords(k)
         if len(pts) == 1:  # a line needs two points: start as a dot-sized segment
-            pts.append(pts[0] + [1e-3, 0, 0])
+            pts = np.vstack([pts, pts + [1e-3, 0, 0]])
         line = VMobject(stroke_color=self.color, stroke_width=self.stroke_width)
         line.set_points_as_corners(pts)
         return line

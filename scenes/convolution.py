@@ -1,0 +1,462 @@
+"""Convolution: the kernel K slides over the image I; at each position the element-wise
+products and their sum are written out and the output cell fills. Then the output size
+o = ⌊(i + 2p − k)/s⌋ + 1 with the run's numbers, checked against the traced output.
+
+One scene for every probe of one Conv2D filter: stride, "same"/"valid"/numeric padding
+(the zero border is drawn dashed) and several input channels (one line of products per
+channel; the per-channel sums add up to the output) are all read from the trace.
+
+    manim -qm scenes/convolution.py Convolution
+    nnanim render Convolution --config conv_deck_same
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circumscribe, DashedVMobject,
+                   FadeIn, FadeOut, Rectangle, ReplacementTransform, Square, VGroup, Write)
+
+from engine.conv2d import same_padding
+from engine.errors import TraceError
+from scenes.base import TraceScene
+from scenes.format import fmt_auto
+from scenes.mobjects.product_sum import ProductSum, markup
+from scenes.mobjects.sliding_window import SlidingWindow
+from scenes.mobjects.value_grid import ValueGrid
+
+CHANNEL_NAMES = {3: ("R", "G", "B")}
+
+
+# -- what a conv probe trace holds ------------------------------------------------------------
+@dataclass(frozen=True)
+class ConvSetup:
+    """The geometry of a one-layer Conv2D probe, from its manifest and array shapes."""
+    layer: str
+    describe: str
+    channels: int
+    size: tuple[int, int]              # input (H, W)
+    padded: tuple[int, int]            # input_padded (H, W)
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    pads: tuple[int, int, int, int]    # zeros added (top, bottom, left, right)
+    out: tuple[int, int]               # the traced output's (H, W)
+    padding: str                       # as configured: "valid", "same", "1", ...
+
+
+def _pair(v) -> tuple[int, int]:
+    return (int(v), int(v)) if isinstance(v, (int, float)) else (int(v[0]), int(v[1]))
+
+
+def read_conv(trace, scene: str) -> ConvSetup:
+    """The probe's geometry; TraceError (one line) unless it is one Conv2D filter on one
+    input with the quantities the scenes show."""
+    info = trace.layer_info
+    if len(info) != 1 or info[0]["type"] != "Conv2D":
+        got = "-".join(layer["type"] for layer in info) or "no layers"
+        raise TraceError(f"{scene} needs a probe of one Conv2D layer, got {got}")
+    name = info[0]["name"]
+    for q in ("input", "input_padded", "W", "b", "output"):
+        if not trace.has(0, name, q):
+            raise TraceError(f"{scene} needs {name}/{q} at step 0 (a layer probe trace)")
+    x, xp = trace.get(0, name, "input").shape, trace.get(0, name, "input_padded").shape
+    w, y = trace.get(0, name, "W").shape, trace.get(0, name, "output").shape
+    if x[0] != 1:
+        raise TraceError(f"{scene} shows one input image, the trace has {x[0]}")
+    if w[0] != 1:
+        raise TraceError(f"{scene} shows one filter (out_channels = 1), the trace has {w[0]}")
+    spec = trace.config["layer"]
+    stride, padding = _pair(spec.get("stride", 1)), spec.get("padding", 0)
+    if isinstance(padding, str) and padding.lower() == "same":
+        (t, b), (l, r) = (same_padding(i, k, s) for i, k, s in zip(x[2:], w[2:], stride))
+    elif isinstance(padding, str):
+        t = b = l = r = 0
+    elif isinstance(padding, list) and len(padding) == 4:
+        t, b, l, r = (int(v) for v in padding)
+    else:
+        (t, l), (b, r) = _pair(padding), _pair(padding)
+    if (x[2] + t + b, x[3] + l + r) != tuple(xp[2:]):
+        raise TraceError(f"{scene}: input_padded {tuple(xp[2:])} does not match input "
+                         f"{tuple(x[2:])} with padding {padding!r}")
+    return ConvSetup(name, info[0]["describe"], x[1], tuple(x[2:]), tuple(xp[2:]),
+                     tuple(w[2:]), stride, (t, b, l, r), tuple(y[2:]), str(padding))
+
+
+class Convolution(TraceScene):
+    """The deck's I ∗ K worked through position by position, from a layer probe trace.
+
+    Sections: "setup" (I, K, the empty output and the deck's two questions),
+    "first-position" (the window at (1,1): each product in turn, their sum flies into the
+    output; answers "(I∗K)(1,1)"), "slide" (the other positions, the first ones slowly),
+    "size" (o = ⌊(i + 2p − k)/s⌋ + 1 evaluated with the run's numbers, checked against the
+    traced output's shape; answers "size of I∗K").
+    duration: about 38 s at speed 1 for conv_deck (9 positions); about 1 s more per
+    further position (stride 2: 4 positions, "same": 25).
+    """
+
+    runs = {"main": "conv_deck"}
+    trace_kind = "layer"
+    duration = 38.0
+
+    def check_trace(self, role: str, trace) -> None:
+        g = read_conv(trace, "Convolution")
+        if g.channels > 3:
+            raise TraceError(f"Convolution draws up to 3 input channels, the trace has "
+                             f"{g.channels}")
+        limit = 9 if g.channels == 1 else 7
+        if max(g.padded) > limit or max(g.kernel) > 5:
+            raise TraceError(f"Convolution draws padded inputs up to {limit}x{limit} and "
+                             f"kernels up to 5x5, the trace has {g.padded[0]}x{g.padded[1]} "
+                             f"and {g.kernel[0]}x{g.kernel[1]}")
+        if g.out[0] * g.out[1] > 49:
+            raise TraceError(f"Convolution walks at most 49 output positions, the trace "
+                             f"has {g.out[0]}x{g.out[1]}")
+        self.conv = g
+
+    # -- numbers ------------------------------------------------------------------------------
+    def num(self, quantity: str, index: tuple) -> tuple[float, str]:
+        return self.number("main", 0, self.conv.layer, quantity, index, formatter=fmt_auto)
+
+    def recorded(self, quantity: str, prefix: tuple, shape: tuple[int, int]) -> np.ndarray:
+        """The 2-D slice ``quantity[prefix]`` with every entry recorded as shown."""
+        return np.array([[self.num(quantity, prefix + (i, j))[0] for j in range(shape[1])]
+                         for i in range(shape[0])])
+
+    # -- building -----------------------------------------------------------------------------
+    def construct(self) -> None:
+        g, th = self.conv, self.theme
+        self.next_section("setup")
+        self.build()
+        self.play(Write(self.title), FadeIn(self.subtitle), run_time=self.t(1.0))
+        self.play(*(FadeIn(m, shift=0.2 * UP) for m in self.panels), run_time=self.t(1.2))
+        self.play(FadeIn(self.questions), run_time=self.t(0.8))
+        self.wait(self.t(1.0))
+
+        positions = self.windows[0].positions(g.out)
+        self.next_section("first-position")
+        self.play(*(FadeIn(w) for w in self.windows), FadeIn(self.cursor),
+                  run_time=self.t(0.8))
+        eq = self.position_equation(0, 0)
+        self.write_products(eq)
+        self.fill_output(eq, 0, 0, 0)
+        self.answer(0, self.first_answer(), Circumscribe(self.out_grid.square(0, 0),
+                                                          color=th.active))
+        self.wait(self.t(1.5))
+
+        self.next_section("slide")
+        for k, (p, q) in enumerate(positions[1:], start=1):
+            new = self.position_equation(p, q)
+            self.play(*(w.slide_to(p, q) for w in self.windows),
+                      self.cursor.animate.move_to(self.out_grid.square(p, q)),
+                      FadeOut(eq), FadeIn(new),
+                      run_time=self.pace(k, slow=3, first=0.9, rest=0.35))
+            eq = new
+            self.fill_output(eq, k, p, q)
+            self.wait(self.pace(k, slow=3, first=0.8, rest=0.1))
+
+        self.next_section("size")
+        self.play(FadeOut(eq), *(FadeOut(w) for w in self.windows), FadeOut(self.cursor),
+                  run_time=self.t(0.6))
+        self.size_formula()
+        self.wait(self.t(3.0))
+
+    def build(self) -> None:
+        """Title, the input/kernel panels, the empty output and the questions (not added)."""
+        g, th = self.conv, self.theme
+        multi = g.channels > 1
+        self.title = self.label("Convolution: slide K over I, multiply, add", size=38)
+        self.subtitle = self.label(f"{g.describe}  ·  cross-correlation, as deep-learning "
+                                   f"libraries compute it",
+                                   size=20, color=th.muted)
+        self.title.to_edge(UP, buff=0.3)
+        self.subtitle.next_to(self.title, DOWN, buff=0.12)
+
+        kh, kw = g.kernel
+        if multi:
+            cell = min(0.5, 3.4 / (g.padded[0] + kh))
+        else:
+            cell = min(0.72, 4.0 / max(g.padded))
+        font = max(cell * 38, 22)
+        names = CHANNEL_NAMES.get(g.channels, [f"c{c + 1}" for c in range(g.channels)])
+
+        self.in_grids, self.k_grids, self.windows = [], [], []
+        self.kernels = []  # (kh, kw) traced weights per channel
+        columns = []
+        for c in range(g.channels):
+            xp = self.recorded("input_padded", (0, c), g.padded)
+            wk = self.recorded("W", (0, c), g.kernel)
+            self.kernels.append(wk)
+            ig = ValueGrid(xp, th, cell=cell, font_size=font, color=th.value)
+            kg = ValueGrid(wk, th, cell=cell, font_size=font, color=th.active)
+            kg.cells.set_stroke(th.active, opacity=0.6)
+            border = self.dash_padding(ig)
+            labels = None if multi or cell < 0.55 else [[self.fmt_w(v) for v in row]
+                                                        for row in wk]
+            self.windows.append(SlidingWindow(ig, g.kernel, th, stride=g.stride,
+                                              labels=labels).place(0, 0))
+            self.in_grids.append(ig)
+            self.k_grids.append(kg)
+            if multi:
+                head = self.label(f"channel {names[c]}", size=22)
+                columns.append(VGroup(head, VGroup(ig, border), kg).arrange(DOWN, buff=0.22))
+            else:
+                columns = [VGroup(ig, border), kg]
+        self.names = names
+
+        bias, bias_text = self.num("b", (0,))
+        self.bias = bias
+        self.bias_text = bias_text
+        out = self.array("main", 0, g.layer, "output")[0, 0]
+        self.out_range = (float(out.min()), float(out.max()))
+        self.out_grid = ValueGrid(np.zeros(g.out), th, cell=max(cell, 0.5), font_size=font,
+                                  color=th.text, blank=np.ones(g.out, dtype=bool))
+        b_label = self.label(f"bias b = {bias_text}", size=22, color=th.active)
+
+        if multi:
+            body = VGroup(*columns).arrange(RIGHT, buff=0.45, aligned_edge=UP)
+            rows = VGroup(self.label("I", size=28, color=th.value),
+                          self.label("K", size=28, color=th.active))
+            rows[0].next_to(self.in_grids[0], LEFT, buff=0.3)
+            rows[1].next_to(self.k_grids[0], LEFT, buff=0.3)
+            out_head = self.label("output I ∗ K", size=24)
+            out_panel = VGroup(out_head, self.out_grid, b_label).arrange(DOWN, buff=0.25)
+            whole = VGroup(VGroup(body, rows), out_panel).arrange(RIGHT, buff=0.9,
+                                                                  aligned_edge=UP)
+            whole.next_to(self.title, DOWN, buff=0.25)
+            self.panels = [VGroup(body, rows), out_panel]
+        else:
+            ig_panel = VGroup(self.in_label(), columns[0]).arrange(DOWN, buff=0.2)
+            k_panel = VGroup(self.label(f"kernel K ({kh}×{kw})", size=24), columns[1],
+                             b_label).arrange(DOWN, buff=0.2)
+            out_panel = VGroup(self.label("output I ∗ K", size=24), self.out_grid) \
+                .arrange(DOWN, buff=0.2)
+            star, eqs = self.label("∗", size=44), self.label("=", size=44)
+            row = VGroup(ig_panel, star, k_panel, eqs, out_panel).arrange(RIGHT, buff=0.55)
+            for m in (k_panel, out_panel):
+                m.align_to(ig_panel, UP)
+            star.match_y(self.in_grids[0])
+            eqs.match_y(self.in_grids[0])
+            row.set_x(0).next_to(self.subtitle, DOWN, buff=0.3, coor_mask=np.array([0, 1, 0]))
+            self.panels = [ig_panel, VGroup(star, k_panel), VGroup(eqs, out_panel)]
+        for w, ig in zip(self.windows, self.in_grids):
+            w.place(0, 0)  # the grids moved after the windows were placed
+        self.cursor = self.out_grid.window(0, 0, 1, 1)
+
+        # the deck's two questions, answered later in place
+        self.q_lines = [self.question_line("(I∗K)(1,1) = ", "?"),
+                        self.question_line("size of I∗K = ", "?")]
+        self.questions = VGroup(*self.q_lines).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        self.questions.next_to(self.out_grid, DOWN, buff=0.45 if not multi else 1.0)
+        if multi:
+            self.questions.next_to(b_label, DOWN, buff=0.4)
+        self.questions.align_to(self.out_grid, LEFT)
+        widest = self.question_line("size of I∗K = ", f"{g.out[0]} × {g.out[1]} ✓").width
+        overflow = self.questions.get_left()[0] + widest - 6.8
+        if overflow > 0:
+            self.questions.shift(overflow * LEFT)
+        self.eq_anchor = (-1.55 if multi else
+                          min(self.in_grids[0].get_bottom()[1], self.questions.get_bottom()[1])
+                          - 0.6)
+
+    def in_label(self):
+        g = self.conv
+        h, w = g.size
+        if sum(g.pads) == 0:
+            return self.label(f"input I ({h}×{w})", size=24)
+        return self.label(f"input I ({h}×{w}), zero padding ({g.padding})", size=24)
+
+    def padding_name(self) -> str:
+        p = self.conv.padding
+        return f"padding ({p})" if p in ("valid", "same") else "padding"
+
+    def fmt_w(self, v: float) -> str:
+        """A weight as a corner label of the window: "×2", "×(−1)"."""
+        s = fmt_auto(v).replace("-", "−")
+        return f"×{s}" if v >= 0 else f"×({s})"
+
+    def dash_padding(self, grid: ValueGrid) -> VGroup:
+        """Draw the zero border dashed with muted zeros, and outline the real image."""
+        t, b, l, r = self.conv.pads
+        hp, wp = self.conv.padded
+        dashes = VGroup()
+        for i in range(hp):
+            for j in range(wp):
+                if t <= i < hp - b and l <= j < wp - r:
+                    continue
+                sq = grid.square(i, j)
+                dashes.add(DashedVMobject(sq.copy(), num_dashes=8, dashed_ratio=0.55))
+                sq.set_stroke(opacity=0)
+                grid.texts[i][j].set_color(self.theme.muted)
+        if len(dashes) == 0:
+            return dashes
+        tl = grid.square(t, l).get_corner(UP + LEFT)
+        br = grid.square(hp - b - 1, wp - r - 1).get_corner(DOWN + RIGHT)
+        image = Rectangle(width=br[0] - tl[0], height=tl[1] - br[1],
+                          stroke_color=self.theme.muted, stroke_width=3).move_to((tl + br) / 2)
+        return VGroup(dashes, image)
+
+    def question_line(self, text: str, answer: str, color: str | None = None):
+        return markup([(text, self.theme.text), (answer, color or self.theme.muted)], 26)
+
+    # -- one position -------------------------------------------------------------------------
+    def products(self, c: int, p: int, q: int):
+        """Terms (input·weight, traced factors), their zero-weight mask and values."""
+        th = self.theme
+        terms, muted, values = [], [], []
+        kh, kw = self.conv.kernel
+        for n, (i, j) in enumerate(self.windows[c].cells(p, q)):
+            xv, xt = self.num("input_padded", (0, c, i, j))
+            wv, wt = self.num("W", (0, c, n // kw, n % kw))
+            terms.append([(xt, th.value), (wt, th.active)])
+            muted.append(wv == 0)
+            values.append(xv * wv)
+        return terms, muted, values
+
+    def position_equation(self, p: int, q: int) -> VGroup:
+        """The written-out sum for output (p, q), placed at the bottom (not added).
+
+        One channel: "(I∗K)(p,q) = x·w + … = y". Several: one line of products per
+        channel ending in its sum, then "(I∗K)(p,q) = s₁ + s₂ + s₃ = y"; y is the traced
+        output, and the per-channel sums are checked to add up to it.
+        """
+        th, g = self.theme, self.conv
+        out_v, out_t = self.num("output", (0, 0, p, q))
+        head = (f"(I∗K)({p + 1},{q + 1}) =", th.text)
+        bias_term = [[(self.bias_text, th.active)]] if self.bias != 0 else []
+        if g.channels == 1:
+            terms, muted, _ = self.products(0, p, q)
+            eq = ProductSum(terms + bias_term, (out_t, th.text), th, prefix=head,
+                            muted=muted + [False] * len(bias_term), font_size=28)
+            lines = VGroup(eq)
+        else:
+            lines, sums = VGroup(), []
+            for c in range(g.channels):
+                terms, muted, values = self.products(c, p, q)
+                s = float(np.sum(values))
+                sums.append(s)
+                lines.add(ProductSum(terms, (fmt_auto(s), th.text), th, muted=muted,
+                                     prefix=(f"{self.names[c]}:", th.muted), font_size=24))
+            if abs(sum(sums) + self.bias - out_v) > 1e-9 * max(1.0, abs(out_v)):
+                raise TraceError(f"Convolution: the traced output at ({p}, {q}) is {out_t}, "
+                                 f"but its channel sums add up to {sum(sums) + self.bias}")
+            eq = ProductSum([[(fmt_auto(s), th.text)] for s in sums] + bias_term,
+                            (out_t, th.text), th, prefix=head, font_size=26)
+            lines.add(eq)
+            lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        lines.result = eq.result_glyphs
+        lines.eq = eq
+        if lines.width > 13.6:
+            lines.scale_to_fit_width(13.6)
+        lines.move_to(np.array([0.0, 0.0, 0.0])).align_to(np.array([0, self.eq_anchor, 0]), UP)
+        return lines
+
+    def write_products(self, eq: VGroup) -> None:
+        """The first position, slowly: each product lights up its input and kernel cell
+        (one channel), or each channel's line appears with its window (several)."""
+        th, g = self.theme, self.conv
+        if g.channels == 1:
+            grid, kgrid = self.in_grids[0], self.k_grids[0]
+            spots = [Square(grid.cell, stroke_width=0).set_fill(th.active, opacity=0.35)
+                     for _ in range(2)]
+            cells = self.windows[0].cells(0, 0)
+            kw = g.kernel[1]
+            spots[0].move_to(grid.square(*cells[0]))
+            spots[1].move_to(kgrid.square(0, 0))
+            text = eq.eq.text
+            self.play(FadeIn(text[:eq.eq.term_spans[0][0]]), FadeIn(*spots),
+                      run_time=self.t(0.5))
+            for n, (a, b) in enumerate(eq.eq.term_spans):
+                anims = [FadeIn(text[a:b], shift=0.1 * UP)]
+                if n < len(cells):
+                    anims += [spots[0].animate.move_to(grid.square(*cells[n])),
+                              spots[1].animate.move_to(kgrid.square(n // kw, n % kw))]
+                self.play(*anims, run_time=self.t(0.4))
+            a, b = eq.eq.result_span
+            self.play(FadeIn(text[a:b]), FadeOut(*spots), run_time=self.t(0.6))
+        else:
+            for c, line in enumerate(eq[:-1]):
+                self.play(FadeIn(line, shift=0.1 * UP),
+                          Circumscribe(self.windows[c].frame, color=th.active),
+                          run_time=self.t(0.9))
+            self.play(FadeIn(eq[-1], shift=0.1 * UP), run_time=self.t(0.9))
+        self.add(eq)
+
+    def fill_output(self, eq: VGroup, k: int, p: int, q: int) -> None:
+        """Fly the traced sum into output cell (p, q) and tint the cell by its value."""
+        th = self.theme
+        value, _ = self.num("output", (0, 0, p, q))
+        sq = self.out_grid.square(p, q)
+        text = self.out_grid.make_text(value).move_to(sq)
+        lo, hi = self.out_range
+        level = 0.12 + 0.5 * ((value - lo) / (hi - lo) if hi > lo else 1.0)
+        self.play(ReplacementTransform(eq.result.copy(), text),
+                  sq.animate.set_fill(th.value, opacity=level),
+                  run_time=self.pace(k, slow=3, first=0.9, rest=0.3))
+        self.out_grid.texts[p][q] = text
+
+    def first_answer(self) -> str:
+        return self.num("output", (0, 0, 0, 0))[1]
+
+    def answer(self, n: int, text: str, *extra) -> None:
+        """Replace the "?" of question n by ``text``."""
+        old = self.q_lines[n]
+        prefix = ("(I∗K)(1,1) = ", "size of I∗K = ")[n]
+        new = self.question_line(prefix, text, self.theme.active)
+        new.move_to(old, aligned_edge=LEFT)
+        self.play(ReplacementTransform(old, new), *extra, run_time=self.t(1.0))
+        self.q_lines[n] = new
+
+    # -- output size ----------------------------------------------------------------------------
+    def size_formula(self) -> None:
+        """o = ⌊(i + 2p − k)/s⌋ + 1 with the run's numbers, against the traced shape."""
+        th, g = self.theme, self.conv
+        axes = [(g.size[0], g.kernel[0], g.stride[0], g.pads[0], g.pads[1]),
+                (g.size[1], g.kernel[1], g.stride[1], g.pads[2], g.pads[3])]
+        square = axes[0] == axes[1]
+        lines, results = VGroup(), []
+        rows = [("", axes[0])] if square else [("_H", axes[0]), ("_W", axes[1])]
+        for sub, (i, k, s, pb, pa) in rows:
+            sym_pad, num_pad = ("2p", rf"2\cdot {pb}") if pb == pa else \
+                ("p_1 + p_2", f"{pb} + {pa}")
+            o = (i + pb + pa - k) // s + 1
+            results.append(o)
+            parts = [rf"o{sub} = \left\lfloor \frac{{i + {sym_pad} - k}}{{s}} \right\rfloor + 1",
+                     rf"= \left\lfloor \frac{{{i} + {num_pad} - {k}}}{{{s}}} \right\rfloor + 1"]
+            if s > 1:
+                parts.append(rf"= \left\lfloor \frac{{{i + pb + pa - k}}}{{{s}}} "
+                             rf"\right\rfloor + 1")
+            parts += ["=", str(o)]
+            tex = self.tex(*parts, size=38)
+            tex[-1].set_color(th.active)
+            lines.add(tex)
+        lines.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        legend_parts = []
+        for n, (sym, vals, what, color) in enumerate([
+                ("i", [a[0] for a in axes], "input size", th.value),
+                ("k", [a[1] for a in axes], "kernel size", th.active),
+                ("p", [a[3] for a in axes], self.padding_name(), th.text),
+                ("s", [a[2] for a in axes], "stride", th.text)]):
+            v = str(vals[0]) if square else f"{vals[0]}, {vals[1]}"
+            legend_parts += [(("     " if n else "") + f"{sym} = ", th.text), (v, color),
+                             (f" {what}", th.muted)]
+        legend = markup(legend_parts, 22)
+        traced = f"{g.out[0]} × {g.out[1]}"
+        ok = (tuple(results) * 2 if square else tuple(results)) == g.out
+        check = markup([("✓ " if ok else "✗ ", th.text if ok else th.negative),
+                        ("the traced output is ", th.muted), (traced, th.text)], 24)
+        block = VGroup(lines, VGroup(legend, check).arrange(RIGHT, buff=0.8))
+        block.arrange(DOWN, buff=0.3)
+        if block.width > 13.6:
+            block.scale_to_fit_width(13.6)
+        block.move_to(np.array([0, self.eq_anchor, 0]), aligned_edge=UP).set_x(0)
+        if block.get_bottom()[1] < -3.85:
+            block.shift((-3.85 - block.get_bottom()[1]) * UP)
+        for tex in lines:
+            self.play(Write(tex[0]), run_time=self.t(1.0))
+        self.play(FadeIn(legend), run_time=self.t(0.8))
+        for tex in lines:
+            for piece in tex[1:]:
+                self.play(FadeIn(piece), run_time=self.t(0.6))
+        self.play(FadeIn(check, shift=0.1 * UP), run_time=self.t(0.7))
+        self.answer(1, traced + (" ✓" if ok else " ✗"),
+                    Circumscribe(self.out_grid, color=th.active))

@@ -1,0 +1,633 @@
+"""ConvolutionBackward: backpropagation through a convolution, with the trace's numbers.
+
+    ∂L/∂K = X ⋆ ∂L/∂Y                      the upstream gradient slides over the input
+    ∂L/∂X = pad_{k−1}(∂L/∂Y) ⋆ rot180(K)   the full convolution with the flipped kernel
+
+Default run: ``conv_backward_deck``, a probe of the deck's I and K with a small integer
+upstream gradient, so every product can be read. ``--trace`` also takes a network trace
+with a Conv2D layer (e.g. mnist_cnn): the scene then shows sample 1, input channel 1 and
+filter 1 of the first fully recorded step, maps larger than 6×6 as heatmaps, and says what
+the traced sums add up (the batch's samples, the filters).
+
+    manim -qm scenes/convolution_backward.py ConvolutionBackward
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (DOWN, LEFT, PI, RIGHT, UL, UP, Create, DashedVMobject, FadeIn, FadeOut,
+                   LaggedStart, Mobject, Rectangle, ReplacementTransform, Transform, TransformFromCopy,
+                   ValueTracker, VGroup, linear)
+
+from engine.errors import TraceError
+from scenes.base import TraceScene
+from scenes.format import fmt_auto
+from scenes.mobjects.heatmap import Heatmap, colorize
+from scenes.mobjects.padded_grid import PaddedGrid
+from scenes.mobjects.product_sum import ProductSum
+from scenes.mobjects.sliding_window import SlidingWindow
+from scenes.mobjects.value_grid import ValueGrid
+
+QUANTITIES = ("input", "W", "output", "grad_output", "grad_input", "W.grad", "b.grad")
+MAX_SIDE = 6                 # inputs up to 6×6 are drawn with their numbers, larger as heatmaps
+ROW_Y = 0.2                  # centre of the row of maps
+TITLE_Y, FORMULA_Y = 3.45, 2.6
+LINE_Y, NOTE_Y = -2.75, -3.45  # the worked sum, the note under it
+D = r"\partial"
+
+
+def minus(text: str) -> str:
+    """Typographic minus for on-screen numbers."""
+    return text.replace("-", "\u2212")
+
+
+def at(i: int, j: int) -> str:
+    """A 1-based position as the deck writes it: (1,1) is the top-left entry."""
+    return f"({i + 1},{j + 1})"
+
+
+@dataclass(frozen=True)
+class ConvSlice:
+    """The 2-D slice of a Conv2D layer the scene shows: sample ``n``, input channel ``c``,
+    filter ``o`` of a stride-1 unpadded convolution at one traced step."""
+
+    layer: str
+    step: int
+    network: bool
+    batch: int               # samples ∂L/∂K and ∂L/∂b add up (1 for a probe)
+    filters: int             # filters ∂L/∂X adds up
+    in_shape: tuple[int, int]
+    kernel: tuple[int, int]
+    n: int = 0
+    c: int = 0
+    o: int = 0
+
+    @property
+    def out_shape(self) -> tuple[int, int]:
+        return (self.in_shape[0] - self.kernel[0] + 1, self.in_shape[1] - self.kernel[1] + 1)
+
+    def index(self, quantity: str, i: int, j: int) -> tuple[int, ...]:
+        """Index of entry (i, j) of the slice in the traced array of ``quantity``."""
+        if quantity in ("input", "grad_input"):
+            return (self.n, self.c, i, j)
+        if quantity in ("output", "grad_output"):
+            return (self.n, self.o, i, j)
+        return (self.o, self.c, i, j)  # W, W.grad
+
+
+def find_conv(trace) -> ConvSlice:
+    """The first Conv2D layer of a probe or network trace, at its first step with every
+    quantity recorded; TraceError (one line) when the trace cannot show the scene."""
+    if trace.kind not in ("layer", "network"):
+        raise TraceError(f"ConvolutionBackward needs a Conv2D probe or a network trace with a "
+                         f"Conv2D layer; {trace.path} is a '{trace.kind}' trace")
+    info = next((i for i in trace.layer_info if i.get("type") == "Conv2D"), None)
+    if info is None:
+        types = ", ".join(i.get("type", "?") for i in trace.layer_info) or "none"
+        raise TraceError(f"ConvolutionBackward needs a Conv2D layer; {trace.path} has {types}")
+    name = info["name"]
+    step = next((s for s in trace.steps if all(trace.has(s, name, q) for q in QUANTITIES)),
+                None)
+    if step is None:
+        raise TraceError(f"ConvolutionBackward needs {name}/{', '.join(QUANTITIES)} at one "
+                         f"recorded step (record inputs, outputs, gradients and parameters)")
+    x = trace.get(step, name, "input")
+    w = trace.get(step, name, "W")
+    y = trace.get(step, name, "output")
+    (h, wd), (kh, kw) = x.shape[2:], w.shape[2:]
+    stride = re.search(r"s=([^,]+),", info.get("describe", ""))
+    if (stride is None or stride.group(1) != "1"
+            or y.shape[2:] != (h - kh + 1, wd - kw + 1)):
+        raise TraceError(f"ConvolutionBackward shows stride-1 convolutions without padding; "
+                         f"{name} is {info.get('describe', '?')}")
+    batch = 1
+    if trace.kind == "network":
+        entry = next(e for e in trace.manifest["steps"] if e["step"] == step)
+        n_train = len(trace.static("data/train_indices"))
+        size = trace.config.get("training", {}).get("batch_size") or n_train
+        batch = min(size, n_train - entry.get("batch", 0) * size)
+    return ConvSlice(name, step, trace.kind == "network", batch, w.shape[0], (h, wd), (kh, kw))
+
+
+def gradient_heatmap(values: np.ndarray, theme, height: float) -> Heatmap:
+    """A signed gradient map in the gradient colour: positive entries in theme.gradient,
+    negative ones in theme.muted, zero as the background."""
+    hm = Heatmap(values, theme, height=height, signed=True)
+    hm.pixel_array = colorize(values, theme.muted, theme.gradient, mid=theme.background)
+    return hm
+
+
+class ConvolutionBackward(TraceScene):
+    """Backward through the deck's convolution: ∂L/∂K and ∂L/∂X from a traced step.
+
+    Sections
+      dK       forward Y = X ⋆ K turns into the backward question; ∂L/∂Y slides over X, each
+               of the 3×3 kernel positions writes its products and the traced ∂L/∂K
+      dX       ∂L/∂Y padded by k−1 zeros (dashed), K rotated 180°, the flipped kernel slides
+               over it and each window fills the traced ∂L/∂X (first slowly, then fast)
+      summary  both formulas with their traced results, and ∂L/∂b = Σ ∂L/∂Y
+    Products are display arithmetic of traced factors; every sum is the traced result.
+    duration: about 57 s at speed 1 (deck probe); a network trace plays about as long.
+    """
+
+    runs = {"main": "conv_backward_deck"}
+    trace_kind = None  # a layer probe or a network trace; check_trace decides
+    duration = 57.0
+
+    def check_trace(self, role, trace) -> None:
+        self.conv = find_conv(trace)
+
+    # -- traced numbers ---------------------------------------------------------------------
+    def num(self, quantity: str, i: int, j: int) -> tuple[float, str]:
+        cv = self.conv
+        return self.number("main", cv.step, cv.layer, quantity, cv.index(quantity, i, j),
+                           formatter=fmt_auto)
+
+    def slice(self, quantity: str) -> np.ndarray:
+        """The shown 2-D slice of a traced array (for layout and heatmap colours)."""
+        cv = self.conv
+        a = self.array("main", cv.step, cv.layer, quantity)
+        return a[cv.o, cv.c] if quantity in ("W", "W.grad") else \
+            a[cv.n, cv.o if quantity in ("output", "grad_output") else cv.c]
+
+    def traced(self, quantity: str) -> np.ndarray:
+        """The slice with every entry recorded as shown (it is about to be written)."""
+        h, w = self.slice(quantity).shape
+        return np.array([[self.num(quantity, i, j)[0] for j in range(w)] for i in range(h)])
+
+    # -- maps -------------------------------------------------------------------------------
+    def grid(self, values: np.ndarray, color: str, cell: float,
+             blank: bool = False) -> ValueGrid:
+        return ValueGrid(values, self.theme, cell=cell, color=color,
+                         formatter=lambda v: minus(fmt_auto(v)),
+                         blank=np.ones(values.shape, bool) if blank else None)
+
+    def map(self, quantity: str, color: str, cell: float, px: float) -> Mobject:
+        """A traced map: a numbered grid when the maps are small, else a heatmap with
+        pixels ``px`` tall (no numbers to record)."""
+        if self.small or quantity in ("W", "W.grad"):
+            return self.grid(self.traced(quantity), color, cell)
+        values = self.slice(quantity)
+        if color == self.theme.gradient:
+            return gradient_heatmap(values, self.theme, px * values.shape[0])
+        return Heatmap(values, self.theme, height=px * values.shape[0], color=color)
+
+    @staticmethod
+    def block(m: Mobject, i: int, j: int, h: int, w: int) -> tuple[np.ndarray, float, float]:
+        """(centre, width, height) of the h×w block of cells with top-left (i, j) of a
+        ValueGrid or a Heatmap."""
+        rows, cols = m.values.shape
+        px_w, px_h = m.width / cols, m.height / rows
+        left, top = m.get_corner(UL)[:2]
+        centre = np.array([left + (j + w / 2) * px_w, top - (i + h / 2) * px_h, 0.0])
+        return centre, w * px_w, h * px_h
+
+    def frame(self, m: Mobject, i: int, j: int, h: int, w: int, color: str,
+              width: float = 5.0) -> Rectangle:
+        centre, fw, fh = self.block(m, i, j, h, w)
+        return Rectangle(width=fw, height=fh, stroke_color=color,
+                         stroke_width=width).move_to(centre)
+
+    def under(self, m: Mobject, text: str, color: str, y: float) -> Mobject:
+        return self.label(text, size=24, color=color).move_to([m.get_x(), y, 0])
+
+    def row(self, *items: Mobject) -> VGroup:
+        """Maps and operators side by side, centred on the row line."""
+        group = VGroup(*items).arrange(RIGHT, buff=0.45)
+        group.move_to([0, ROW_Y, 0])
+        for m in items:
+            m.set_y(ROW_Y)
+        return group
+
+    def op(self, tex: str) -> Mobject:
+        return self.tex(tex, size=48, color=self.theme.muted)
+
+    def note(self, text: str, y: float = NOTE_Y, color: str | None = None) -> Mobject:
+        return self.label(text, size=22, color=color or self.theme.muted).move_to([0, y, 0])
+
+    def formula(self, parts: list[tuple[str, str]], size: float = 40) -> Mobject:
+        tex = self.tex(*[p for p, _ in parts], size=size)
+        for piece, (_, color) in zip(tex, parts):
+            piece.set_color(color)
+        return tex
+
+    def swap(self, old: Mobject | None, new: Mobject) -> list:
+        return [FadeIn(new)] if old is None else [FadeOut(old), FadeIn(new)]
+
+    # -- the scene --------------------------------------------------------------------------
+    def construct(self) -> None:
+        cv = self.conv
+        self.small = max(cv.in_shape) <= MAX_SIDE
+        self.next_section("dK")
+        self.kernel_gradient()
+        self.next_section("dX")
+        self.input_gradient()
+        self.next_section("summary")
+        self.summary()
+
+    def kernel_gradient(self) -> None:
+        th, cv = self.theme, self.conv
+        (h, w), (kh, kw), (oh, ow) = cv.in_shape, cv.kernel, cv.out_shape
+        cell, px = 0.72, 3.4 / max(h, w)
+        kcell = 0.72 if self.small else 0.95
+
+        # forward, to set the scene: Y = X ⋆ K
+        title = self.label("Backward through a convolution", size=36).move_to([0, TITLE_Y, 0])
+        fwd = self.formula([("Y", th.value), ("=", th.text), ("X", th.value),
+                            (r"\star", th.text), ("K", th.value)])
+        fwd.move_to([0, FORMULA_Y, 0])
+        x = self.map("input", th.value, cell, px)
+        k = self.map("W", th.value, kcell, px)
+        y = self.map("output", th.value, cell, px)
+        star, eq = self.op(r"\star"), self.op("=")
+        self.row(x, star, k, eq, y)
+        label_y = x.get_bottom()[1] - 0.35
+        x_lab = self.under(x, "input X", th.value, label_y)
+        k_lab = self.under(k, "kernel K", th.value, label_y)
+        y_lab = self.under(y, "output Y", th.value, label_y)
+        self.play(FadeIn(title), FadeIn(fwd), run_time=self.t(0.8))
+        self.play(LaggedStart(FadeIn(VGroup(x, x_lab)), FadeIn(VGroup(star, k, k_lab)),
+                              FadeIn(VGroup(eq, y, y_lab)), lag_ratio=0.3),
+                  run_time=self.t(1.5))
+        self.wait(self.t(0.6))
+
+        # the layer above sends ∂L/∂Y, shaped like Y
+        g = self.map("grad_output", th.gradient, cell, px).move_to(y)
+        g_lab = self.under(g, "∂L/∂Y from the layer above", th.gradient, label_y)
+        ask = self.note("we need ∂L/∂K (to update K) and ∂L/∂X (to send to the layer below)",
+                        y=LINE_Y, color=th.text)
+        back = self.formula([(r"\text{backward: the layer above sends }", th.text),
+                             (rf"{D} L / {D} Y", th.gradient)])
+        back.move_to(fwd)
+        y_to_g = ReplacementTransform(y, g) if self.small else FadeIn(g)
+        self.play(y_to_g, ReplacementTransform(y_lab, g_lab), ReplacementTransform(fwd, back),
+                  run_time=self.t(1.2))
+        self.play(FadeIn(ask), run_time=self.t(0.6))
+        self.wait(self.t(1.6))
+        if not self.small:
+            self.remove(y)
+
+        # X ⋆ ∂L/∂Y = ∂L/∂K: the upstream gradient takes the kernel's place
+        dk = self.grid(self.slice("W.grad"), th.gradient, kcell, blank=True).move_to(y)
+        dk_lab = self.under(dk, "∂L/∂K", th.gradient, label_y)
+        rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
+                             ("X", th.value), (r"\star", th.text),
+                             (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=44)
+        index = self.formula([(rf"\frac{{{D} L}}{{{D} K_{{ab}}}}", th.gradient), ("=", th.text),
+                              (r"\sum_{p,q}", th.text), (r"X_{p+a,\,q+b}", th.value),
+                              (rf"\frac{{{D} L}}{{{D} Y_{{pq}}}}", th.gradient)], size=32)
+        VGroup(rule, index).arrange(RIGHT, buff=1.0).move_to([0, TITLE_Y - 0.35, 0])
+        g_target = g.copy().move_to(k)
+        self.play(FadeOut(VGroup(k, k_lab, title, back, ask)), run_time=self.t(0.6))
+        self.play(g.animate.move_to(g_target), g_lab.animate.set_x(k.get_x()),
+                  FadeIn(rule), run_time=self.t(1.0))
+        self.play(Create(dk.cells), FadeIn(dk_lab), FadeIn(index), run_time=self.t(0.9))
+        self.wait(self.t(1.0))
+
+        # the window: ∂L/∂Y over X at each of the kh×kw kernel positions
+        if self.small:
+            labels = [[minus(fmt_auto(v)) for v in r] for r in self.slice("grad_output")]
+            window = SlidingWindow(x, (oh, ow), th, labels=labels, label_color=th.gradient,
+                                   label_size=18).place(0, 0)
+            arrive = [TransformFromCopy(g.numbers, window.labels), FadeIn(window.frame)]
+        else:
+            window = self.frame(x, 0, 0, oh, ow, th.active)
+            arrive = [TransformFromCopy(self.frame(g, 0, 0, oh, ow, th.gradient), window)]
+        how = self.note("∂L/∂Y lies over X like a kernel: multiply the cells it covers, add "
+                        "them up" + ("" if self.small else " (numbers too many to write)"))
+        self.play(*arrive, FadeIn(how), run_time=self.t(1.2))
+
+        active, line = None, None
+        cells = [(a, b) for a in range(kh) for b in range(kw)]
+        for i, (a, b) in enumerate(cells):
+            target = dk.square(a, b).copy().set_stroke(th.active, width=6)
+            new_line = self.dk_line(a, b)
+            move = [window.slide_to(a, b)] if self.small else \
+                [window.animate.move_to(self.block(x, a, b, oh, ow)[0])]
+            move.append(Create(target) if active is None else Transform(active, target))
+            active = active or target
+            self.play(*move, *self.swap(line, new_line), run_time=self.pace(i, first=0.9,
+                                                                          rest=0.3))
+            line = new_line
+            if i < 3:
+                self.wait(self.pace(i, first=0.7))
+            value = dk.make_text(self.num("W.grad", a, b)[0]).move_to(dk.square(a, b))
+            self.play(TransformFromCopy(line.result_glyphs, value),
+                      run_time=self.pace(i, first=0.7, rest=0.25))
+            dk.add(value)
+        shape_note = self.note(f"∂L/∂K has the kernel's shape {kh}×{kw}: one gradient per "
+                               f"weight, for the update K ← K − η ∂L/∂K")
+        self.play(FadeOut(VGroup(window, active)), FadeOut(how), FadeIn(shape_note),
+                  run_time=self.t(0.6))
+        self.wait(self.t(2.0))
+        self.keep = dict(x=x, g=g, g_lab=g_lab, dk=dk, dk_lab=dk_lab, line=line,
+                         rest=VGroup(x_lab, star, eq, rule, index, shape_note))
+
+    def dk_line(self, a: int, b: int) -> ProductSum:
+        th, cv = self.theme, self.conv
+        oh, ow = cv.out_shape
+        prefix = (f"∂L/∂K{at(a, b)} =", th.gradient)
+        result = (self.num("W.grad", a, b)[1], th.gradient)
+        if self.small:
+            terms, muted = [], []
+            for p in range(oh):
+                for q in range(ow):
+                    xv, xt = self.num("input", a + p, b + q)
+                    gv, gt = self.num("grad_output", p, q)
+                    terms.append([(xt, th.value), (gt, th.gradient)])
+                    muted.append(xv == 0 or gv == 0)
+            if cv.batch > 1:
+                terms.append([(f"(samples 2..{cv.batch})", th.muted)])
+                muted.append(True)
+            line = ProductSum(terms, result, th, muted=muted, prefix=prefix, font_size=24)
+        else:
+            what = f"Σ X·∂L/∂Y over {oh}×{ow} positions"
+            what += f" and {cv.batch} samples" if cv.batch > 1 else ""
+            line = ProductSum([[(what, th.text)]], result, th, prefix=prefix, font_size=26)
+        if line.width > 13.6:
+            line.scale_to_fit_width(13.6)
+        return line.move_to([0, LINE_Y, 0])
+
+    def input_gradient(self) -> None:
+        th, cv = self.theme, self.conv
+        (h, w), (kh, kw) = cv.in_shape, cv.kernel
+        pad = (kh - 1, kh - 1, kw - 1, kw - 1)
+        cell = 0.6
+        px = 3.7 / (h + kh - 1)
+        kcell = 0.6 if self.small else 0.95
+        keep = self.keep
+
+        # layout: pad(∂L/∂Y) ⋆ rot180(K) = ∂L/∂X
+        g_vals = self.slice("grad_output")
+        if self.small:
+            gp = PaddedGrid(self.traced("grad_output"), pad, th, cell=cell, color=th.gradient,
+                            formatter=lambda v: minus(fmt_auto(v)))
+        else:
+            gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
+                                  px * (g_vals.shape[0] + 2 * kh - 2))
+        kgrid = self.grid(self.traced("W"), th.value, kcell)
+        if self.small:
+            dx = self.grid(self.slice("grad_input"), th.gradient, cell, blank=True)
+        else:
+            dx = gradient_heatmap(self.slice("grad_input"), th, px * h)
+        star, eq = self.op(r"\star"), self.op("=")
+        self.row(gp, star, kgrid, eq, dx)
+        label_y = gp.get_bottom()[1] - 0.35
+        if self.small:
+            inner = gp.inner
+            padding = gp.padding
+        else:
+            inner = self.frame(gp, kh - 1, kw - 1, *g_vals.shape, th.gradient, width=2)
+            outer = Rectangle(width=gp.width, height=gp.height).move_to(gp)
+            padding = DashedVMobject(outer.set_stroke(th.muted, width=2), num_dashes=60)
+
+        rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
+                             (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
+                             (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
+                             (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.value)],
+                            size=40)
+        index = self.formula([(rf"\frac{{{D} L}}{{{D} X_{{ij}}}}", th.gradient), ("=", th.text),
+                              (r"\sum_{a,b}", th.text),
+                              (rf"\frac{{{D} L}}{{{D} Y_{{i-a,\,j-b}}}}", th.gradient),
+                              ("K_{ab}", th.value)], size=32)
+        VGroup(rule, index).arrange(RIGHT, buff=0.9).move_to([0, TITLE_Y - 0.35, 0])
+        why = self.note("X(i,j) was multiplied by K(a,b) to make Y(i−a, j−b): collect "
+                        "∂L/∂Y·K from every output it touched")
+
+        gone = VGroup(keep["x"], keep["dk"], keep["dk_lab"], keep["rest"])
+        if keep["line"] is not None:
+            gone.add(keep["line"])
+        g_lab = self.under(gp, "∂L/∂Y", th.gradient, label_y)
+        if self.small:
+            g_move = ReplacementTransform(keep["g"], inner)
+        else:
+            g_move = keep["g"].animate.scale(px / (keep["g"].height / g_vals.shape[0])) \
+                .move_to(inner)
+        self.play(FadeOut(gone), g_move, ReplacementTransform(keep["g_lab"], g_lab),
+                  run_time=self.t(1.2))
+        if not self.small:
+            self.remove(keep["g"])
+            self.add(gp, inner)
+        k_lab = self.under(kgrid, "kernel K", th.value, label_y)
+        dx_lab = self.under(dx, "∂L/∂X", th.gradient, label_y)
+        # a large ∂L/∂X waits under a cover (slide_heatmap); only its outline shows now
+        dx_outline = dx.cells if self.small else self.frame(dx, 0, 0, h, w, th.grid, width=2)
+        dx_show = Create(dx_outline) if self.small else FadeIn(dx_outline)
+        self.play(FadeIn(rule), FadeIn(index), FadeIn(VGroup(star, kgrid, k_lab, eq, dx_lab)),
+                  dx_show, FadeIn(why), run_time=self.t(1.2))
+        self.wait(self.t(1.8))
+
+        # zero padding by k−1: every X pixel now sees all the outputs it fed
+        pad_lab = self.under(gp, f"∂L/∂Y, padded with k−1 = {kh - 1} zeros", th.gradient,
+                             label_y)
+        pad_note = self.note("the padding zeros reach the outputs an edge pixel fed, and "
+                             "add nothing")
+        self.play(Create(padding, lag_ratio=0.02), ReplacementTransform(g_lab, pad_lab),
+                  FadeOut(why), FadeIn(pad_note), run_time=self.t(1.4))
+        self.wait(self.t(1.0))
+
+        # the flip: K rotated 180° (numbers stay upright while they swing round the centre)
+        flip_lab = self.under(kgrid, "K rotated 180°", th.value, label_y)
+        kflip = self.grid(self.kernel_flipped(), th.value, kcell).move_to(kgrid)
+        swings = [kgrid.texts[a][b].animate(path_arc=PI).move_to(kgrid.square(kh - 1 - a,
+                                                                                kw - 1 - b))
+                  for a in range(kh) for b in range(kw)]
+        flip_note = self.note("read backwards, output Y(i−a, j−b) used K(a,b): the kernel is "
+                              "flipped in both directions")
+        self.play(*swings, ReplacementTransform(k_lab, flip_lab),
+                  ReplacementTransform(pad_note, flip_note), run_time=self.t(1.8))
+        self.remove(kgrid)
+        self.add(kflip)
+        self.wait(self.t(0.8))
+
+        # the flipped kernel slides over the padded gradient
+        if self.small:
+            labels = [[minus(fmt_auto(v)) for v in r] for r in self.slice("W")[::-1, ::-1]]
+            window = SlidingWindow(gp, (kh, kw), th, labels=labels, label_color=th.value,
+                                   label_size=16).place(0, 0)
+            arrive = [TransformFromCopy(kflip.numbers, window.labels), FadeIn(window.frame)]
+        else:
+            window = self.frame(gp, 0, 0, kh, kw, th.active)
+            arrive = [TransformFromCopy(self.frame(kflip, 0, 0, kh, kw, th.value), window)]
+        slide_note = self.note("a full convolution: the window visits every position where "
+                               "it touches ∂L/∂Y")
+        self.play(*arrive, ReplacementTransform(flip_note, slide_note), run_time=self.t(1.2))
+        if self.small:
+            self.slide_numbers(gp, window, dx)
+        else:
+            self.slide_heatmap(gp, window, dx)
+        rest = VGroup(padding, star, eq, rule, index, pad_lab, flip_lab, dx_lab, slide_note)
+        if not self.small:
+            rest.add(dx_outline)
+        self.keep.update(gp=gp, kflip=kflip, dx=dx, rest=rest)
+
+    def kernel_flipped(self) -> np.ndarray:
+        """K rotated 180°: entry (a, b) is the traced K(kh−1−a, kw−1−b)."""
+        kh, kw = self.conv.kernel
+        return np.array([[self.num("W", kh - 1 - a, kw - 1 - b)[0] for b in range(kw)]
+                         for a in range(kh)])
+
+    def slide_numbers(self, gp: PaddedGrid, window: SlidingWindow, dx: ValueGrid) -> None:
+        th = self.theme
+        h, w = self.conv.in_shape
+        active, line = None, None
+        for i, (r, c) in enumerate([(r, c) for r in range(h) for c in range(w)]):
+            target = dx.square(r, c).copy().set_stroke(th.active, width=6)
+            new_line = self.dx_line(r, c)
+            move = [window.slide_to(r, c),
+                    Create(target) if active is None else Transform(active, target)]
+            active = active or target
+            self.play(*move, *self.swap(line, new_line), run_time=self.pace(i, first=0.9,
+                                                                          rest=0.22))
+            line = new_line
+            if i < 3:
+                self.wait(self.pace(i, first=0.8))
+            value = dx.make_text(self.num("grad_input", r, c)[0]).move_to(dx.square(r, c))
+            self.play(TransformFromCopy(line.result_glyphs, value),
+                      run_time=self.pace(i, first=0.7, rest=0.2))
+            dx.add(value)
+        self.play(FadeOut(VGroup(window, active, line)), run_time=self.t(0.5))
+        self.wait(self.t(1.2))
+
+    def dx_line(self, r: int, c: int) -> ProductSum:
+        """∂L/∂X(r,c): the products of the window cells that lie on ∂L/∂Y (the padding
+        zeros are left out), and the traced sum."""
+        th, cv = self.theme, self.conv
+        (kh, kw), (oh, ow) = cv.kernel, cv.out_shape
+        terms, muted = [], []
+        for a in range(kh):
+            for b in range(kw):
+                p, q = r + a - (kh - 1), c + b - (kw - 1)
+                if not (0 <= p < oh and 0 <= q < ow):
+                    continue
+                gv, gt = self.num("grad_output", p, q)
+                kv, kt = self.num("W", kh - 1 - a, kw - 1 - b)
+                terms.append([(gt, th.gradient), (kt, th.value)])
+                muted.append(gv == 0 or kv == 0)
+        if cv.filters > 1:
+            terms.append([(f"(filters 2..{cv.filters})", th.muted)])
+            muted.append(True)
+        line = ProductSum(terms, (self.num("grad_input", r, c)[1], th.gradient), th,
+                          muted=muted, prefix=(f"∂L/∂X{at(r, c)} =", th.gradient),
+                          font_size=26)
+        if line.width > 13.6:
+            line.scale_to_fit_width(13.6)
+        return line.move_to([0, LINE_Y, 0])
+
+    def slide_heatmap(self, gp: Heatmap, window: Rectangle, dx: Heatmap) -> None:
+        """Large maps: the first positions one by one with the traced value, then a sweep
+        over every other position, ∂L/∂X revealed pixel by pixel behind the window."""
+        th, cv = self.theme, self.conv
+        (h, w), (kh, kw) = cv.in_shape, cv.kernel
+        px = dx.height / h
+        left, top = dx.get_corner(UL)[:2]
+        done = ValueTracker(0)  # positions revealed so far (row-major)
+
+        def cover_update(cover: VGroup) -> None:
+            k = int(round(done.get_value()))
+            r, c = divmod(k, w)
+            rest_of_row, below = cover
+            rest_of_row.stretch_to_fit_width(max((w - c) * px, 1e-3)).stretch_to_fit_height(
+                px if r < h else 1e-3)
+            rest_of_row.move_to([left + (c + (w - c) / 2) * px, top - (r + 0.5) * px, 0])
+            below.stretch_to_fit_height(max((h - r - 1) * px, 1e-3))
+            below.move_to([left + w * px / 2, top - (r + 1) * px - below.height / 2, 0])
+
+        def box() -> Rectangle:
+            return Rectangle(width=1, height=1, stroke_width=0).set_fill(th.background, 1)
+
+        cover = VGroup(box(), box())
+        cover_update(cover)
+        cover.add_updater(cover_update)
+        self.add(dx, cover)
+
+        def window_update(m: Rectangle) -> None:
+            k = min(int(done.get_value()), h * w - 1)
+            m.move_to(self.block(gp, *divmod(k, w), kh, kw)[0])
+
+        line = None
+        for i in range(3):
+            r, c = divmod(i, w)
+            new_line = self.dx_statement(r, c)
+            self.play(window.animate.move_to(self.block(gp, r, c, kh, kw)[0]),
+                      *self.swap(line, new_line), run_time=self.pace(i, first=0.9))
+            line = new_line
+            self.play(done.animate.set_value(i + 1), run_time=self.pace(i, first=0.6))
+        sweep = self.note("… and so on at every position, row by row", y=LINE_Y,
+                          color=th.text)
+        window.add_updater(window_update)
+        self.play(FadeOut(line), FadeIn(sweep), run_time=self.t(0.4))
+        self.play(done.animate.set_value(h * w), run_time=self.t(4.0), rate_func=linear)
+        window.clear_updaters()
+        cover.clear_updaters()
+        self.remove(cover)
+        self.play(FadeOut(window), FadeOut(sweep), run_time=self.t(0.5))
+        self.wait(self.t(1.0))
+
+    def dx_statement(self, r: int, c: int) -> ProductSum:
+        th, cv = self.theme, self.conv
+        kh, kw = cv.kernel
+        what = f"Σ ∂L/∂Y·rot180(K) over the {kh}×{kw} window"
+        what += f", added over all {cv.filters} filters" if cv.filters > 1 else ""
+        line = ProductSum([[(what, th.text)]], (self.num("grad_input", r, c)[1], th.gradient),
+                          th, prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
+        return line.move_to([0, LINE_Y, 0])
+
+    def summary(self) -> None:
+        th, cv = self.theme, self.conv
+        keep = self.keep
+        (h, w), (kh, kw) = cv.in_shape, cv.kernel
+        self.play(FadeOut(VGroup(keep["gp"], keep["kflip"], keep["rest"])),
+                  run_time=self.t(0.6))
+
+        left_x, right_x = -3.55, 3.55
+        dk_rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
+                                ("X", th.value), (r"\star", th.text),
+                                (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=44)
+        dx_rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
+                                (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
+                                (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
+                                (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.value)],
+                               size=44)
+        dk_rule.move_to([left_x, 2.55, 0])
+        dx_rule.move_to([right_x, 2.55, 0])
+        title = self.label("Backward through a convolution is convolution again", size=34)
+        title.move_to([0, TITLE_Y, 0])
+        dk, dx = keep["dk"], keep["dx"]
+        dk_target = dk.copy().scale(0.85 if self.small else 1.0).move_to([left_x, 0.3, 0])
+        dx_target = dx.copy().scale(0.85 if self.small else 0.9).move_to([right_x, 0.3, 0])
+        dk_cap = VGroup(
+            self.label("input correlated with the upstream gradient", size=22),
+            self.label(f"{kh}×{kw}, like K: the kernel's update direction", size=22,
+                       color=th.muted)).arrange(DOWN, buff=0.12)
+        dx_cap = VGroup(
+            self.label("full convolution with the flipped kernel", size=22),
+            self.label(f"{h}×{w}, like X: sent on to the layer below", size=22,
+                       color=th.muted)).arrange(DOWN, buff=0.12)
+        cap_y = min(dk_target.get_bottom()[1], dx_target.get_bottom()[1]) - 0.55
+        dk_cap.move_to([left_x, cap_y, 0])
+        dx_cap.move_to([right_x, cap_y, 0])
+
+        _, db_t = self.number("main", cv.step, cv.layer, "b.grad", (cv.o,),
+                                 formatter=fmt_auto)
+        bias = ProductSum([[("∂L/∂b = Σ ∂L/∂Y", th.text)]], (db_t, th.gradient), th,
+                          font_size=26)
+        parts = [bias]
+        if cv.network:
+            parts.append(self.label(
+                f"step {cv.step}: shown are sample 1, channel 1, filter 1 of the batch; "
+                f"∂L/∂K and ∂L/∂b add up all {cv.batch} samples (∂L/∂Y carries the mean "
+                f"loss's 1/{cv.batch}), ∂L/∂X all {cv.filters} filters", size=18,
+                color=th.muted))
+            if parts[-1].width > 13.6:
+                parts[-1].scale_to_fit_width(13.6)
+        foot = VGroup(*parts).arrange(DOWN, buff=0.18).move_to([0, -3.3, 0])
+
+        self.play(dk.animate.become(dk_target), dx.animate.move_to(dx_target).scale(
+            dx_target.height / dx.height), FadeIn(title), run_time=self.t(1.2))
+        self.play(FadeIn(dk_rule), FadeIn(dk_cap), run_time=self.t(0.9))
+        self.play(FadeIn(dx_rule), FadeIn(dx_cap), run_time=self.t(0.9))
+        self.play(FadeIn(foot), run_time=self.t(0.8))
+        self.wait(self.t(4.0))

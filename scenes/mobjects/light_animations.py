@@ -1,0 +1,82 @@
+"""Animations that never copy their mobject.
+
+manim's Animation.begin deep-copies the animated mobject (and ``.animate``, FadeIn and
+FadeOut copy it again); a Text costs ~20 ms to copy, so a table that scrolls every step
+spends seconds copying. These animations drive the mobject in place from a function of
+alpha, and fade by scaling the stored opacities.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from manim import Animation, Mobject
+
+
+class Tween(Animation):
+    """Calls ``fn(mobject, alpha)`` every frame (alpha after the rate function); no copy."""
+
+    def __init__(self, mobject: Mobject, fn: Callable[[Mobject, float], None], **kwargs) -> None:
+        self.fn = fn
+        super().__init__(mobject, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.fn(self.mobject, self.rate_func(alpha))
+
+
+class Opacity:
+    """The fill and stroke alphas of a mobject's family, to scale them by a factor."""
+
+    def __init__(self, mobject: Mobject) -> None:
+        self.parts = []
+        for m in mobject.get_family():
+            arrays = [getattr(m, name, None) for name in
+                      ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")]
+            arrays = [a for a in arrays if isinstance(a, np.ndarray) and a.size]
+            self.parts += [(a, a[:, 3].copy()) for a in arrays]
+
+    def scale(self, factor: float) -> None:
+        for rgbas, alpha in self.parts:
+            rgbas[:, 3] = alpha * factor
+
+
+class Fade(Animation):
+    """Fade ``mobject`` in (``into``: added to the scene) or out (removed at the end, then
+    restored so it can be shown again), optionally arriving from or leaving by ``shift``."""
+
+    def __init__(self, mobject: Mobject, into: bool, shift: np.ndarray | None = None,
+                 **kwargs) -> None:
+        self.into = into
+        self.offset = np.zeros(3) if shift is None else np.asarray(shift, dtype=float)
+        kwargs.setdefault("introducer", into)
+        kwargs.setdefault("remover", not into)
+        super().__init__(mobject, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject
+
+    def begin(self) -> None:
+        self.opacity, self.at = Opacity(self.mobject), self.mobject.get_center()
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        self.opacity.scale(a if self.into else 1 - a)
+        self.mobject.move_to(self.at + (a - 1 if self.into else a) * self.offset)
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        if not self.into:
+            self.opacity.scale(1)
+            self.mobject.move_to(self.at)
+
+
+def fade_in(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade:
+    return Fade(mobject, True, shift, **kwargs)
+
+
+def fade_out(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade:
+    return Fade(mobject, False, shift, **kwargs)
