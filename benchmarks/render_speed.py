@@ -1,0 +1,56 @@
+"""Render speed: video seconds rendered per wall-clock second, per scene, at 720p30.
+
+Each scene's default runs are trained (cached) first, so only rendering is timed; manim's
+caching is off. Target: >= 1.5 for every scene on 2 cores.
+
+    .venv/bin/python benchmarks/render_speed.py [SCENE ...] [--quality m]
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def video_seconds(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
+                          "-of", "csv=p=0", str(path)], capture_output=True, text=True).stdout
+    return float(out.strip())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenes", nargs="*")
+    ap.add_argument("--quality", default="m", help="l, m (720p30, the target), h or k")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from cli import render_scene
+    from scenes.catalog import LECTURE_ORDER, SCENES
+    from scenes.runs import CONFIGS, cached_trace
+
+    names = args.scenes or LECTURE_ORDER
+    for name in names:
+        for config in SCENES[name].runs.values():
+            cached_trace(CONFIGS / f"{config}.toml")
+    print(f"quality {args.quality} (m = 1280x720 @ 30 fps), caching off")
+    print(f"{'scene':<22}{'video s':>9}{'wall s':>9}{'video s / wall s':>18}")
+    ratios = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            out = Path(tmp) / f"{name}.mp4"
+            t0 = time.perf_counter()
+            render_scene(name, quality=args.quality, fmt="mp4", output=out)
+            wall = time.perf_counter() - t0
+            secs = video_seconds(out)
+            ratios.append(secs / wall)
+            print(f"{name:<22}{secs:>9.1f}{wall:>9.1f}{secs / wall:>18.2f}", flush=True)
+    print(f"slowest: {min(ratios):.2f}  (target >= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
