@@ -233,6 +233,7 @@ class Trace:
                 raise TraceError(f"{mpath} is corrupt: missing '{key}'")
         self.manifest = m
         self._files: dict[str, Any] = {}
+        self._static_cache: dict[str, np.ndarray] = {}
         self._step_chunk = {e["step"]: e.get("chunk") for e in m["steps"]}
         self._index: dict[int, dict[str, list[str]]] | None = None
 
@@ -349,7 +350,10 @@ class Trace:
     def static(self, key: str) -> np.ndarray:
         if key not in self.manifest.get("static", []):
             raise TraceError(f"no static array '{key}' in the trace")
-        return self._open("static.npz")[key]
+        cached = self._static_cache.get(key)
+        if cached is None:  # NpzFile decompresses on every access: keep each array once
+            cached = self._static_cache[key] = self._open("static.npz")[key]
+        return cached
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())

@@ -19,10 +19,19 @@ from scenes.mobjects.heatmap import Heatmap, colorize
 from scenes.mobjects.network_graph import NetworkGraph
 from scenes.mobjects.value_grid import ValueGrid
 
-PANEL_LEFT = 0.2    # formulas live right of this x, the network left of it
+PANEL_LEFT = 0.35   # formulas live right of this x, the network left of it
 PANEL_RIGHT = 6.9
 PANEL_TOP = 2.75
 BLOCK_TOP = 1.95    # below the sample reminder at the panel's top
+
+
+def _lean(mob):
+    """Drop the parsed SVG path each glyph keeps after its points are built: thousands of
+    small objects per formula that every copy (FadeIn, Transform) would deep-copy."""
+    for m in mob.get_family():
+        if getattr(m, "path_obj", None) is not None:
+            m.path_obj = None
+    return mob
 
 
 def _paren(s: str) -> str:
@@ -89,14 +98,29 @@ class Backpropagation(TraceScene):
         return [self.array("main", step, self.names[k], quantity) for k in (0, 2)]
 
     # -- layout helpers ---------------------------------------------------------------------
-    def eq(self, *parts, size: float = 38) -> MathTex:
-        """MathTex from parts: a str is drawn in the text colour, (tex, colour) in colour."""
-        m = MathTex(*[p[0] if isinstance(p, tuple) else p for p in parts], font_size=size,
-                    color=self.theme.text)
-        for sub, p in zip(m, parts):
-            if isinstance(p, tuple):
-                sub.set_color(p[1])
-        return m
+    def label(self, *args, **kwargs):
+        return _lean(super().label(*args, **kwargs))
+
+    def eqs(self, *rows: list, size: float = 38, sizes: dict | None = None) -> list[VGroup]:
+        """Formula rows typeset in ONE LaTeX run (each MathTex costs a latex process), one
+        VGroup per row. A row is a list of parts: a str is drawn in the text colour,
+        (tex, colour) in that colour; ``sizes`` {row: font size} overrides ``size``."""
+        args, owners = [], []
+        for r, row in enumerate(rows):
+            if r:
+                args.append("\\\\")
+                owners.append(None)
+            for p in row:
+                args.append(p[0] if isinstance(p, tuple) else p)
+                owners.append((r, p[1] if isinstance(p, tuple) else None))
+        tex = _lean(MathTex(*args, font_size=size, color=self.theme.text))
+        out = [VGroup() for _ in rows]
+        for sub, owner in zip(tex, owners):
+            if owner is not None:
+                out[owner[0]].add(sub.set_color(owner[1]) if owner[1] else sub)
+        for r, fs in (sizes or {}).items():
+            out[r].scale(fs / size)
+        return out
 
     def v(self, s: str) -> tuple[str, str]:
         return s, self.theme.value
@@ -135,10 +159,13 @@ class Backpropagation(TraceScene):
             out.append(ShowPassingFlash(c, time_width=0.6))
         return out
 
-    def delta_label(self, layer: int, i: int, text: str) -> MathTex:
-        lab = self.eq("\\delta =", self.g(text), size=30)
-        lab.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
-        return self.net.label_neuron(layer, i, lab, DOWN, buff=0.1)
+    def delta_labels(self, neurons: list[tuple[int, int, str]]) -> list[VGroup]:
+        """"δ = …" under each (layer, neuron, text), over edges that pass behind it."""
+        rows = self.eqs(*[["\\delta =", self.g(text)] for _, _, text in neurons], size=32)
+        for row, (layer, i, _) in zip(rows, neurons):
+            row.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+            self.net.label_neuron(layer, i, row, DOWN, buff=0.1)
+        return rows
 
     # -- the scene ------------------------------------------------------------------------
     def construct(self) -> None:
@@ -162,7 +189,8 @@ class Backpropagation(TraceScene):
         title = self.label("Backpropagation", 40).to_corner(UL, buff=0.35)
         self.tag = self.label("1 · forward pass", 26, th.muted).to_corner(UR, buff=0.4)
         net = NetworkGraph((2, self.hidden, 1), th, self.weights(0), width=4.4, height=4.0,
-                           radius=0.5, stroke_range=(1.5, 7.0)).move_to([-4.15, -0.3, 0])
+                           radius=0.5, stroke_range=(1.5, 7.0), z_index=3  # over the formulas
+                           ).move_to([-4.0, -0.3, 0])
         self.net = net
         self.captions = VGroup(*[
             self.label(c, 22, th.muted).move_to([net.layer(k).get_x(), 2.5, 0])
@@ -174,13 +202,17 @@ class Backpropagation(TraceScene):
 
         # the batch: all the XOR points; we follow one of them
         bx, by = self.array("main", 0, "batch", "x"), self.array("main", 0, "batch", "y")
-        grid = ValueGrid(np.concatenate([bx, by], axis=1), th, cell=0.6, font_size=28)
+        grid = _lean(ValueGrid(np.concatenate([bx, by], axis=1), th, cell=0.6, font_size=28))
         for m in range(n):  # the grid's texts are these traced numbers
             for k in range(2):
                 self.num("batch", "x", (m, k), formatter=fmt_auto)
             self.num("batch", "y", (m, 0), formatter=fmt_auto)
-        heads = VGroup(*[self.tex(h, size=38).next_to(grid.square(0, k), UP, buff=0.15)
-                         for k, h in enumerate(["x_1", "x_2", "y"])])
+        xs = [self.num("batch", "x", (s, k), formatter=fmt_auto) for k in range(2)]
+        ys = self.num("batch", "y", (s, 0), formatter=fmt_auto)
+        *heads, chip = self.eqs(["x_1"], ["x_2"], ["y"], [
+            "\\text{sample: }x = (", self.v(xs[0]), ",\\,", self.v(xs[1]),
+            "),\\quad \\text{target }y = ", self.v(ys)])
+        heads = VGroup(*[h.next_to(grid.square(0, k), UP, buff=0.15) for k, h in enumerate(heads)])
         head = self.label(f"the batch: all {n} XOR points", 28)
         table = VGroup(head, VGroup(heads, grid)).arrange(DOWN, buff=0.3)
         table.move_to([3.55, 0.6, 0])
@@ -189,14 +221,11 @@ class Backpropagation(TraceScene):
         follow = self.label("we follow this sample", 26, th.active).next_to(grid, DOWN, 0.35)
         self.play(Create(frame), FadeIn(follow), run_time=self.t(0.8))
         self.wait(self.t(0.6))
-        xs = [self.num("batch", "x", (s, k), formatter=fmt_auto) for k in range(2)]
-        ys = self.num("batch", "y", (s, 0), formatter=fmt_auto)
         ins = VGroup(*[net.label_neuron(0, k, self.label(xs[k], 30, th.value), None)
                        for k in range(2)])
         self.play(*[TransformFromCopy(grid.texts[s][k], ins[k]) for k in range(2)],
                   run_time=self.t(1.0))
-        chip = self.panel(self.eq("\\text{sample: }x = (", self.v(xs[0]), ",\\,", self.v(xs[1]),
-                                  "),\\quad \\text{target }y = ", self.v(ys)), top=PANEL_TOP)
+        chip = self.panel(chip, top=PANEL_TOP)
         self.play(FadeOut(table), FadeOut(frame), FadeOut(follow), FadeIn(chip),
                   run_time=self.t(0.8))
         self.chip, self.inputs = chip, ins
@@ -208,19 +237,19 @@ class Backpropagation(TraceScene):
             w = [self.num(d1, "W", (j, k)) for k in range(2)]
             a = self.num(a1, "output", (s, j))
             jj = j + 1
-            new = self.panel(
-                self.eq(f"z^{{(1)}}_{jj}", f"= w_{{{jj}1}} x_1 + w_{{{jj}2}} x_2 + b_{jj}"),
-                self.eq("=", self.v(w[0]), "\\cdot", self.v(xs[0]), "+", self.v(_paren(w[1])),
-                        "\\cdot", self.v(xs[1]), "+", self.v(_paren(self.num(d1, "b", (j,)))),
-                        "=", self.v(self.num(d1, "output", (s, j)))),
-                self.eq(f"a^{{(1)}}_{jj}", f"= \\sigma(z^{{(1)}}_{jj}) =", self.v(a)))
+            new = self.panel(*self.eqs(
+                [f"z^{{(1)}}_{jj}", f"= w_{{{jj}1}} x_1 + w_{{{jj}2}} x_2 + b_{jj}"],
+                ["=", self.v(w[0]), "\\cdot", self.v(xs[0]), "+", self.v(_paren(w[1])),
+                 "\\cdot", self.v(xs[1]), "+", self.v(_paren(self.num(d1, "b", (j,)))),
+                 "=", self.v(self.num(d1, "output", (s, j)))],
+                [f"a^{{(1)}}_{jj}", f"= \\sigma(z^{{(1)}}_{jj}) =", self.v(a)]))
             val = net.label_neuron(1, j, self.label(a, 26, th.value), None)
             self.hidden_vals.add(val)
             self.play(net.neuron(1, j).animate.set_stroke(th.active, width=5),
                       *self.flash([net.edge(0, j, k) for k in range(2)], th.value),
                       FadeIn(new) if block is None else ReplacementTransform(block, new),
                       run_time=self.pace(j, slow=1, first=1.2, rest=0.7))
-            self.wait(self.pace(j, slow=1, first=1.5, rest=0.4))
+            self.wait(self.pace(j, slow=1, first=1.2, rest=0.4))
             self.play(TransformFromCopy(new[2][-1], val),
                       net.neuron(1, j).animate.set_stroke(th.text, width=3),
                       run_time=self.pace(j, slow=1, first=0.8, rest=0.5))
@@ -232,34 +261,36 @@ class Backpropagation(TraceScene):
             terms += [self.v(_paren(self.num(d2, "W", (0, j)))), "\\cdot",
                       self.v(self.num(a1, "output", (s, j)))]
         out = self.num(a2, "output", (s, 0))
-        new = self.panel(
-            self.eq("z^{(2)}", "= \\textstyle\\sum_j w^{(2)}_j a^{(1)}_j + b^{(2)}"),
-            self.eq("=", *terms),
-            self.eq("+", self.v(_paren(self.num(d2, "b", (0,)))), "=",
-                    self.v(self.num(d2, "output", (s, 0)))),
-            self.eq("a^{(2)}", "= \\sigma(z^{(2)}) =", self.v(out)))
+        new = self.panel(*self.eqs(
+            ["z^{(2)}", "= \\textstyle\\sum_j w^{(2)}_j a^{(1)}_j + b^{(2)}"],
+            ["=", *terms],
+            ["+", self.v(_paren(self.num(d2, "b", (0,)))), "=",
+             self.v(self.num(d2, "output", (s, 0)))],
+            ["a^{(2)}", "= \\sigma(z^{(2)}) =", self.v(out)]))
         self.out_val = net.label_neuron(2, 0, self.label(out, 26, th.value), None)
         self.play(net.neuron(2, 0).animate.set_stroke(th.active, width=5),
                   *self.flash(net.edge_layer(1), th.value), ReplacementTransform(block, new),
                   run_time=self.t(1.2))
-        self.wait(self.t(1.2))
+        self.wait(self.t(1.0))
         self.play(TransformFromCopy(new[3][-1], self.out_val),
                   net.neuron(2, 0).animate.set_stroke(th.text, width=3), run_time=self.t(0.8))
 
         # the loss: the mean over the batch, against the targets
-        self.target = VGroup(self.note("target"), self.eq("y =", self.v(ys), size=34))
-        self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
         outs = [self.v(self.num(a2, "output", (m, 0))) for m in range(n)]
         tgts = [self.v(self.num("batch", "y", (m, 0), formatter=fmt_auto)) for m in range(n)]
         sep = ",\\;"
-        block = self.panel(
-            self.eq("L", f"= \\frac{{1}}{{{n}}}\\sum_{{n=1}}^{{{n}}} (a^{{(2)}}_n - y_n)^2"),
-            self.eq("a^{(2)}_n:\\;", *sum(([o, sep] for o in outs), [])[:-1], size=34),
-            self.eq("y_n:\\;", *sum(([o, sep] for o in tgts), [])[:-1], size=34),
-            self.eq("L =", self.v(self.num("scalar", "loss", digits=4))),
-            self.note(f"the loss is the mean over all {n} samples of the batch"), buff=0.25)
+        *rows, target_y = self.eqs(
+            ["L", f"= \\frac{{1}}{{{n}}}\\sum_{{n=1}}^{{{n}}} (a^{{(2)}}_n - y_n)^2"],
+            ["a^{(2)}_n:\\;", *sum(([o, sep] for o in outs), [])[:-1]],
+            ["y_n:\\;", *sum(([o, sep] for o in tgts), [])[:-1]],
+            ["L =", self.v(self.num("scalar", "loss", digits=4))],
+            ["y =", self.v(ys)], sizes={1: 34, 2: 34, 4: 34})
+        self.target = VGroup(self.note("target"), target_y)
+        self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
+        block = self.panel(*rows, self.note(f"the mean over all {n} samples of the batch"),
+                           buff=0.25)
         self.play(FadeIn(self.target), ReplacementTransform(new, block), run_time=self.t(1.0))
-        self.wait(self.t(2.0))
+        self.wait(self.t(1.5))
         self.block = block
 
     # 2 -------------------------------------------------------------------------------------
@@ -271,24 +302,26 @@ class Backpropagation(TraceScene):
         ys = self.num("batch", "y", (s, 0), formatter=fmt_auto)
         dLda = self.num(a2, "grad_output", (s, 0), digits=4)
         delta = self.num(a2, "grad_input", (s, 0), digits=4)
-        block = self.panel(
-            self.eq("\\frac{\\partial L}{\\partial a^{(2)}}",
-                    f"= \\frac{{2(a^{{(2)}} - y)}}{{{n}}}", "= \\frac{2(", self.v(out), "-",
-                    self.v(ys), f")}}{{{n}}} =", self.g(dLda)),
-            self.note(f"the 1/{n} of the mean loss is in every gradient below"),
-            self.eq("\\delta^{(2)} = \\frac{\\partial L}{\\partial z^{(2)}}",
-                    "= \\frac{\\partial L}{\\partial a^{(2)}}\\,\\sigma'(z^{(2)})"),
-            self.eq("=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out),
-                    ") =", self.g(delta)),
-            self.note("σ′(z) = a(1 − a) for the logistic σ"), buff=0.25)
-        dlabel = self.delta_label(2, 0, delta)
+        dl, dd, dn = self.eqs(
+            ["\\frac{\\partial L}{\\partial a^{(2)}}", f"= \\frac{{2(a^{{(2)}} - y)}}{{{n}}}",
+             "= \\frac{2(", self.v(out), "-", self.v(ys), f")}}{{{n}}} =", self.g(dLda)],
+            ["\\delta^{(2)} = \\frac{\\partial L}{\\partial z^{(2)}}",
+             "= \\frac{\\partial L}{\\partial a^{(2)}}\\,\\sigma'(z^{(2)})"],
+            ["=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out), ") =",
+             self.g(delta)])
+        block = self.panel(dl, self.note(f"the 1/{n} of the mean loss is in every gradient below"),
+                           dd, dn, self.note("σ′(z) = a(1 − a) for the logistic σ"), buff=0.25)
+        dlabel, *hl = self.delta_labels(
+            [(2, 0, delta)] + [(1, k, self.num(a1, "grad_input", (s, k), digits=4))
+                               for k in range(self.hidden)])
+        hl = VGroup(*hl)
         self.play(self.set_tag("2 · backward pass"), FadeOut(self.block),
                   net.neuron(2, 0).animate.set_stroke(th.gradient, width=5),
                   FadeIn(block[:2]), run_time=self.t(1.0))
-        self.wait(self.t(1.5))
+        self.wait(self.t(1.2))
         self.play(FadeIn(block[2:]), run_time=self.t(1.0))
         self.play(TransformFromCopy(block[3][-1], dlabel), run_time=self.t(0.8))
-        self.wait(self.t(1.2))
+        self.wait(self.t(1.0))
         self.deltas = VGroup(dlabel)
 
         # one weight, hidden unit j -> output: the chain rule with this sample's numbers
@@ -303,46 +336,44 @@ class Backpropagation(TraceScene):
         for r in range(0, n, 2):  # two samples a row
             parts = sum(([("=" if m == 0 else "+"), *terms[m]] for m in range(r, min(r + 2, n))),
                         [])
-            sums.append(self.eq(*parts, *(["=", self.g(grad)] if r + 2 >= n else []), size=34))
-        b2 = self.panel(
-            self.eq("\\frac{\\partial L}{\\partial w}", "=",
-                    self.g("\\frac{\\partial L}{\\partial a^{(2)}}"), "\\cdot",
-                    self.g("\\frac{\\partial a^{(2)}}{\\partial z^{(2)}}"), "\\cdot",
-                    self.v("\\frac{\\partial z^{(2)}}{\\partial w}")),
-            self.eq("=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out),
-                    ")\\cdot", self.v(h), "\\quad\\text{this sample}"),
-            self.label(f"the update uses all {n} samples:", 26),
-            self.eq("\\frac{\\partial L}{\\partial w}",
-                    f"= \\sum_{{n=1}}^{{{n}}} \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}}"),
-            *sums, buff=0.25)
-        wname = self.tex(f"w = w^{{(2)}}_{jj}", size=32, color=th.active)
+            sums.append([*parts, *(["=", self.g(grad)] if r + 2 >= n else [])])
+        chain, numbers, total, *sums, wname = self.eqs(
+            ["\\frac{\\partial L}{\\partial w}", "=",
+             self.g("\\frac{\\partial L}{\\partial a^{(2)}}"), "\\cdot",
+             self.g("\\frac{\\partial a^{(2)}}{\\partial z^{(2)}}"), "\\cdot",
+             self.v("\\frac{\\partial z^{(2)}}{\\partial w}")],
+            ["=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out), ")\\cdot",
+             self.v(h)],
+            ["\\frac{\\partial L}{\\partial w}",
+             f"= \\sum_{{n=1}}^{{{n}}} \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}}"],
+            *sums, [(f"w = w^{{(2)}}_{jj}", th.active)],
+            sizes={**{3 + k: 34 for k in range(len(sums))}, 3 + len(sums): 30})
+        b2 = self.panel(chain, numbers,
+                        self.label(f"that is this sample; the update sums all {n}:", 26),
+                        total, *sums, buff=0.25)
         wname.add_background_rectangle(color=th.background, opacity=0.85, buff=0.04)
-        wname.next_to(edge, UP, buff=0.08).set_z_index(2)
+        net.label_edge(1, 0, j, wname).shift(0.12 * RIGHT)
         self.play(FadeOut(block), edge.animate.set_stroke(th.active, width=7, opacity=1),
                   FadeIn(wname), FadeIn(b2[0]), run_time=self.t(1.0))
         self.wait(self.t(0.8))
         self.play(FadeIn(b2[1]), Indicate(self.hidden_vals[j], color=th.active),
                   run_time=self.t(1.0))
-        self.wait(self.t(1.8))
+        self.wait(self.t(1.5))
         self.play(FadeIn(b2[2:]), run_time=self.t(1.0))
-        self.wait(self.t(3.0))
+        self.wait(self.t(2.5))
 
         # δ flows back to the hidden layer: Wᵀδ ⊙ σ'(z)
         dh = self.num(a1, "grad_output", (s, j), digits=4)
         dz = self.num(a1, "grad_input", (s, j), digits=4)
-        b3 = self.panel(
-            self.eq(f"\\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}", "= w\\,\\delta^{(2)} =",
-                    self.v(self.num(d2, "W", (0, j))), "\\cdot", self.g(_paren(delta)), "=",
-                    self.g(dh)),
-            self.eq(f"\\delta^{{(1)}}_{jj}", f"= \\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}"
-                    f"\\,\\sigma'(z^{{(1)}}_{jj})"),
-            self.eq("=", self.g(_paren(dh)), "\\cdot", self.v(h), "(1 -", self.v(h), ") =",
-                    self.g(dz)),
-            self.label("every hidden unit at once:", 26),
-            self.eq("\\delta^{(1)} = (W^{(2)\\top}\\delta^{(2)}) \\odot \\sigma'(z^{(1)})"),
-            self.note("Wᵀδ sums over the next layer's units (here: one)"), buff=0.25)
-        hl = VGroup(*[self.delta_label(1, k, self.num(a1, "grad_input", (s, k), digits=4))
-                      for k in range(self.hidden)])
+        da, dj, dn, vec = self.eqs(
+            [f"\\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}", "= w\\,\\delta^{(2)} =",
+             self.v(self.num(d2, "W", (0, j))), "\\cdot", self.g(_paren(delta)), "=", self.g(dh)],
+            [f"\\delta^{{(1)}}_{jj}", f"= \\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}"
+             f"\\,\\sigma'(z^{{(1)}}_{jj})"],
+            ["=", self.g(_paren(dh)), "\\cdot", self.v(h), "(1 -", self.v(h), ") =", self.g(dz)],
+            ["\\delta^{(1)} = (W^{(2)\\top}\\delta^{(2)}) \\odot \\sigma'(z^{(1)})"])
+        b3 = self.panel(da, dj, dn, self.label("every hidden unit at once:", 26), vec,
+                        self.note("Wᵀδ sums over the next layer's units (here: one)"), buff=0.25)
         self.play(FadeOut(b2), FadeOut(wname),
                   edge.animate.set_stroke(th.gradient, width=7, opacity=1),
                   *self.flash([edge], th.gradient, backward=True), FadeIn(b3[0]),
@@ -350,13 +381,13 @@ class Backpropagation(TraceScene):
         self.play(FadeIn(b3[1:3]), net.neuron(1, j).animate.set_stroke(th.gradient, width=5),
                   run_time=self.t(1.0))
         self.play(TransformFromCopy(b3[2][-1], hl[j]), run_time=self.t(0.8))
-        self.wait(self.t(1.2))
+        self.wait(self.t(1.0))
         others = [k for k in range(self.hidden) if k != j]
         self.play(FadeIn(b3[3:]), *self.flash(net.edge_layer(1), th.gradient, backward=True),
                   *[FadeIn(hl[k]) for k in others],
                   *[net.neuron(1, k).animate.set_stroke(th.gradient, width=5) for k in others],
                   run_time=self.t(1.5))
-        self.wait(self.t(2.0))
+        self.wait(self.t(1.5))
         self.deltas.add(*hl)
 
         # every edge's batch gradient
@@ -364,16 +395,16 @@ class Backpropagation(TraceScene):
         m1 = " \\\\ ".join(" & ".join(self.num(d1, "W.grad", (r, c), digits=4) for c in range(2))
                            for r in range(self.hidden))
         b4 = self.panel(
-            self.label(f"batch gradients: Σ over the {n} samples of δ·a", 26),
-            self.eq("\\frac{\\partial L}{\\partial W^{(2)}} =",
-                    self.g(f"\\begin{{bmatrix}} {m2} \\end{{bmatrix}}")),
-            self.eq("\\frac{\\partial L}{\\partial W^{(1)}} =",
-                    self.g(f"\\begin{{bmatrix}} {m1} \\end{{bmatrix}}")),
-            self.note("edge width = |∂L/∂w|. Layer 1's gradients are much"),
-            self.note("smaller: each step back multiplies by σ′ ≤ 0.25"), buff=0.25)
+            self.label(f"batch gradients: Σ of δ·a over the {n} samples", 26),
+            *self.eqs(["\\frac{\\partial L}{\\partial W^{(2)}} =",
+                       self.g(f"\\begin{{bmatrix}} {m2} \\end{{bmatrix}}")],
+                      ["\\frac{\\partial L}{\\partial W^{(1)}} =",
+                       self.g(f"\\begin{{bmatrix}} {m1} \\end{{bmatrix}}")]),
+            self.note("edge width = |∂L/∂w|; layer 1's are much smaller:"),
+            self.note("each layer back multiplies by w·σ′, and σ′ ≤ 0.25"), buff=0.25)
         self.play(FadeOut(b3), net.animate.set_magnitudes(self.weights(0, "W.grad"), th.gradient),
                   FadeIn(b4), FadeOut(self.legend), run_time=self.t(1.5))
-        self.wait(self.t(3.0))
+        self.wait(self.t(2.5))
         self.grad_block = b4
 
     # 3 -------------------------------------------------------------------------------------
@@ -389,31 +420,30 @@ class Backpropagation(TraceScene):
             return f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
 
         lr = self.num("scalar", "lr", formatter=fmt_auto)
-        block = self.panel(
-            self.eq("w \\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w}", size=42),
-            self.eq(f"w^{{(2)}}_{jj}:", self.v(self.num(d2, "W", (0, self.FOCUS), digits=4)), "-",
-                    self.v(lr), "\\cdot", self.g(self.num(d2, "W.grad", (0, self.FOCUS), digits=4)),
-                    "=", self.u(self.num(d2, "W.after", (0, self.FOCUS), digits=4))),
-            self.label("every weight at once (and every bias):", 26),
-            self.eq("W^{(2)}:", self.v(mat(d2, "W")), "\\to", self.u(mat(d2, "W.after")),
-                    size=34),
-            self.eq("W^{(1)}:", self.v(mat(d1, "W")), "\\to", self.u(mat(d1, "W.after")),
-                    size=34), buff=0.28)
-        after = self.number("main", self.trace().all_steps[1], "scalar", "loss", digits=4)[1]
-        loss = self.eq("L:", self.v(self.num("scalar", "loss", digits=4)), "\\to", self.u(after),
-                       "\\quad\\text{after this one step}")
-        loss.next_to(block, DOWN, buff=0.35, aligned_edge=LEFT)
+        rule, one, *mats = self.eqs(
+            ["w \\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w}"],
+            [f"w^{{(2)}}_{jj}:", self.v(self.num(d2, "W", (0, self.FOCUS), digits=4)), "-",
+             self.v(lr), "\\cdot", self.g(self.num(d2, "W.grad", (0, self.FOCUS), digits=4)),
+             "=", self.u(self.num(d2, "W.after", (0, self.FOCUS), digits=4))],
+            ["W^{(2)}:", self.v(mat(d2, "W"))],
+            ["\\to", self.u(mat(d2, "W.after"))],
+            ["W^{(1)}:", self.v(mat(d1, "W")), "\\to", self.u(mat(d1, "W.after"))],
+            ["L:", self.v(self.num("scalar", "loss", digits=4)), "\\to",
+             self.u(self.number("main", self.trace().all_steps[1], "scalar", "loss", digits=4)[1]),
+             "\\quad\\text{after one step}"], sizes={0: 42, 2: 34, 3: 34, 4: 34})
+        block = self.panel(rule, one, self.label("every weight at once (and every bias):", 26),
+                           *mats, buff=0.28)
         self.play(self.set_tag("3 · update"), FadeOut(self.grad_block), FadeOut(self.deltas),
                   FadeIn(block[0]), run_time=self.t(1.0))
         self.play(FadeIn(block[1]), run_time=self.t(1.0))
         self.wait(self.t(1.5))
         updated = net.copy().set_weights(self.weights(0, "W.after"))
         updated.layers.set_stroke(th.text, width=3)
-        self.play(FadeIn(block[2:]), Transform(net, updated), FadeIn(self.legend),
+        self.play(FadeIn(block[2:-1]), Transform(net, updated), FadeIn(self.legend),
                   run_time=self.t(1.5))
-        self.play(FadeIn(loss), run_time=self.t(0.8))
-        self.wait(self.t(2.5))
-        self.update_block = VGroup(block, loss)
+        self.play(FadeIn(block[-1]), run_time=self.t(0.8))
+        self.wait(self.t(2.0))
+        self.update_block = block
 
     # 4 -------------------------------------------------------------------------------------
     def training(self) -> None:
@@ -428,17 +458,17 @@ class Backpropagation(TraceScene):
         self.play(self.set_tag("4 · training"), FadeOut(self.update_block), FadeOut(self.chip),
                   FadeOut(self.inputs), FadeOut(self.hidden_vals), FadeOut(self.out_val),
                   FadeOut(self.target), FadeOut(self.captions), FadeOut(self.legend),
-                  net.animate.scale(0.6).move_to([-5.3, -0.35, 0]), run_time=self.t(1.0))
-        top = 1.95  # the panels' titles
+                  net.animate.scale(0.6).move_to([-5.35, -0.6, 0]), run_time=self.t(1.0))
+        top = 1.9  # the panels' titles
         gx, gy = tr.static("eval/grid_x"), tr.static("eval/grid_y")
         shape = (len(gy), len(gx))
         pix = {s: colorize(tr.get(s, "eval", "pred").reshape(shape)[::-1], th.background,
                            th.value, vmin=0.0, vmax=1.0) for s in steps}
-        heat = Heatmap(np.zeros(shape), th, height=3.3)
+        heat = Heatmap(np.zeros(shape), th, height=3.7)
         heat.pixel_array = pix[steps[0]]
         heat.stretch_to_fit_width(heat.height * (gx[-1] - gx[0]) / (gy[-1] - gy[0]))
         heat.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])  # a smooth field
-        heat.move_to([-0.95, -0.35, 0])
+        heat.move_to([-0.6, -0.6, 0]).set_z_index(1)  # what moves sits above what does not
         frame = Rectangle(width=heat.width, height=heat.height, stroke_color=th.grid,
                           stroke_width=2).move_to(heat)
 
@@ -448,16 +478,21 @@ class Backpropagation(TraceScene):
                  (y - gy[0]) / (gy[-1] - gy[0]) * heat.height, 0])
 
         data, labels = tr.static("data/x"), tr.static("data/labels")
-        dots = VGroup(*[Dot(to_map(*p), radius=0.12, stroke_color=th.text, stroke_width=3,
-                            fill_color=th.value if c else th.background, fill_opacity=1)
-                        for p, c in zip(data, labels)]).set_z_index(2)
+        # target 1: filled; target 0: hollow (a ring in the text colour)
+        dots = VGroup(*[Dot(to_map(*p), radius=0.12, stroke_width=3, fill_opacity=1,
+                            stroke_color=th.background if c else th.text,
+                            fill_color=th.text if c else th.background)
+                        for p, c in zip(data, labels)]).set_z_index(3)
         ticks = VGroup()
         for val in (0, 1):
             ticks.add(self.label(str(val), 22, th.muted).next_to(to_map(val, gy[0]), DOWN, 0.12))
             ticks.add(self.label(str(val), 22, th.muted).next_to(to_map(gx[0], val), LEFT, 0.12))
-        ticks.add(self.tex("x_1", size=34).next_to(frame, DOWN, buff=0.12))
-        ticks.add(self.tex("x_2", size=34).next_to(frame, LEFT, buff=0.4))
-        boundary = VMobject(stroke_color=th.text, stroke_width=4).set_z_index(1)
+        x1, x2, final = self.eqs(
+            ["x_1"], ["x_2"],
+            ["L =", self.v(self.number("main", last, "scalar", "loss", digits=4)[1])],
+            size=34)
+        ticks.add(x1.next_to(frame, DOWN, buff=0.12), x2.next_to(frame, LEFT, buff=0.4))
+        boundary = VMobject(stroke_color=th.text, stroke_width=4).set_z_index(2)
         map_title = self.label("network output a(x₁, x₂)", 26)
         map_title.move_to([heat.get_x(), top, 0])
         map_key = self.note("line: a = 0.5     dots: targets, filled = 1")
@@ -465,8 +500,8 @@ class Backpropagation(TraceScene):
 
         y_top = np.ceil(np.nanmax(losses) * 10) / 10
         axes = Axes(x_range=[0, float(all_steps[-1]), 500], y_range=[0, y_top, 0.1],
-                    x_length=4.3, y_length=3.3, tips=False, axis_config={"color": th.grid})
-        axes.move_to([4.45, -0.35, 0])
+                    x_length=4.1, y_length=3.7, tips=False, axis_config={"color": th.grid})
+        axes.move_to([4.6, -0.6, 0])
         ax_nums = VGroup(
             *[self.label(str(x), 20, th.muted).next_to(axes.c2p(x, 0), DOWN, 0.15)
               for x in range(0, int(all_steps[-1]) + 1, 500)],
@@ -480,7 +515,7 @@ class Backpropagation(TraceScene):
         marker = Dot(axes.c2p(0, losses[0]), radius=0.08, color=th.active)
         counter = VGroup(self.label("step", 24, th.muted), self.label("0", 24))
         counter.arrange(RIGHT, buff=0.15)
-        counter.move_to(axes.c2p(all_steps[-1], y_top), aligned_edge=UR)
+        counter.move_to(axes.c2p(0.55 * all_steps[-1], y_top), aligned_edge=UL)  # room for 4 digits
         net_title = self.label("weights", 26).move_to([net.get_x(), top, 0])
 
         self.play(FadeIn(Group(heat, frame, dots, ticks, map_title, map_key)),
@@ -490,7 +525,13 @@ class Backpropagation(TraceScene):
                   run_time=self.t(1.2))
 
         contours: dict[int, list] = {}
-        step_texts: dict[int, VGroup] = {}
+        digits = [self.label(str(d), 24) for d in range(10)]  # steps are typeset from copies
+        pitch = 1.1 * max(d.width for d in digits)
+
+        def step_text(step: int) -> VGroup:
+            left = counter[0].get_right() + 0.15 * RIGHT
+            return VGroup(*[digits[int(c)].copy().move_to(left + (k + 0.5) * pitch * RIGHT)
+                            for k, c in enumerate(str(step))]).set_z_index(2)
         current = {"step": None}
 
         def show_step(step: int) -> None:
@@ -504,9 +545,7 @@ class Backpropagation(TraceScene):
                 pts = [to_map(x, y) for x, y in line]
                 boundary.start_new_path(pts[0])
                 boundary.add_points_as_corners(pts[1:])
-            if step not in step_texts:
-                step_texts[step] = self.label(str(step), 24).move_to(counter[1], aligned_edge=LEFT)
-            counter[1].become(step_texts[step])
+            counter[1].become(step_text(step))
 
         def advance(mob, alpha: float) -> None:
             # every frame shows the latest recorded step at or before alpha of the run
@@ -520,8 +559,9 @@ class Backpropagation(TraceScene):
                 show_step(step)
 
         self.add(curve, boundary, marker)
+        VGroup(curve, marker, counter).set_z_index(2)
         self.play(UpdateFromAlphaFunc(Group(net.edges, heat, boundary, curve, marker, counter),
-                                      advance), run_time=self.t(13.0), rate_func=linear)
+                                      advance), run_time=self.t(12.0), rate_func=linear)
 
         # where it ends: the batch's outputs at the last recorded step, next to their points
         xb = self.array("main", last, "batch", "x")
@@ -529,10 +569,8 @@ class Backpropagation(TraceScene):
         for m in range(len(xb)):
             lab = self.label(self.num(self.names[3], "output", (m, 0), step=last), 24)
             lab.add_background_rectangle(color=th.background, opacity=0.8, buff=0.06)
-            inwards = RIGHT if xb[m, 0] < 0.5 * (gx[0] + gx[-1]) else LEFT
-            preds.add(lab.next_to(to_map(*xb[m]), inwards, buff=0.2).set_z_index(2))
-        final = self.eq("L =", self.v(self.number("main", last, "scalar", "loss", digits=4)[1]),
-                        size=34)
+            inwards = UP if xb[m, 1] < 0.5 * (gy[0] + gy[-1]) else DOWN
+            preds.add(lab.next_to(to_map(*xb[m]), inwards, buff=0.15).set_z_index(4))
         final.next_to(axes.c2p(all_steps[-1], losses[-1]), UP, buff=0.3).align_to(axes, RIGHT)
         self.play(FadeIn(preds), FadeIn(final), run_time=self.t(1.0))
-        self.wait(self.t(2.5))
+        self.wait(self.t(2.0))

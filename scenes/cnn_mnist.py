@@ -11,18 +11,22 @@ Two sections, both read from the ``mnist_cnn`` trace:
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
-from manim import (DOWN, DR, LEFT, RIGHT, UP, UR, Arrow, Create, Dot, FadeIn, FadeOut,
-                   FadeTransform, GrowFromEdge, Group, Line, MoveAlongPath, Rectangle, Square,
-                   SurroundingRectangle, ValueTracker, VGroup, VMobject, Write, always_redraw,
-                   linear)
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut,
+                   GrowFromEdge, Group, Line, MoveAlongPath, Rectangle, Square,
+                   SurroundingRectangle, ValueTracker, VGroup, VMobject, Write,
+                   config, linear)
 
 from engine.errors import TraceError
 from engine.trace import Trace
 from scenes.base import TraceScene
 from scenes.format import fmt, fmt_int
 from scenes.mobjects.feature_map_grid import FeatureMapGrid
+from scenes.mobjects.glyph_number import glyph_number
 from scenes.mobjects.heatmap import Heatmap
+from scenes.mobjects.light_text import light
 from scenes.mobjects.plot_axes import PlotAxes
 from scenes.mobjects.probability_bars import ProbabilityBars
 from scenes.mobjects.signed_legend import SignedLegend
@@ -37,37 +41,68 @@ def percent(p: float) -> str:
     return f"{100 * p:.1f} %"
 
 
-def time_points(trace: Trace) -> list[tuple[str, int, int | None]]:
-    """(row title, step, epoch index or None) for: before training, after each epoch but
-    the last, and the last recorded step (the watched outputs use the parameters before a
-    step's update, so the last epoch's end itself is never recorded)."""
-    points = [("before training", 0, None)]
+def time_points(trace: Trace) -> list[tuple[str, int]]:
+    """(row title, step) for: before training, after each epoch but the last, and the last
+    recorded step (the watched outputs use the parameters before a step's update, so the
+    state after the very last update is never recorded)."""
+    points = [("before training", 0)]
     for k, e in enumerate(trace.epochs[:-1]):
-        points.append((f"after epoch {k + 1}", int(e["steps"]), k))
-    points.append(("end of training", trace.steps[-1], None))
+        points.append((f"after epoch {k + 1}", int(e["steps"])))
+    points.append((f"end (step {trace.steps[-1]})", trace.steps[-1]))
     return points
 
 
-def upto(axes: PlotAxes, xs: np.ndarray, ys: np.ndarray, x_now: float, color: str,
-         width: float) -> VMobject:
-    """The polyline through the points with x <= x_now, ending exactly at x_now (the curve
-    grows smoothly between recorded points)."""
+def curve_points(axes: PlotAxes, xs: np.ndarray, ys: np.ndarray, x_now: float) -> np.ndarray:
+    """Scene points of the polyline through the data points with x <= x_now, ending exactly
+    at x_now (so a curve grows smoothly between recorded points); one vectorised mapping,
+    since it runs every frame."""
     n = int(np.searchsorted(xs, x_now, side="right"))
-    px, py = list(xs[:n]), list(ys[:n])
+    px, py = xs[:n], ys[:n]
     if 0 < n < len(xs) and x_now > xs[n - 1]:
         f = (x_now - xs[n - 1]) / (xs[n] - xs[n - 1])
-        px.append(x_now)
-        py.append(ys[n - 1] + f * (ys[n] - ys[n - 1]))
-    return axes.polyline(np.array(px), np.array(py), color=color, stroke_width=width)
+        px = np.append(px, x_now)
+        py = np.append(py, ys[n - 1] + f * (ys[n] - ys[n - 1]))
+    (x0, x1), (y0, y1) = axes.x_range, axes.y_range
+    origin, (ux, uy) = axes.p(x0, y0), axes.unit()
+    points = np.zeros((len(px), 3))
+    points[:, 0] = origin[0] + (np.clip(px, x0, x1) - x0) * ux
+    points[:, 1] = origin[1] + (np.clip(py, y0, y1) - y0) * uy
+    return points
+
+
+def growing_curve(axes: PlotAxes, xs: np.ndarray, ys: np.ndarray, x_now: ValueTracker,
+                  color: str, width: float) -> VMobject:
+    """A curve that follows ``x_now``, updated in place (no new mobject per frame)."""
+    def redraw(curve: VMobject) -> None:
+        points = curve_points(axes, xs, ys, x_now.get_value())
+        if len(points) >= 2:
+            curve.set_points_as_corners(points)
+        else:
+            curve.points = np.zeros((0, 3))
+
+    curve = VMobject(stroke_color=color, stroke_width=width)
+    redraw(curve)
+    return curve.add_updater(redraw)
+
+
+def now_line(axes: PlotAxes, x_now: ValueTracker, color: str) -> Line:
+    """A vertical line across ``axes`` at ``x_now``, updated in place."""
+    def place(line: Line) -> None:
+        x = x_now.get_value()
+        line.put_start_and_end_on(axes.p(x, axes.y_range[0]), axes.p(x, axes.y_range[1]))
+
+    line = Line(axes.p(0, axes.y_range[0]), axes.p(0, axes.y_range[1]), stroke_color=color,
+                stroke_width=2, stroke_opacity=0.7)
+    return line.add_updater(place)
 
 
 class CNNOnMNIST(TraceScene):
     """A held-out digit through the trained CNN, then the first layer and the curves over
-    training. duration: about 52 s at speed 1."""
+    training. duration: about 55 s at speed 1."""
 
     runs = {"main": "mnist_cnn"}
     trace_kind = "network"
-    duration = 52.0
+    duration = 55.0
     DIGIT = 0  # which watched digit to follow (index into record.watch)
 
     # -- trace checks -------------------------------------------------------------------------
@@ -80,14 +115,20 @@ class CNNOnMNIST(TraceScene):
             raise TraceError("CNNOnMNIST needs watched digits (record.watch in the run config)")
         if not trace.epochs or not trace.steps:
             raise TraceError("CNNOnMNIST needs a trace with at least one finished epoch")
-        first = trace.layers[0]
-        for _, step, _ in time_points(trace):
+        missing = {"steps", "loss", "accuracy"} - set(trace.epochs[0])
+        if missing:
+            raise TraceError(f"CNNOnMNIST needs epoch metrics {', '.join(sorted(missing))} "
+                             "(a classification run)")
+        conv_a, conv_b = trace.layers[0], trace.layers[3]
+        for _, step in time_points(trace):
             for q in (*trace.layers, "probabilities"):
                 if not trace.has(step, "watch", q):
                     raise TraceError(f"CNNOnMNIST needs watch/{q} at step {step} "
                                      "(record every step with record.watch)")
-            if not trace.has(step, first, "W"):
-                raise TraceError(f"CNNOnMNIST needs {first}/W at step {step}")
+            if not trace.has(step, conv_a, "W"):
+                raise TraceError(f"CNNOnMNIST needs {conv_a}/W at step {step}")
+        if not trace.has(trace.steps[-1], conv_b, "W"):
+            raise TraceError(f"CNNOnMNIST needs {conv_b}/W at step {trace.steps[-1]}")
 
     # -- numbers that are not step arrays -------------------------------------------------------
     def epoch_number(self, k: int, metric: str, formatter=fmt) -> str:
@@ -96,22 +137,50 @@ class CNNOnMNIST(TraceScene):
         return self.shown.add(formatter(value), value, "main", None, "epoch", metric, k)
 
     # -- small builders -----------------------------------------------------------------------
+    def label(self, text: str, size: float = 28, color: str | None = None, **kw):
+        """TraceScene.label, made cheap to copy (this scene animates many labels)."""
+        return light(super().label(text, size=size, color=color, **kw))
+
     def header(self, op: str, detail: str) -> VGroup:
         """Two lines above a stage: the operation, then what it gives (muted)."""
         return VGroup(self.label(op, size=22),
                       self.label(detail, size=20, color=self.theme.muted)).arrange(DOWN, buff=0.1)
 
+    def focus(self, active: SurroundingRectangle, stage):
+        """Move the active frame onto ``stage``. The frame goes last in the scene's list, so
+        manim treats only it (and what this animation adds) as moving, not every map
+        added after it (all of those would be redrawn each frame)."""
+        self.add(active)
+        return active.animate.become(self.frame(stage))
+
+    def curtain(self) -> None:
+        """End a section: fade to the background, then clear (fading one rectangle in is
+        far cheaper than fading out dozens of images and labels)."""
+        cover = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1,
+                          stroke_width=0, fill_color=self.theme.background, fill_opacity=1.0)
+        self.play(FadeIn(cover), run_time=self.t(0.8))
+        self.clear()
+
+    def outline(self, image: Heatmap) -> Rectangle:
+        """A thin frame that shows where an image with a dark border ends."""
+        return Rectangle(width=image.width, height=image.height, stroke_color=self.theme.grid,
+                         stroke_width=1.5).move_to(image)
+
     def frame(self, stage) -> SurroundingRectangle:
         """The active-element frame around the stage being computed."""
         return SurroundingRectangle(stage, color=self.theme.active, buff=0.08, stroke_width=4)
 
+    def sweeper(self, side: float, path: list) -> tuple[Square, VMobject]:
+        """A ``side``-wide frame in the active colour and the path it follows (scene points)."""
+        square = Square(side_length=side, color=self.theme.active,
+                        stroke_width=3 if side > 0.1 else 2).move_to(path[0])
+        return square, VMobject().set_points_as_corners(path)
+
     def flow(self, src, dst, *others, run_time: float) -> None:
         """Play a ghost of ``src`` flying onto ``dst`` (fading) while ``dst`` fades in: one
         layer's output turning into the next. (FadeTransform cannot restore image groups.)"""
-        ghost = src.copy()
-        self.play(ghost.animate.replace(dst, stretch=True).set_opacity(0), FadeIn(dst), *others,
-                  run_time=run_time)
-        self.remove(ghost)
+        self.play(FadeOut(src.copy(), target_position=dst, scale=dst.height / src.height),
+                  FadeIn(dst), *others, run_time=run_time)
 
     def link(self, a, b) -> Arrow:
         """A short arrow from stage a to stage b, at b's centre height."""
@@ -137,158 +206,157 @@ class CNNOnMNIST(TraceScene):
         return int(t.static("watch/indices")[k]) in set(t.static("data/val_indices").tolist())
 
     def forward(self, t: Trace) -> None:
-        th, d, step = self.theme, self.DIGIT, t.steps[-1]
+        step = t.steps[-1]  # the trained network: parameters after all but the last update
+        m = self.build_forward(t, step)
+        active = self.frame(m.digit)
+        self.play(FadeIn(m.title), FadeIn(m.digit), FadeIn(m.digit_box), FadeIn(m.heads[0]),
+                  Create(active), run_time=self.t(1.2))
+        self.wait(self.t(1.0))
+
+        # the 3×3 window slides over the input; each position gives one pixel of every map
+        k, size = m.kernel, m.image.shape[0]
+        centres = [(i, j) for i in (6, 13, 20) for j in (k // 2, size - 1 - k // 2)]
+        window = self.sweeper(k * m.digit.height / size,
+                              [m.digit.cell_center(i, j) for i, j in centres])
+        map_px = m.conv.cell_corner(0, 0, 0)[1] - m.conv.cell_corner(0, 1, 0)[1]
+        pixels = [self.sweeper(map_px, [m.conv.cell_center(c, i - k // 2, j - k // 2)
+                                        for i, j in centres])
+                  for c in range(m.conv.shape[0])]
+        movers = [window[0], *[p[0] for p in pixels]]
+        self.play(FadeIn(m.filters), FadeIn(m.heads[1]), FadeIn(window[0]),
+                  self.focus(active, Group(m.filters, m.conv)),
+                  Create(self.link(m.digit, m.filters)), run_time=self.t(1.0))
+        self.play(FadeIn(m.conv), FadeIn(m.legend), *[FadeIn(p) for p in movers[1:]],
+                  run_time=self.t(0.6))
+        self.add(*movers)  # last in the scene's list: only they are redrawn while moving
+        self.play(*[MoveAlongPath(mob, path, rate_func=linear) for mob, path in (window, *pixels)],
+                  run_time=self.t(2.4))
+        self.play(*[FadeOut(mob) for mob in movers], run_time=self.t(0.3))
+        self.wait(self.t(1.5))
+
+        for i, (src, dst, head) in enumerate(((m.conv, m.relu, m.heads[2]),
+                                              (m.relu, m.pool, m.heads[3]))):
+            self.flow(src, dst, FadeIn(head), Create(self.link(src, dst)),
+                      self.focus(active, dst), run_time=self.t(1.3))
+            self.wait(self.t(1.5 if i == 0 else 0.8))
+        self.play(Create(m.snake), run_time=self.t(0.8))
+        self.play(Create(m.snake_tip), FadeIn(m.heads[4]), self.focus(active, m.conv2),
+                  FadeIn(m.conv2), run_time=self.t(1.6))
+        self.wait(self.t(1.0))
+        for src, dst, head in ((m.conv2, m.relu2, m.heads[5]), (m.relu2, m.pool2, m.heads[6])):
+            self.flow(src, dst, FadeIn(head), Create(self.link(src, dst)),
+                      self.focus(active, dst), run_time=self.t(1.1))
+            self.wait(self.t(0.5))
+        self.flow(m.pool2, m.strip, FadeIn(m.strip_head), Create(self.link(m.pool2, m.strip)),
+                  self.focus(active, m.strip), run_time=self.t(1.1))
+        self.wait(self.t(0.5))
+        self.play(FadeIn(m.heads[7]), Create(self.link(m.strip, m.logits)),
+                  self.focus(active, m.logits), FadeIn(m.logits, lag_ratio=0.1),
+                  run_time=self.t(1.3))
+        self.wait(self.t(1.0))
+        self.play(FadeIn(m.heads[8]), FadeIn(m.bars.names), FadeIn(m.bars.values),
+                  self.focus(active, m.bars), *[GrowFromEdge(b, LEFT) for b in m.bars.bars],
+                  run_time=self.t(1.5))
+        self.play(m.bars.animate.highlight(m.pred), Write(m.prediction), FadeOut(active),
+                  run_time=self.t(1.0))
+        self.wait(self.t(1.5))
+        self.play(FadeIn(m.heads[9]), FadeIn(m.others, lag_ratio=0.3), run_time=self.t(1.0))
+        self.wait(self.t(2.5))
+
+    def build_forward(self, t: Trace, step: int) -> SimpleNamespace:
+        """Every mobject of the forward section, laid out in two rows:
+        input → conv → ReLU → max-pool, then conv → ReLU → max-pool → flatten → dense →
+        softmax (and the other watched digits). ``heads`` are the stage headers in order."""
+        th, d = self.theme, self.DIGIT
         conv_a, relu_a, pool_a, conv_b, relu_b, pool_b, flat, dense = self.names
         out = {name: t.get(step, "watch", name)[d] for name in (*self.names, "probabilities")}
-        image = t.static("watch/x")[d][0]
+        m = SimpleNamespace(image=t.static("watch/x")[d][0])
+        m.title = self.label("Forward pass: the trained CNN reads a digit", size=30)
+        m.title.to_edge(UP, buff=0.25)
 
-        title = self.label("Forward pass: the trained CNN reads a digit", size=30)
-        title.to_edge(UP, buff=0.25)
+        def maps(name, rows, size, gap, like=None):
+            """A layer's maps; ReLU and pooled maps reuse their conv's colour scales."""
+            if like is None:
+                return FeatureMapGrid(out[name], th, rows=rows, size=size, gap=gap, signed=True,
+                                      outline=th.grid)
+            return FeatureMapGrid(out[name], th, rows=rows, size=size, gap=gap,
+                                  scales=like.scales, color=th.value, outline=th.grid)
 
-        # row 1: input → conv → ReLU → max-pool
-        y1, top1 = 1.45, 3.05
-        digit = Heatmap(image, th, height=1.9, vmin=0.0, vmax=1.0)
-        digit.move_to([-5.9, y1, 0])
-        _, label_text = self.number("main", None, "static", "watch/labels", d, formatter=fmt_int)
-        seen = "it never saw" if self.held_out(t, d) else "from training"
-        digit_head = self.header(f"input {image.shape[0]}{TIMES}{image.shape[1]}",
-                                 f"a {label_text} {seen}")
+        # row 1
+        y1, top1 = 1.42, 3.12
+        m.digit = Heatmap(m.image, th, height=1.85, vmin=0.0, vmax=1.0).move_to([-5.9, y1, 0])
+        m.digit_box = self.outline(m.digit)
         W = t.get(step, conv_a, "W")
-        c1, h1, k1 = out[conv_a].shape[0], out[conv_a].shape[1], W.shape[-1]
-        filters = FeatureMapGrid(W[:, 0], th, rows=2, size=0.3, gap=0.1, signed=True,
-                                 outline=th.grid)
-        filters.next_to(digit, RIGHT, buff=0.5)
-        conv_maps = FeatureMapGrid(out[conv_a], th, rows=2, size=0.74, gap=0.07, signed=True,
-                                   outline=th.grid)
-        conv_maps.next_to(filters, RIGHT, buff=0.22)
-        conv_stage = Group(filters, conv_maps)
-        conv_head = self.header(f"conv {k1}{TIMES}{k1} {TIMES}{c1}",
-                                f"{c1} learned filters {ARROW} {h1}{TIMES}{h1}")
-        relu_maps = FeatureMapGrid(out[relu_a], th, rows=2, size=0.74, gap=0.07,
-                                   scales=conv_maps.scales, color=th.value, outline=th.grid)
-        relu_maps.next_to(conv_maps, RIGHT, buff=0.5)
-        relu_head = self.header("ReLU", f"max(0, x) {ARROW} {h1}{TIMES}{h1}")
-        p1 = out[pool_a].shape[1]
-        pool_maps = FeatureMapGrid(out[pool_a], th, rows=2, size=0.5, gap=0.06,
-                                   scales=conv_maps.scales, color=th.value, outline=th.grid)
-        pool_maps.next_to(relu_maps, RIGHT, buff=0.5)
-        pool_head = self.header(f"max-pool 2{TIMES}2", f"{ARROW} {p1}{TIMES}{p1}")
+        m.kernel = W.shape[-1]
+        m.filters = FeatureMapGrid(W[:, 0], th, rows=2, size=0.3, gap=0.1, signed=True,
+                                   outline=th.grid).next_to(m.digit, RIGHT, buff=0.5)
+        m.conv = maps(conv_a, 2, 0.74, 0.07).next_to(m.filters, RIGHT, buff=0.22)
+        m.legend = SignedLegend(th, width=m.filters.width).next_to(m.filters, DOWN, buff=0.3)
+        m.relu = maps(relu_a, 2, 0.74, 0.07, like=m.conv).next_to(m.conv, RIGHT, buff=0.5)
+        m.pool = maps(pool_a, 2, 0.5, 0.06, like=m.conv).next_to(m.relu, RIGHT, buff=0.5)
 
-        # row 2: conv → ReLU → max-pool → flatten → dense → softmax
-        y2, top2 = -2.05, -0.2
-        c2, h2 = out[conv_b].shape[0], out[conv_b].shape[1]
-        k2 = t.get(step, conv_b, "W").shape[-1]
-        conv2_maps = FeatureMapGrid(out[conv_b], th, rows=4, size=0.52, gap=0.05, signed=True,
-                                    outline=th.grid)
-        conv2_maps.move_to([-6.3, y2, 0], aligned_edge=LEFT)
-        conv2_head = self.header(f"conv {k2}{TIMES}{k2}{TIMES}{c1} {TIMES}{c2}",
-                                 f"{ARROW} {h2}{TIMES}{h2}")
-        relu2_maps = FeatureMapGrid(out[relu_b], th, rows=4, size=0.52, gap=0.05,
-                                    scales=conv2_maps.scales, color=th.value, outline=th.grid)
-        relu2_maps.next_to(conv2_maps, RIGHT, buff=0.42)
-        relu2_head = self.header("ReLU", f"{ARROW} {h2}{TIMES}{h2}")
-        p2 = out[pool_b].shape[1]
-        pool2_maps = FeatureMapGrid(out[pool_b], th, rows=4, size=0.32, gap=0.04,
-                                    scales=conv2_maps.scales, color=th.value, outline=th.grid)
-        pool2_maps.next_to(relu2_maps, RIGHT, buff=0.42)
-        pool2_head = self.header(f"max-pool 2{TIMES}2", f"{ARROW} {p2}{TIMES}{p2}")
+        # row 2
+        y2, top2 = -1.95, 0.0
+        m.conv2 = maps(conv_b, 4, 0.5, 0.05).move_to([-6.3, y2, 0], aligned_edge=LEFT)
+        m.relu2 = maps(relu_b, 4, 0.5, 0.05, like=m.conv2).next_to(m.conv2, RIGHT, buff=0.38)
+        m.pool2 = maps(pool_b, 4, 0.3, 0.04, like=m.conv2).next_to(m.relu2, RIGHT, buff=0.38)
         n_flat = out[flat].shape[0]
-        strip = Heatmap(out[flat][:, None], th, height=conv2_maps.height, vmin=0.0,
-                        color=th.value)
-        strip.stretch_to_fit_width(0.14)
-        strip.next_to(pool2_maps, RIGHT, buff=0.4)
-        strip_head = self.label(f"flatten {ARROW} {n_flat}", size=20, color=th.muted)
-        strip_head.next_to(strip, DOWN, buff=0.15)
+        m.strip = Heatmap(out[flat][:, None], th, height=m.conv2.height, vmin=0.0,
+                          color=th.value)
+        m.strip.stretch_to_fit_width(0.14).next_to(m.pool2, RIGHT, buff=0.35)
+        m.strip_head = self.label(f"flatten {ARROW} {n_flat}", size=20, color=th.muted)
+        m.strip_head.next_to(m.strip, DOWN, buff=0.15).align_to(m.strip, RIGHT)
 
         probs = out["probabilities"]
-        n_cls = len(probs)
-        prob_texts = [self.number("main", step, "watch", "probabilities", (d, k),
-                                  formatter=percent)[1] for k in range(n_cls)]
-        bars = ProbabilityBars(probs, prob_texts, th, length=1.8, row=conv2_maps.height / n_cls,
-                               font_size=20)
-        logits_right = strip.get_right()[0] + 1.2
-        bars.move_to([0, y2, 0]).align_to([logits_right + 0.25, 0, 0], LEFT)
-        logits = VGroup(*[self.label(self.number("main", step, "watch", dense, (d, k),
-                                                 digits=2)[1], size=20, color=th.value)
-                          for k in range(n_cls)])
-        for k, text in enumerate(logits):
-            text.move_to([logits_right, bars.row_y(k), 0], aligned_edge=RIGHT)
-        dense_head = self.header("dense", f"{ARROW} {n_cls} logits")
-        soft_head = self.header("softmax", "probabilities")
-        pred = int(np.argmax(probs))
-        _, pred_pct = self.number("main", step, "watch", "probabilities", (d, pred),
-                                  formatter=percent)
-        prediction = self.label(f"prediction: {pred} ({pred_pct})", size=26, color=th.active)
-        prediction.next_to(bars, DOWN, buff=0.3).align_to(bars, LEFT)
-        bar_area = Line([bars.left_edge, y2, 0], [bars.left_edge + 1.8, y2, 0])
-        others, others_head = self.other_digits(t, step, bars.get_right()[0] + 0.3, y2)
+        texts = [self.number("main", step, "watch", "probabilities", (d, k),
+                             formatter=percent)[1] for k in range(len(probs))]
+        m.bars = ProbabilityBars(probs, texts, th, length=1.5, row=0.25, font_size=20)
+        logits_right = m.strip.get_right()[0] + 1.2
+        m.bars.move_to([0, y2, 0]).align_to([logits_right + 0.25, 0, 0], LEFT)
+        m.logits = VGroup(*[
+            glyph_number(self.number("main", step, "watch", dense, (d, k), digits=2)[1],
+                         [logits_right, m.bars.row_y(k), 0], 20, th.value, align=RIGHT)
+            for k in range(len(probs))])
+        m.pred = int(np.argmax(probs))
+        _, pct = self.number("main", step, "watch", "probabilities", (d, m.pred),
+                             formatter=percent)
+        m.prediction = self.label(f"prediction: {m.pred} ({pct})", size=26, color=th.active)
+        m.prediction.next_to(m.bars, DOWN, buff=0.3).align_to(m.bars, LEFT)
+        m.others, others_head = self.other_digits(t, step, m.bars.get_right()[0] + 0.3, y2)
 
-        for head, stage, top in ((digit_head, digit, top1), (conv_head, conv_stage, top1),
-                                 (relu_head, relu_maps, top1), (pool_head, pool_maps, top1),
-                                 (conv2_head, conv2_maps, top2), (relu2_head, relu2_maps, top2),
-                                 (pool2_head, pool2_maps, top2), (dense_head, logits, top2),
-                                 (soft_head, bar_area, top2), (others_head, others, top2)):
-            head.move_to([stage.get_center()[0], top, 0], aligned_edge=UP)
+        # headers: what each stage computes, and the shape it gives
+        _, label = self.number("main", None, "static", "watch/labels", d, formatter=fmt_int)
+        seen = "it never saw" if self.held_out(t, d) else "from training"
+        (c1, h1, _), (c2, h2, _) = out[conv_a].shape, out[conv_b].shape
+        p1, p2, k2 = out[pool_a].shape[1], out[pool_b].shape[1], t.get(step, conv_b, "W").shape[-1]
+        k1 = m.kernel
+        bar_area = Line([m.bars.left_edge, y2, 0], [m.bars.left_edge + 1.5, y2, 0])
+        m.heads = []
+        for (op, detail), stage, top in (
+                ((f"input {m.image.shape[0]}{TIMES}{m.image.shape[1]}", f"a {label} {seen}"),
+                 m.digit, top1),
+                ((f"conv {k1}{TIMES}{k1} {TIMES}{c1}",
+                  f"{c1} learned filters {ARROW} {h1}{TIMES}{h1}"), Group(m.filters, m.conv), top1),
+                (("ReLU", f"max(0, x) {ARROW} {h1}{TIMES}{h1}"), m.relu, top1),
+                ((f"max-pool 2{TIMES}2", f"{ARROW} {p1}{TIMES}{p1}"), m.pool, top1),
+                ((f"conv {k2}{TIMES}{k2}{TIMES}{c1} {TIMES}{c2}", f"{ARROW} {h2}{TIMES}{h2}"),
+                 m.conv2, top2),
+                (("ReLU", f"{ARROW} {h2}{TIMES}{h2}"), m.relu2, top2),
+                ((f"max-pool 2{TIMES}2", f"{ARROW} {p2}{TIMES}{p2}"), m.pool2, top2),
+                (("dense", f"{ARROW} {len(probs)} logits"), m.logits, top2),
+                (("softmax", f"{ARROW} P(digit)"), bar_area, top2)):
+            m.heads.append(self.header(op, detail).move_to([stage.get_center()[0], top, 0],
+                                                           aligned_edge=UP))
+        m.heads.append(others_head.move_to([m.others.get_center()[0], top2, 0], aligned_edge=UP))
 
         # the pooled maps feed the second block: a line along the gap between the rows
         y_mid, x_in = 0.3, -6.8
-        snake = VMobject(stroke_color=th.muted, stroke_width=3)
-        snake.set_points_as_corners([pool_maps.get_bottom() + 0.08 * DOWN,
-                                     [pool_maps.get_center()[0], y_mid, 0], [x_in, y_mid, 0],
-                                     [x_in, y2, 0]])
-        snake_tip = Arrow([x_in, y2, 0], [conv2_maps.get_left()[0], y2, 0], buff=0.05,
-                          stroke_width=3, max_tip_length_to_length_ratio=0.5, color=th.muted)
-
-        # -- animation ------------------------------------------------------------------------
-        active = self.frame(digit)
-        self.play(FadeIn(title), FadeIn(digit), FadeIn(digit_head), Create(active),
-                  run_time=self.t(1.2))
-        self.wait(self.t(1.0))
-
-        # the 3×3 window slides over the input while the maps appear
-        cell = digit.height / image.shape[0]
-        window = Square(side_length=k1 * cell, color=th.active, stroke_width=3)
-        sweep = [digit.cell_center(i, j) for i in (6, 13, 20) for j in (1, image.shape[1] - 2)]
-        path = VMobject().set_points_as_corners(sweep)
-        window.move_to(sweep[0])
-        self.play(FadeIn(filters), FadeIn(conv_head), FadeIn(window),
-                  active.animate.become(self.frame(conv_stage)),
-                  Create(self.link(digit, filters)), run_time=self.t(1.0))
-        self.play(MoveAlongPath(window, path, rate_func=linear),
-                  FadeIn(conv_maps, lag_ratio=0.25), run_time=self.t(2.4))
-        self.play(FadeOut(window), run_time=self.t(0.3))
-        self.wait(self.t(1.5))
-        for i, (src, dst, head) in enumerate(((conv_maps, relu_maps, relu_head),
-                                              (relu_maps, pool_maps, pool_head))):
-            self.flow(src, dst, FadeIn(head), Create(self.link(src, dst)),
-                      active.animate.become(self.frame(dst)), run_time=self.t(1.3))
-            self.wait(self.t(1.5 if i == 0 else 0.8))
-
-        self.play(Create(snake), run_time=self.t(0.8))
-        self.play(Create(snake_tip), FadeIn(conv2_head),
-                  active.animate.become(self.frame(conv2_maps)),
-                  FadeIn(conv2_maps, lag_ratio=0.08), run_time=self.t(1.6))
-        self.wait(self.t(1.0))
-        for src, dst, head in ((conv2_maps, relu2_maps, relu2_head),
-                               (relu2_maps, pool2_maps, pool2_head)):
-            self.flow(src, dst, FadeIn(head), Create(self.link(src, dst)),
-                      active.animate.become(self.frame(dst)), run_time=self.t(1.1))
-            self.wait(self.t(0.5))
-        self.flow(pool2_maps, strip, FadeIn(strip_head), Create(self.link(pool2_maps, strip)),
-                  active.animate.become(self.frame(strip)), run_time=self.t(1.1))
-        self.wait(self.t(0.5))
-        self.play(FadeIn(dense_head), Create(self.link(strip, logits)),
-                  active.animate.become(self.frame(logits)),
-                  FadeIn(logits, lag_ratio=0.1), run_time=self.t(1.3))
-        self.wait(self.t(1.0))
-        self.play(FadeIn(soft_head), FadeIn(bars.names), FadeIn(bars.values),
-                  active.animate.become(self.frame(bars)),
-                  *[GrowFromEdge(b, LEFT) for b in bars.bars], run_time=self.t(1.5))
-        self.play(bars.animate.highlight(pred), Write(prediction), FadeOut(active),
-                  run_time=self.t(1.0))
-        self.wait(self.t(1.5))
-        self.play(FadeIn(others_head), FadeIn(others, lag_ratio=0.3), run_time=self.t(1.0))
-        self.wait(self.t(2.5))
+        m.snake = VMobject(stroke_color=th.muted, stroke_width=3).set_points_as_corners(
+            [m.pool.get_bottom() + 0.08 * DOWN, [m.pool.get_center()[0], y_mid, 0],
+             [x_in, y_mid, 0], [x_in, y2, 0]])
+        m.snake_tip = Arrow([x_in, y2, 0], [m.conv2.get_left()[0], y2, 0], buff=0.05,
+                            stroke_width=3, max_tip_length_to_length_ratio=0.5, color=th.muted)
+        return m
 
     def other_digits(self, t: Trace, step: int, left: float, y: float) -> tuple[Group, VGroup]:
         """The other watched digits, small, each with the class the network gives it."""
@@ -300,8 +368,8 @@ class CNNOnMNIST(TraceScene):
             pred = int(np.argmax(probs))
             _, pct = self.number("main", step, "watch", "probabilities", (k, pred),
                                  formatter=percent)
-            card = Group(Heatmap(t.static("watch/x")[k][0], th, height=0.7, vmin=0.0, vmax=1.0),
-                         self.label(f"{ARROW} {pred} ({pct})", size=20))
+            thumb = Heatmap(t.static("watch/x")[k][0], th, height=0.7, vmin=0.0, vmax=1.0)
+            card = Group(Group(thumb, self.outline(thumb)), self.label(f"{pred} ({pct})", size=20))
             cards.add(card.arrange(DOWN, buff=0.1))
         cards.arrange(DOWN, buff=0.25).move_to([left, y, 0], aligned_edge=LEFT)
         unseen = all(self.held_out(t, k) for k in ks)
@@ -312,24 +380,30 @@ class CNNOnMNIST(TraceScene):
     def training(self, t: Trace) -> None:
         th, d, lab = self.theme, self.DIGIT, self.label_digit
         points = time_points(t)
-        title = self.label("Training: what the first layer learns", size=30)
+        title = self.label("Training: the first layer and the learning curves", size=30)
         title.to_edge(UP, buff=0.25)
 
         # table: one row per time point — filters, feature maps of the digit, P(true class)
-        x_filters, x_maps, x_prob = -4.55, -0.4, 4.45
-        y_top, pitch = 2.45, 0.6
-        rows = [self.table_row(t, name, step, epoch, y_top - i * pitch,
-                               (x_filters, x_maps, x_prob))
-                for i, (name, step, epoch) in enumerate(points)]
+        x_filters, x_maps, x_prob = -4.6, -0.55, 3.98
+        y_top, pitch = 2.5, 0.6
+        # one colour scale per filter and per map down each column (largest |value| over the
+        # time points), so a column shows how that filter and its map change, not just shape
+        conv_a = self.names[0]
+        filters = np.stack([t.get(s, conv_a, "W")[:, 0] for _, s in points])
+        fmaps = np.stack([t.get(s, "watch", conv_a)[d] for _, s in points])
+        scales = (np.abs(filters).max(axis=(0, 2, 3)), np.abs(fmaps).max(axis=(0, 2, 3)))
+        rows = [self.table_row(t, name, step, (filters[i], fmaps[i]), scales,
+                               y_top - i * pitch, (x_filters, x_maps, x_prob))
+                for i, (name, step) in enumerate(points)]
         heads = VGroup(
             self.label(f"conv 1 filters (3{TIMES}3)", size=20, color=th.muted),
             self.label(f"their feature maps on the {lab}", size=20, color=th.muted),
             self.label(f"P({lab})", size=20, color=th.muted))
-        for head, part in zip(heads, (rows[0][1], rows[0][2], rows[0][3])):
-            head.move_to([part.get_center()[0], y_top + 0.55, 0])
-        heads[2].set_x(rows[0][3].get_left()[0] + heads[2].width / 2)
+        for head, part in zip(heads, rows[0][1:]):
+            head.move_to([part.get_center()[0], y_top + 0.5, 0])
+        heads[2].align_to(rows[0][3], LEFT)
         legend = SignedLegend(th, width=1.3)
-        legend.move_to([-5.9, y_top + 0.55, 0])
+        legend.move_to([-5.95, y_top + 0.48, 0])
 
         # charts: loss (per step and per epoch) and accuracy (per epoch)
         epochs = t.epochs
@@ -337,21 +411,23 @@ class CNNOnMNIST(TraceScene):
         tick_names = {float(s): str(k + 1) for k, s in enumerate(ends)}
         batch_x = np.array(t.all_steps, dtype=float)
         batch_loss = t.scalars("loss")
-        loss_top = float(np.ceil(np.nanmax(batch_loss)))
-        loss_ax = PlotAxes(th, (0, ends[-1]), (0, loss_top), width=5.2, height=2.0,
-                           x_ticks=ends, y_ticks=range(int(loss_top) + 1), x_label="epoch",
-                           font_size=20, tick_format=lambda v: tick_names.get(v, f"{v:g}"))
+        loss_top = float(np.nanmax(batch_loss)) * 1.05
+        loss_ax = PlotAxes(th, (0, ends[-1]), (0, loss_top), width=5.3, height=1.7,
+                           x_ticks=ends, y_ticks=range(int(loss_top) + 1), font_size=20,
+                           tick_format=lambda v: tick_names.get(v, f"{v:g}"))
         acc_vals = [e[m] for e in epochs for m in ("accuracy", "val_accuracy") if m in e]
         acc_lo = min(0.9, np.floor(min(acc_vals) * 10) / 10)
-        acc_ax = PlotAxes(th, (0, ends[-1]), (acc_lo, 1.0), width=5.2, height=2.0,
-                          x_ticks=ends, y_ticks=np.arange(acc_lo, 1.0001, 0.1), x_label="epoch",
-                          font_size=20, tick_format=lambda v: tick_names.get(v, f"{100 * v:.0f} %"))
-        loss_ax.move_to([-3.35, -2.45, 0])
-        acc_ax.move_to([3.75, -2.45, 0])
-        loss_title = self.label("loss", size=22).next_to(loss_ax.box, UP, buff=0.1) \
-            .align_to(loss_ax.box, LEFT)
-        acc_title = self.label("accuracy", size=22).next_to(acc_ax.box, UP, buff=0.1) \
-            .align_to(acc_ax.box, LEFT)
+        acc_ax = PlotAxes(th, (0, ends[-1]), (acc_lo, 1.0), width=5.3, height=1.7,
+                          x_ticks=ends, y_ticks=np.arange(acc_lo, 1.0001, 0.1), font_size=20,
+                          tick_format=lambda v: tick_names.get(v, f"{100 * v:.0f} %"))
+        chart_labels = VGroup()
+        for ax, name, x in ((loss_ax, "Loss", -3.5), (acc_ax, "Accuracy", 3.75)):
+            ax.shift(np.array([x, -2.2, 0]) - ax.box.get_center())
+            # capitalised, so both titles start with a capital and their tops line up
+            chart_labels.add(self.label(name, size=22).next_to(ax.box, UP, buff=0.15)
+                             .align_to(ax.box, LEFT).align_to(ax.box.get_top() + 0.42 * UP, UP),
+                             self.label("epoch", size=20, color=th.muted)
+                             .next_to(ax.box, DOWN, buff=0.42))
 
         train_c, val_c, batch_c = th.series[0], th.series[3], th.muted
         series = [  # (axes, metric or None for the batch loss, colour, legend name)
@@ -368,13 +444,12 @@ class CNNOnMNIST(TraceScene):
             xs, ys = (batch_x, batch_loss) if metric is None else \
                 (ends, np.array([e[metric] for e in epochs], dtype=float))
             width = 2.0 if metric is None else 4.0
-            curves.add(always_redraw(lambda ax=ax, xs=xs, ys=ys, c=color, w=width:
-                                     upto(ax, xs, ys, x_now.get_value(), c, w)))
+            curves.add(growing_curve(ax, xs, ys, x_now, color, width))
             if metric is not None:
                 dots.append([Dot(ax.p(x, y), radius=0.05, color=color) for x, y in zip(xs, ys)])
             key = metric or "batch"
             legend_rows[key] = VGroup(self.label(name, size=20, color=color),
-                                      self.label("\u2013", size=20, color=color))
+                                      glyph_number("", ORIGIN, 20, color, max_len=8))
         for ax, keys, top in ((loss_ax, ("batch", "loss", "val_loss"), True),
                               (acc_ax, ("accuracy", "val_accuracy"), False)):
             block = [legend_rows[k] for k in keys if k in legend_rows]
@@ -384,71 +459,61 @@ class CNNOnMNIST(TraceScene):
                 ax.box.get_bottom()[1] + 0.2 + 0.3 * (len(block) - 1)
             for r in block:
                 r[0].move_to([x_name, y, 0], aligned_edge=LEFT)
-                r[1].move_to([x_name + name_w + 0.2, y, 0], aligned_edge=LEFT)
+                r[1].shift([x_name + name_w + 0.2, y, 0])
                 y -= 0.3
-        markers = VGroup(*[always_redraw(
-            lambda ax=ax: Line(ax.p(x_now.get_value(), ax.y_range[0]),
-                               ax.p(x_now.get_value(), ax.y_range[1]),
-                               stroke_color=th.active, stroke_width=2, stroke_opacity=0.7))
-            for ax in (loss_ax, acc_ax)])
-
-        def set_value(key: str, text: str) -> FadeTransform:
-            old = legend_rows[key][1]
-            new = self.label(text, size=20, color=old.get_color()).move_to(old, aligned_edge=LEFT)
-            legend_rows[key].remove(old)
-            legend_rows[key].add(new)
-            return FadeTransform(old, new)
+        markers = VGroup(*[now_line(ax, x_now, th.active) for ax in (loss_ax, acc_ax)])
 
         # -- animation ------------------------------------------------------------------------
-        self.play(FadeOut(Group(*self.mobjects)), run_time=self.t(0.8))
+        self.curtain()
         self.play(FadeIn(title), FadeIn(heads), FadeIn(legend), FadeIn(loss_ax), FadeIn(acc_ax),
-                  FadeIn(loss_title), FadeIn(acc_title),
+                  FadeIn(chart_labels),
                   *[FadeIn(r) for r in legend_rows.values()], run_time=self.t(1.0))
-        self.add(curves, markers)
-        _, start_loss = self.number("main", 0, "scalar", "loss")
-        self.play(FadeIn(rows[0], lag_ratio=0.05), set_value("batch", start_loss),
+        legend_rows["batch"][1].set_text(self.number("main", 0, "scalar", "loss")[1])
+        self.play(FadeIn(rows[0], lag_ratio=0.05),
                   FadeIn(Dot(loss_ax.p(0, batch_loss[0]), radius=0.05, color=batch_c)),
                   run_time=self.t(1.0))
         self.wait(self.t(2.0))
-        for k, (_, step, _) in enumerate(points[1:]):
+        for k, (_, step) in enumerate(points[1:]):
+            # the growing curves go last in the list, so only they are redrawn each frame
+            self.add(x_now, curves, markers)
             self.play(x_now.animate.set_value(ends[k]), rate_func=linear,
                       run_time=self.pace(k, slow=2, first=2.6, rest=1.6))
-            updates = [set_value("batch", self.number("main", step, "scalar", "loss")[1])]
+            # the legend's numbers tick to this point's values as its row appears
+            legend_rows["batch"][1].set_text(self.number("main", step, "scalar", "loss")[1])
             for ax, metric, *_ in series[1:]:
                 formatter = percent if ax is acc_ax else fmt
-                updates.append(set_value(metric, self.epoch_number(k, metric, formatter)))
-            self.play(FadeIn(rows[k + 1], lag_ratio=0.05), *updates,
+                legend_rows[metric][1].set_text(self.epoch_number(k, metric, formatter))
+            self.play(FadeIn(rows[k + 1], lag_ratio=0.05),
                       *[FadeIn(ds[k], scale=2) for ds in dots], run_time=self.t(0.7))
+            self.add(x_now, curves, markers)
             self.wait(self.t(0.6 if k < 2 else 0.25))
-        self.play(FadeOut(markers), Create(self.frame(rows[-1])), run_time=self.t(0.8))
+        for curve in curves:
+            curve.clear_updaters()
+        self.play(FadeOut(markers), Create(SurroundingRectangle(
+            rows[-1], color=th.active, buff=0.03, stroke_width=3)), run_time=self.t(0.8))
         self.wait(self.t(3.0))
 
-    def table_row(self, t: Trace, name: str, step: int, epoch: int | None, y: float,
-                  xs: tuple[float, float, float]) -> Group:
-        """One time point: its title, the 8 first-layer filters, their feature maps on the
-        watched digit, and P(true class) with the class the network predicts."""
+    def table_row(self, t: Trace, name: str, step: int, arrays: tuple, scales: tuple,
+                  y: float, xs: tuple[float, float, float]) -> Group:
+        """One time point: its title, the first-layer filters and their feature maps on the
+        watched digit (``arrays``, coloured with ``scales``), and P(true class) with the
+        class the network predicts."""
         th, d, lab = self.theme, self.DIGIT, self.label_digit
-        conv_a = self.names[0]
-        step_text = self.epoch_number(epoch, "steps", fmt_int) if epoch is not None else str(step)
-        title = VGroup(self.label(name, size=20),
-                       self.label(f"step {step_text}", size=18, color=th.muted))
-        title.arrange(DOWN, aligned_edge=RIGHT, buff=0.06).move_to([xs[0] - 0.3, y, 0],
-                                                                  aligned_edge=RIGHT)
-        filters = FeatureMapGrid(t.get(step, conv_a, "W")[:, 0], th, rows=1, size=0.42,
-                                 gap=0.07, signed=True)
+        title = self.label(name, size=20).move_to([xs[0] - 0.25, y, 0], aligned_edge=RIGHT)
+        filters = FeatureMapGrid(arrays[0], th, rows=1, size=0.4, gap=0.08, signed=True,
+                                 scales=scales[0], outline=th.grid)
         filters.move_to([xs[0], y, 0], aligned_edge=LEFT)
-        maps = FeatureMapGrid(t.get(step, "watch", conv_a)[d], th, rows=1, size=0.5, gap=0.07,
-                              signed=True)
+        maps = FeatureMapGrid(arrays[1], th, rows=1, size=0.48, gap=0.07, signed=True,
+                              scales=scales[1], outline=th.grid)
         maps.move_to([xs[1], y, 0], aligned_edge=LEFT)
         p, p_text = self.number("main", step, "watch", "probabilities", (d, lab),
                                 formatter=percent)
-        bar = Rectangle(width=max(p * 1.1, 0.02), height=0.2, stroke_width=0,
+        bar = Rectangle(width=max(p * 0.8, 0.02), height=0.2, stroke_width=0,
                         fill_color=th.value, fill_opacity=1.0)
         bar.move_to([xs[2], y, 0], aligned_edge=LEFT)
         guess = int(np.argmax(t.get(step, "watch", "probabilities")[d]))
-        prob = VGroup(self.label(p_text, size=20),
-                      self.label(f"predicts {guess}", size=18,
-                                 color=th.text if guess == lab else th.negative))
-        prob.arrange(DOWN, aligned_edge=LEFT, buff=0.06).move_to([xs[2] + 1.25, y, 0],
-                                                                aligned_edge=LEFT)
+        mark = "\u2713" if guess == lab else "\u2717"
+        prob = VGroup(glyph_number(p_text, [xs[2] + 0.92, y + 0.13, 0], 20, th.text),
+                      self.label(f"predicts {guess} {mark}", size=20, color=th.muted)
+                      .move_to([xs[2] + 0.92, y - 0.14, 0], aligned_edge=LEFT))
         return Group(title, filters, maps, Group(bar, prob))

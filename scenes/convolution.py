@@ -14,18 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circumscribe, DashedVMobject,
-                   FadeIn, FadeOut, Rectangle, ReplacementTransform, Square, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, DashedVMobject,
+                   Rectangle, ReplacementTransform, Square, VGroup, Write)
 
 from engine.conv2d import same_padding
 from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.format import fmt_auto
+from scenes.mobjects.light_animations import fade_in, fade_out
 from scenes.mobjects.product_sum import ProductSum, markup
 from scenes.mobjects.sliding_window import SlidingWindow
 from scenes.mobjects.value_grid import ValueGrid
 
 CHANNEL_NAMES = {3: ("R", "G", "B")}
+
+
+def minus(v: float) -> str:
+    """A traced number as text, with a typographic minus."""
+    return fmt_auto(v).replace("-", "−")
 
 
 # -- what a conv probe trace holds ------------------------------------------------------------
@@ -90,13 +96,13 @@ class Convolution(TraceScene):
     output; answers "(I∗K)(1,1)"), "slide" (the other positions, the first ones slowly),
     "size" (o = ⌊(i + 2p − k)/s⌋ + 1 evaluated with the run's numbers, checked against the
     traced output's shape; answers "size of I∗K").
-    duration: about 38 s at speed 1 for conv_deck (9 positions); about 1 s more per
-    further position (stride 2: 4 positions, "same": 25).
+    duration at speed 1: 32 s for conv_deck (9 positions), 29 s at stride 2 (4), 44 s
+    with "same" padding (25), 31 s for the 3-channel input.
     """
 
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
-    duration = 38.0
+    duration = 32.0
 
     def check_trace(self, role: str, trace) -> None:
         g = read_conv(trace, "Convolution")
@@ -125,37 +131,48 @@ class Convolution(TraceScene):
     # -- building -----------------------------------------------------------------------------
     def construct(self) -> None:
         g, th = self.conv, self.theme
+        self.written: dict[tuple[int, int], list[str]] = {}  # the sums on screen, for tests
         self.next_section("setup")
         self.build()
-        self.play(Write(self.title), FadeIn(self.subtitle), run_time=self.t(1.0))
-        self.play(*(FadeIn(m, shift=0.2 * UP) for m in self.panels), run_time=self.t(1.2))
-        self.play(FadeIn(self.questions), run_time=self.t(0.8))
+        self.play(Write(self.title), fade_in(self.subtitle), run_time=self.t(1.0))
+        self.play(*(fade_in(m, shift=0.2 * UP) for m in self.panels), run_time=self.t(1.2))
+        self.play(fade_in(self.questions), run_time=self.t(0.8))
         self.wait(self.t(1.0))
 
         positions = self.windows[0].positions(g.out)
         self.next_section("first-position")
-        self.play(*(FadeIn(w) for w in self.windows), FadeIn(self.cursor),
+        self.play(*(fade_in(w) for w in self.windows), fade_in(self.cursor),
                   run_time=self.t(0.8))
         eq = self.position_equation(0, 0)
+        if g.channels == 1:
+            how = self.label("each value under the window × the weight on it (×w in the "
+                             "corner), then add them all", size=22, color=th.muted)
+            how.next_to(eq, DOWN, buff=0.35)
+        else:  # beside the short total line
+            how = self.label("each channel: its values × its weights;\nthen the channel sums "
+                             "add up", size=20, color=th.muted)
+            how.next_to(eq[-1], RIGHT, buff=0.6)
+        self.play(fade_in(how), run_time=self.t(0.5))
         self.write_products(eq)
         self.fill_output(eq, 0, 0, 0)
-        self.answer(0, self.first_answer(), Circumscribe(self.out_grid.square(0, 0),
-                                                          color=th.active))
+        first = self.num("output", (0, 0, 0, 0))[1]
+        self.answer(0, first, Circumscribe(self.out_grid.square(0, 0), color=th.active))
         self.wait(self.t(1.5))
+        self.play(fade_out(how), run_time=self.t(0.3))
 
         self.next_section("slide")
         for k, (p, q) in enumerate(positions[1:], start=1):
             new = self.position_equation(p, q)
-            self.play(*(w.slide_to(p, q) for w in self.windows),
-                      self.cursor.animate.move_to(self.out_grid.square(p, q)),
-                      FadeOut(eq), FadeIn(new),
-                      run_time=self.pace(k, slow=3, first=0.9, rest=0.35))
+            slide = [*(w.slide_to(p, q) for w in self.windows),
+                     self.cursor.animate.move_to(self.out_grid.square(p, q))]
+            self.play(*slide, fade_out(eq), fade_in(new),
+                      run_time=self.pace(k, first=0.9, rest=0.35))
             eq = new
             self.fill_output(eq, k, p, q)
             self.wait(self.pace(k, slow=3, first=0.8, rest=0.1))
 
         self.next_section("size")
-        self.play(FadeOut(eq), *(FadeOut(w) for w in self.windows), FadeOut(self.cursor),
+        self.play(fade_out(eq), *(fade_out(w) for w in self.windows), fade_out(self.cursor),
                   run_time=self.t(0.6))
         self.size_formula()
         self.wait(self.t(3.0))
@@ -175,22 +192,20 @@ class Convolution(TraceScene):
         if multi:
             cell = min(0.5, 3.4 / (g.padded[0] + kh))
         else:
-            cell = min(0.72, 4.0 / max(g.padded))
+            cell = min(0.72, 3.8 / max(g.padded))
         font = max(cell * 38, 22)
         names = CHANNEL_NAMES.get(g.channels, [f"c{c + 1}" for c in range(g.channels)])
 
         self.in_grids, self.k_grids, self.windows = [], [], []
-        self.kernels = []  # (kh, kw) traced weights per channel
         columns = []
         for c in range(g.channels):
             xp = self.recorded("input_padded", (0, c), g.padded)
             wk = self.recorded("W", (0, c), g.kernel)
-            self.kernels.append(wk)
-            ig = ValueGrid(xp, th, cell=cell, font_size=font, color=th.value)
-            kg = ValueGrid(wk, th, cell=cell, font_size=font, color=th.active)
+            ig = ValueGrid(xp, th, cell=cell, font_size=font, color=th.value, formatter=minus)
+            kg = ValueGrid(wk, th, cell=cell, font_size=font, color=th.active, formatter=minus)
             kg.cells.set_stroke(th.active, opacity=0.6)
             border = self.dash_padding(ig)
-            labels = None if multi or cell < 0.55 else [[self.fmt_w(v) for v in row]
+            labels = None if multi or cell < 0.5 else [[self.fmt_w(v) for v in row]
                                                         for row in wk]
             self.windows.append(SlidingWindow(ig, g.kernel, th, stride=g.stride,
                                               labels=labels).place(0, 0))
@@ -212,58 +227,53 @@ class Convolution(TraceScene):
                                   color=th.text, blank=np.ones(g.out, dtype=bool))
         b_label = self.label(f"bias b = {bias_text}", size=22, color=th.active)
 
+        # the deck's two questions, answered later in place under the output
+        self.q_lines = [self.question_line("(I∗K)(1,1) = ", "?"),
+                        self.question_line("size of I∗K = ", "?")]
+        self.questions = VGroup(*self.q_lines).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        widest = self.question_line("size of I∗K = ", f"{g.out[0]} × {g.out[1]} ✓").width
+        out_head = self.label("output I ∗ K", size=24)
         if multi:
             body = VGroup(*columns).arrange(RIGHT, buff=0.45, aligned_edge=UP)
             rows = VGroup(self.label("I", size=28, color=th.value),
                           self.label("K", size=28, color=th.active))
             rows[0].next_to(self.in_grids[0], LEFT, buff=0.3)
             rows[1].next_to(self.k_grids[0], LEFT, buff=0.3)
-            out_head = self.label("output I ∗ K", size=24)
             out_panel = VGroup(out_head, self.out_grid, b_label).arrange(DOWN, buff=0.25)
-            whole = VGroup(VGroup(body, rows), out_panel).arrange(RIGHT, buff=0.9,
-                                                                  aligned_edge=UP)
-            whole.next_to(self.title, DOWN, buff=0.25)
             self.panels = [VGroup(body, rows), out_panel]
         else:
             ig_panel = VGroup(self.in_label(), columns[0]).arrange(DOWN, buff=0.2)
             k_panel = VGroup(self.label(f"kernel K ({kh}×{kw})", size=24), columns[1],
                              b_label).arrange(DOWN, buff=0.2)
-            out_panel = VGroup(self.label("output I ∗ K", size=24), self.out_grid) \
-                .arrange(DOWN, buff=0.2)
+            out_panel = VGroup(out_head, self.out_grid).arrange(DOWN, buff=0.2)
             star, eqs = self.label("∗", size=44), self.label("=", size=44)
-            row = VGroup(ig_panel, star, k_panel, eqs, out_panel).arrange(RIGHT, buff=0.55)
-            for m in (k_panel, out_panel):
+            self.panels = [ig_panel, VGroup(star, k_panel), VGroup(eqs, out_panel)]
+        right = VGroup(out_panel, self.questions).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        out_panel.shift(max(0.0, (widest - out_panel.width) / 2) * RIGHT)
+        if multi:
+            row = VGroup(self.panels[0], right).arrange(RIGHT, buff=0.9, aligned_edge=UP)
+        else:
+            row = VGroup(ig_panel, star, k_panel, eqs, right).arrange(RIGHT, buff=0.5)
+            for m in (k_panel, right):
                 m.align_to(ig_panel, UP)
             star.match_y(self.in_grids[0])
             eqs.match_y(self.in_grids[0])
-            row.set_x(0).next_to(self.subtitle, DOWN, buff=0.3, coor_mask=np.array([0, 1, 0]))
-            self.panels = [ig_panel, VGroup(star, k_panel), VGroup(eqs, out_panel)]
-        for w, ig in zip(self.windows, self.in_grids):
+        left_x = row.get_left()[0]
+        right_x = max(row.get_right()[0], self.questions.get_left()[0] + widest)
+        row.shift(-(left_x + right_x) / 2 * RIGHT)
+        row.next_to(self.subtitle, DOWN, buff=0.3, coor_mask=np.array([0, 1, 0]))
+        for w in self.windows:
             w.place(0, 0)  # the grids moved after the windows were placed
         self.cursor = self.out_grid.window(0, 0, 1, 1)
-
-        # the deck's two questions, answered later in place
-        self.q_lines = [self.question_line("(I∗K)(1,1) = ", "?"),
-                        self.question_line("size of I∗K = ", "?")]
-        self.questions = VGroup(*self.q_lines).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        self.questions.next_to(self.out_grid, DOWN, buff=0.45 if not multi else 1.0)
-        if multi:
-            self.questions.next_to(b_label, DOWN, buff=0.4)
-        self.questions.align_to(self.out_grid, LEFT)
-        widest = self.question_line("size of I∗K = ", f"{g.out[0]} × {g.out[1]} ✓").width
-        overflow = self.questions.get_left()[0] + widest - 6.8
-        if overflow > 0:
-            self.questions.shift(overflow * LEFT)
-        self.eq_anchor = (-1.55 if multi else
-                          min(self.in_grids[0].get_bottom()[1], self.questions.get_bottom()[1])
-                          - 0.6)
+        self.eq_anchor = min(self.panels[0].get_bottom()[1],
+                             self.questions.get_bottom()[1]) - (0.35 if multi else 0.6)
 
     def in_label(self):
         g = self.conv
         h, w = g.size
         if sum(g.pads) == 0:
             return self.label(f"input I ({h}×{w})", size=24)
-        return self.label(f"input I ({h}×{w}), zero padding ({g.padding})", size=24)
+        return self.label(f"input I ({h}×{w}), zero-padded", size=24)
 
     def padding_name(self) -> str:
         p = self.conv.padding
@@ -271,8 +281,7 @@ class Convolution(TraceScene):
 
     def fmt_w(self, v: float) -> str:
         """A weight as a corner label of the window: "×2", "×(−1)"."""
-        s = fmt_auto(v).replace("-", "−")
-        return f"×{s}" if v >= 0 else f"×({s})"
+        return f"×{minus(v)}" if v >= 0 else f"×({minus(v)})"
 
     def dash_padding(self, grid: ValueGrid) -> VGroup:
         """Draw the zero border dashed with muted zeros, and outline the real image."""
@@ -303,11 +312,14 @@ class Convolution(TraceScene):
         """Terms (input·weight, traced factors), their zero-weight mask and values."""
         th = self.theme
         terms, muted, values = [], [], []
-        kh, kw = self.conv.kernel
+        kw = self.conv.kernel[1]
+        t, b, l, r = self.conv.pads
+        hp, wp = self.conv.padded
         for n, (i, j) in enumerate(self.windows[c].cells(p, q)):
             xv, xt = self.num("input_padded", (0, c, i, j))
             wv, wt = self.num("W", (0, c, n // kw, n % kw))
-            terms.append([(xt, th.value), (wt, th.active)])
+            padding = not (t <= i < hp - b and l <= j < wp - r)
+            terms.append([(xt, th.muted if padding else th.value), (wt, th.active)])
             muted.append(wv == 0)
             values.append(xv * wv)
         return terms, muted, values
@@ -345,6 +357,7 @@ class Convolution(TraceScene):
             lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         lines.result = eq.result_glyphs
         lines.eq = eq
+        self.written[(p, q)] = [line.plain for line in lines]
         if lines.width > 13.6:
             lines.scale_to_fit_width(13.6)
         lines.move_to(np.array([0.0, 0.0, 0.0])).align_to(np.array([0, self.eq_anchor, 0]), UP)
@@ -363,22 +376,26 @@ class Convolution(TraceScene):
             spots[0].move_to(grid.square(*cells[0]))
             spots[1].move_to(kgrid.square(0, 0))
             text = eq.eq.text
-            self.play(FadeIn(text[:eq.eq.term_spans[0][0]]), FadeIn(*spots),
-                      run_time=self.t(0.5))
+            pieces = [text[:eq.eq.term_spans[0][0]]]  # the "(I∗K)(1,1) =" prefix
+            self.play(fade_in(pieces[0]), fade_in(VGroup(*spots)), run_time=self.t(0.5))
             for n, (a, b) in enumerate(eq.eq.term_spans):
-                anims = [FadeIn(text[a:b], shift=0.1 * UP)]
+                pieces.append(text[a:b])
+                anims = [fade_in(pieces[-1], shift=0.1 * UP)]
                 if n < len(cells):
                     anims += [spots[0].animate.move_to(grid.square(*cells[n])),
                               spots[1].animate.move_to(kgrid.square(n // kw, n % kw))]
                 self.play(*anims, run_time=self.t(0.4))
             a, b = eq.eq.result_span
-            self.play(FadeIn(text[a:b]), FadeOut(*spots), run_time=self.t(0.6))
+            pieces.append(text[a:b])
+            self.play(fade_in(pieces[-1]), fade_out(VGroup(*spots)), run_time=self.t(0.6))
         else:
-            for c, line in enumerate(eq[:-1]):
-                self.play(FadeIn(line, shift=0.1 * UP),
+            pieces = list(eq)
+            for c, line in enumerate(pieces[:-1]):
+                self.play(fade_in(line, shift=0.1 * UP),
                           Circumscribe(self.windows[c].frame, color=th.active),
                           run_time=self.t(0.9))
-            self.play(FadeIn(eq[-1], shift=0.1 * UP), run_time=self.t(0.9))
+            self.play(fade_in(pieces[-1], shift=0.1 * UP), run_time=self.t(0.9))
+        self.remove(*pieces)  # the pieces became one line: keep it as one mobject
         self.add(eq)
 
     def fill_output(self, eq: VGroup, k: int, p: int, q: int) -> None:
@@ -393,9 +410,6 @@ class Convolution(TraceScene):
                   sq.animate.set_fill(th.value, opacity=level),
                   run_time=self.pace(k, slow=3, first=0.9, rest=0.3))
         self.out_grid.texts[p][q] = text
-
-    def first_answer(self) -> str:
-        return self.num("output", (0, 0, 0, 0))[1]
 
     def answer(self, n: int, text: str, *extra) -> None:
         """Replace the "?" of question n by ``text``."""
@@ -441,7 +455,8 @@ class Convolution(TraceScene):
                              (f" {what}", th.muted)]
         legend = markup(legend_parts, 22)
         traced = f"{g.out[0]} × {g.out[1]}"
-        ok = (tuple(results) * 2 if square else tuple(results)) == g.out
+        self.size_result = tuple(results) * 2 if square else tuple(results)
+        ok = self.size_result == g.out
         check = markup([("✓ " if ok else "✗ ", th.text if ok else th.negative),
                         ("the traced output is ", th.muted), (traced, th.text)], 24)
         block = VGroup(lines, VGroup(legend, check).arrange(RIGHT, buff=0.8))
@@ -453,10 +468,10 @@ class Convolution(TraceScene):
             block.shift((-3.85 - block.get_bottom()[1]) * UP)
         for tex in lines:
             self.play(Write(tex[0]), run_time=self.t(1.0))
-        self.play(FadeIn(legend), run_time=self.t(0.8))
+        self.play(fade_in(legend), run_time=self.t(0.8))
         for tex in lines:
             for piece in tex[1:]:
-                self.play(FadeIn(piece), run_time=self.t(0.6))
-        self.play(FadeIn(check, shift=0.1 * UP), run_time=self.t(0.7))
+                self.play(fade_in(piece), run_time=self.t(0.6))
+        self.play(fade_in(check, shift=0.1 * UP), run_time=self.t(0.7))
         self.answer(1, traced + (" ✓" if ok else " ✗"),
                     Circumscribe(self.out_grid, color=th.active))

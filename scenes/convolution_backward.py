@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, PI, RIGHT, UL, UP, Create, DashedVMobject, FadeIn, FadeOut,
-                   LaggedStart, Mobject, Rectangle, ReplacementTransform, Transform, TransformFromCopy,
-                   ValueTracker, VGroup, linear)
+from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, DashedVMobject,
+                   FadeIn, FadeOut, Group, LaggedStart, Line, Mobject, Rectangle,
+                   ReplacementTransform, Succession, Transform, TransformFromCopy, ValueTracker,
+                   VGroup, linear)
+from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
@@ -32,9 +34,11 @@ from scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "W", "output", "grad_output", "grad_input", "W.grad", "b.grad")
 MAX_SIDE = 6                 # inputs up to 6×6 are drawn with their numbers, larger as heatmaps
-ROW_Y = 0.2                  # centre of the row of maps
+ROW_Y = 0.3                  # centre of the row of maps
 TITLE_Y, FORMULA_Y = 3.45, 2.6
-LINE_Y, NOTE_Y = -2.75, -3.45  # the worked sum, the note under it
+LINE_Y, NOTE_Y = -2.8, -3.5    # the worked sum, the note under it
+MAX_WIDTH = 13.4             # widest line of text
+CHAR_WIDTH = 0.0081          # width of a DejaVu Sans digit per point of font size
 D = r"\partial"
 
 
@@ -111,12 +115,53 @@ def find_conv(trace) -> ConvSlice:
     return ConvSlice(name, step, trace.kind == "network", batch, w.shape[0], (h, wd), (kh, kw))
 
 
-def gradient_heatmap(values: np.ndarray, theme, height: float) -> Heatmap:
-    """A signed gradient map in the gradient colour: positive entries in theme.gradient,
-    negative ones in theme.muted, zero as the background."""
-    hm = Heatmap(values, theme, height=height, signed=True)
-    hm.pixel_array = colorize(values, theme.muted, theme.gradient, mid=theme.background)
+def drop_svg_paths(m: Mobject) -> Mobject:
+    """Forget the SVG parse data texts keep once their points are built (each glyph's parsed
+    path, each text's id→group table): every animation deep-copies mobjects, and a glyph then
+    copies in microseconds instead of a millisecond (a worked sum has some 60 glyphs)."""
+    for sub in m.get_family():
+        if isinstance(sub, SVGMobject):
+            sub.id_to_vgroup_dict = {}
+        elif isinstance(sub, VMobjectFromSVGPath):
+            sub.path_obj = None
+    return m
+
+
+def outlined(hm: Heatmap, theme) -> Heatmap:
+    """A heatmap with a thin outline, so a sparse map still shows its extent."""
+    hm.add(Rectangle(width=hm.width, height=hm.height, stroke_color=theme.grid,
+                     stroke_width=2).move_to(hm))
     return hm
+
+
+def gradient_heatmap(values: np.ndarray, theme, height: float, outline: bool = True) -> Heatmap:
+    """A signed gradient map in the gradient colour: positive entries in theme.gradient,
+    negative ones in theme.muted, zero as the background. The scale saturates at the 90th
+    percentile of the non-zero magnitudes, so a few large entries do not hide the rest."""
+    hm = Heatmap(values, theme, height=height, signed=True)
+    mags = np.abs(values[values != 0])
+    vmax = float(np.percentile(mags, 90)) if mags.size else None
+    hm.pixel_array = colorize(values, theme.muted, theme.gradient, mid=theme.background,
+                              vmax=vmax)
+    return outlined(hm, theme) if outline else hm
+
+
+class Glide(Animation):
+    """Moves a mobject by ``vector`` without copying it first: ``.animate`` deep-copies the
+    mobject, and a SlidingWindow carries its whole grid along as an attribute."""
+
+    def __init__(self, mobject: Mobject, vector: np.ndarray, **kwargs) -> None:
+        self.vector = np.asarray(vector, dtype=float)
+        self.moved = np.zeros(3)
+        super().__init__(mobject, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        step = self.rate_func(alpha) * self.vector
+        self.mobject.shift(step - self.moved)
+        self.moved = step
 
 
 class ConvolutionBackward(TraceScene):
@@ -129,12 +174,12 @@ class ConvolutionBackward(TraceScene):
                over it and each window fills the traced ∂L/∂X (first slowly, then fast)
       summary  both formulas with their traced results, and ∂L/∂b = Σ ∂L/∂Y
     Products are display arithmetic of traced factors; every sum is the traced result.
-    duration: about 57 s at speed 1 (deck probe); a network trace plays about as long.
+    duration: about 65 s at speed 1 (deck probe); a network trace plays about as long.
     """
 
     runs = {"main": "conv_backward_deck"}
     trace_kind = None  # a layer probe or a network trace; check_trace decides
-    duration = 57.0
+    duration = 65.0
 
     def check_trace(self, role, trace) -> None:
         self.conv = find_conv(trace)
@@ -145,7 +190,7 @@ class ConvolutionBackward(TraceScene):
         return self.number("main", cv.step, cv.layer, quantity, cv.index(quantity, i, j),
                            formatter=fmt_auto)
 
-    def slice(self, quantity: str) -> np.ndarray:
+    def plane(self, quantity: str) -> np.ndarray:
         """The shown 2-D slice of a traced array (for layout and heatmap colours)."""
         cv = self.conv
         a = self.array("main", cv.step, cv.layer, quantity)
@@ -154,25 +199,30 @@ class ConvolutionBackward(TraceScene):
 
     def traced(self, quantity: str) -> np.ndarray:
         """The slice with every entry recorded as shown (it is about to be written)."""
-        h, w = self.slice(quantity).shape
+        h, w = self.plane(quantity).shape
         return np.array([[self.num(quantity, i, j)[0] for j in range(w)] for i in range(h)])
 
     # -- maps -------------------------------------------------------------------------------
     def grid(self, values: np.ndarray, color: str, cell: float,
              blank: bool = False) -> ValueGrid:
-        return ValueGrid(values, self.theme, cell=cell, color=color,
-                         formatter=lambda v: minus(fmt_auto(v)),
-                         blank=np.ones(values.shape, bool) if blank else None)
+        """A ValueGrid with one font size for all its numbers, the largest at which the
+        longest one fits its cell."""
+        longest = max(len(fmt_auto(v)) for v in np.ravel(values))
+        font = min(cell * 38, 0.85 * cell / (CHAR_WIDTH * longest))
+        return drop_svg_paths(ValueGrid(values, self.theme, cell=cell, color=color,
+                                        font_size=font, formatter=lambda v: minus(fmt_auto(v)),
+                                        blank=np.ones(values.shape, bool) if blank else None))
 
     def map(self, quantity: str, color: str, cell: float, px: float) -> Mobject:
         """A traced map: a numbered grid when the maps are small, else a heatmap with
         pixels ``px`` tall (no numbers to record)."""
         if self.small or quantity in ("W", "W.grad"):
             return self.grid(self.traced(quantity), color, cell)
-        values = self.slice(quantity)
+        values = self.plane(quantity)
         if color == self.theme.gradient:
             return gradient_heatmap(values, self.theme, px * values.shape[0])
-        return Heatmap(values, self.theme, height=px * values.shape[0], color=color)
+        return outlined(Heatmap(values, self.theme, height=px * values.shape[0], color=color),
+                        self.theme)
 
     @staticmethod
     def block(m: Mobject, i: int, j: int, h: int, w: int) -> tuple[np.ndarray, float, float]:
@@ -193,9 +243,20 @@ class ConvolutionBackward(TraceScene):
     def under(self, m: Mobject, text: str, color: str, y: float) -> Mobject:
         return self.label(text, size=24, color=color).move_to([m.get_x(), y, 0])
 
-    def row(self, *items: Mobject) -> VGroup:
+    def fit(self, m: Mobject) -> Mobject:
+        """``m`` (a line of text) scaled down to MAX_WIDTH if wider, glyph paths dropped."""
+        drop_svg_paths(m)
+        return m.scale_to_fit_width(MAX_WIDTH) if m.width > MAX_WIDTH else m
+
+    def label(self, *args, **kwargs) -> Mobject:
+        return drop_svg_paths(super().label(*args, **kwargs))
+
+    def tex(self, *args, **kwargs) -> Mobject:
+        return drop_svg_paths(super().tex(*args, **kwargs))
+
+    def row(self, *items: Mobject) -> Group:
         """Maps and operators side by side, centred on the row line."""
-        group = VGroup(*items).arrange(RIGHT, buff=0.45)
+        group = Group(*items).arrange(RIGHT, buff=0.45)
         group.move_to([0, ROW_Y, 0])
         for m in items:
             m.set_y(ROW_Y)
@@ -205,7 +266,8 @@ class ConvolutionBackward(TraceScene):
         return self.tex(tex, size=48, color=self.theme.muted)
 
     def note(self, text: str, y: float = NOTE_Y, color: str | None = None) -> Mobject:
-        return self.label(text, size=22, color=color or self.theme.muted).move_to([0, y, 0])
+        return self.fit(self.label(text, size=22, color=color or self.theme.muted)).move_to(
+            [0, y, 0])
 
     def formula(self, parts: list[tuple[str, str]], size: float = 40) -> Mobject:
         tex = self.tex(*[p for p, _ in parts], size=size)
@@ -215,6 +277,38 @@ class ConvolutionBackward(TraceScene):
 
     def swap(self, old: Mobject | None, new: Mobject) -> list:
         return [FadeIn(new)] if old is None else [FadeOut(old), FadeIn(new)]
+
+    def glide(self, window: Mobject, m: Mobject, i: int, j: int, h: int, w: int) -> Glide:
+        """The window (a SlidingWindow or a frame) moving onto block (i, j) of map ``m``."""
+        frame = window.frame if isinstance(window, SlidingWindow) else window
+        return Glide(window, self.block(m, i, j, h, w)[0] - frame.get_center())
+
+    def visit(self, i: int, glide: Animation, grid: ValueGrid, cell: tuple[int, int],
+              quantity: str, line: Mobject | None, new_line: ProductSum) -> ProductSum:
+        """One window position: the window glides there and the active cell with it, the
+        worked sum replaces the last one (faded in for the slow first positions, cut after),
+        then the traced result flies from the sum into its cell."""
+        target = grid.square(*cell).copy().set_stroke(self.theme.active, width=6)
+        anims = [glide, Create(target) if self.active is None else Transform(self.active,
+                                                                              target)]
+        self.active = self.active or target
+        slow = i < 3
+        if slow:
+            anims += self.swap(line, new_line)
+        else:
+            self.remove(line)
+            self.add(new_line)
+        value = drop_svg_paths(grid.make_text(self.num(quantity, *cell)[0]))
+        value.move_to(grid.square(*cell))
+        fill = TransformFromCopy(new_line.result_glyphs, value)
+        if slow:
+            self.play(*anims, run_time=self.pace(i, first=0.9))
+            self.wait(self.pace(i, first=0.8))
+            self.play(fill, run_time=self.pace(i, first=0.7))
+        else:  # one animation a position: the window moves, then the result lands
+            self.play(Succession(AnimationGroup(*anims), fill), run_time=self.t(0.45))
+        grid.add(value)
+        return new_line
 
     # -- the scene --------------------------------------------------------------------------
     def construct(self) -> None:
@@ -231,10 +325,12 @@ class ConvolutionBackward(TraceScene):
         th, cv = self.theme, self.conv
         (h, w), (kh, kw), (oh, ow) = cv.in_shape, cv.kernel, cv.out_shape
         cell, px = 0.72, 3.4 / max(h, w)
-        kcell = 0.72 if self.small else 0.95
+        kcell = 0.72 if self.small else 1.25
 
         # forward, to set the scene: Y = X ⋆ K
-        title = self.label("Backward through a convolution", size=36).move_to([0, TITLE_Y, 0])
+        name = (f"Backward through {cv.layer} at training step {cv.step}" if cv.network
+                else "Backward through a convolution")
+        title = self.label(name, size=36).move_to([0, TITLE_Y, 0])
         fwd = self.formula([("Y", th.value), ("=", th.text), ("X", th.value),
                             (r"\star", th.text), ("K", th.value)])
         fwd.move_to([0, FORMULA_Y, 0])
@@ -248,16 +344,16 @@ class ConvolutionBackward(TraceScene):
         k_lab = self.under(k, "kernel K", th.value, label_y)
         y_lab = self.under(y, "output Y", th.value, label_y)
         self.play(FadeIn(title), FadeIn(fwd), run_time=self.t(0.8))
-        self.play(LaggedStart(FadeIn(VGroup(x, x_lab)), FadeIn(VGroup(star, k, k_lab)),
-                              FadeIn(VGroup(eq, y, y_lab)), lag_ratio=0.3),
+        self.play(LaggedStart(FadeIn(Group(x, x_lab)), FadeIn(VGroup(star, k, k_lab)),
+                              FadeIn(Group(eq, y, y_lab)), lag_ratio=0.3),
                   run_time=self.t(1.5))
         self.wait(self.t(0.6))
 
         # the layer above sends ∂L/∂Y, shaped like Y
         g = self.map("grad_output", th.gradient, cell, px).move_to(y)
-        g_lab = self.under(g, "∂L/∂Y from the layer above", th.gradient, label_y)
-        ask = self.note("we need ∂L/∂K (to update K) and ∂L/∂X (to send to the layer below)",
-                        y=LINE_Y, color=th.text)
+        g_lab = self.under(g, "upstream ∂L/∂Y", th.gradient, label_y)
+        ask = self.note("we need ∂L/∂K (to update K) and ∂L/∂X (to send to the layer "
+                        "below)", y=LINE_Y, color=th.text)
         back = self.formula([(r"\text{backward: the layer above sends }", th.text),
                              (rf"{D} L / {D} Y", th.gradient)])
         back.move_to(fwd)
@@ -270,7 +366,7 @@ class ConvolutionBackward(TraceScene):
             self.remove(y)
 
         # X ⋆ ∂L/∂Y = ∂L/∂K: the upstream gradient takes the kernel's place
-        dk = self.grid(self.slice("W.grad"), th.gradient, kcell, blank=True).move_to(y)
+        dk = self.grid(self.plane("W.grad"), th.gradient, kcell, blank=True).move_to(y)
         dk_lab = self.under(dk, "∂L/∂K", th.gradient, label_y)
         rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
                              ("X", th.value), (r"\star", th.text),
@@ -288,38 +384,25 @@ class ConvolutionBackward(TraceScene):
 
         # the window: ∂L/∂Y over X at each of the kh×kw kernel positions
         if self.small:
-            labels = [[minus(fmt_auto(v)) for v in r] for r in self.slice("grad_output")]
-            window = SlidingWindow(x, (oh, ow), th, labels=labels, label_color=th.gradient,
-                                   label_size=18).place(0, 0)
+            labels = [[minus(fmt_auto(v)) for v in r] for r in self.plane("grad_output")]
+            window = drop_svg_paths(SlidingWindow(x, (oh, ow), th, labels=labels,
+                                                  label_color=th.gradient, label_size=18))
+            window.place(0, 0)
             arrive = [TransformFromCopy(g.numbers, window.labels), FadeIn(window.frame)]
         else:
             window = self.frame(x, 0, 0, oh, ow, th.active)
             arrive = [TransformFromCopy(self.frame(g, 0, 0, oh, ow, th.gradient), window)]
         how = self.note("∂L/∂Y lies over X like a kernel: multiply the cells it covers, add "
-                        "them up" + ("" if self.small else " (numbers too many to write)"))
+                        "them up" + ("" if self.small else f" ({oh}×{ow} products a sample)"))
         self.play(*arrive, FadeIn(how), run_time=self.t(1.2))
 
-        active, line = None, None
-        cells = [(a, b) for a in range(kh) for b in range(kw)]
-        for i, (a, b) in enumerate(cells):
-            target = dk.square(a, b).copy().set_stroke(th.active, width=6)
-            new_line = self.dk_line(a, b)
-            move = [window.slide_to(a, b)] if self.small else \
-                [window.animate.move_to(self.block(x, a, b, oh, ow)[0])]
-            move.append(Create(target) if active is None else Transform(active, target))
-            active = active or target
-            self.play(*move, *self.swap(line, new_line), run_time=self.pace(i, first=0.9,
-                                                                          rest=0.3))
-            line = new_line
-            if i < 3:
-                self.wait(self.pace(i, first=0.7))
-            value = dk.make_text(self.num("W.grad", a, b)[0]).move_to(dk.square(a, b))
-            self.play(TransformFromCopy(line.result_glyphs, value),
-                      run_time=self.pace(i, first=0.7, rest=0.25))
-            dk.add(value)
-        shape_note = self.note(f"∂L/∂K has the kernel's shape {kh}×{kw}: one gradient per "
-                               f"weight, for the update K ← K − η ∂L/∂K")
-        self.play(FadeOut(VGroup(window, active)), FadeOut(how), FadeIn(shape_note),
+        self.active, line = None, None
+        for i, (a, b) in enumerate([(a, b) for a in range(kh) for b in range(kw)]):
+            line = self.visit(i, self.glide(window, x, a, b, oh, ow), dk, (a, b), "W.grad",
+                              line, self.dk_line(a, b))
+        shape_note = self.note(f"∂L/∂K is {kh}×{kw} like K: one gradient per weight, "
+                               f"for the update K ← K − η·∂L/∂K")
+        self.play(FadeOut(VGroup(window, self.active)), FadeOut(how), FadeIn(shape_note),
                   run_time=self.t(0.6))
         self.wait(self.t(2.0))
         self.keep = dict(x=x, g=g, g_lab=g_lab, dk=dk, dk_lab=dk_lab, line=line,
@@ -329,7 +412,7 @@ class ConvolutionBackward(TraceScene):
         th, cv = self.theme, self.conv
         oh, ow = cv.out_shape
         prefix = (f"∂L/∂K{at(a, b)} =", th.gradient)
-        result = (self.num("W.grad", a, b)[1], th.gradient)
+        result = (minus(self.num("W.grad", a, b)[1]), th.gradient)
         if self.small:
             terms, muted = [], []
             for p in range(oh):
@@ -346,32 +429,31 @@ class ConvolutionBackward(TraceScene):
             what = f"Σ X·∂L/∂Y over {oh}×{ow} positions"
             what += f" and {cv.batch} samples" if cv.batch > 1 else ""
             line = ProductSum([[(what, th.text)]], result, th, prefix=prefix, font_size=26)
-        if line.width > 13.6:
-            line.scale_to_fit_width(13.6)
-        return line.move_to([0, LINE_Y, 0])
+        return self.fit(line).move_to([0, LINE_Y, 0])
 
     def input_gradient(self) -> None:
         th, cv = self.theme, self.conv
         (h, w), (kh, kw) = cv.in_shape, cv.kernel
         pad = (kh - 1, kh - 1, kw - 1, kw - 1)
-        cell = 0.6
-        px = 3.7 / (h + kh - 1)
-        kcell = 0.6 if self.small else 0.95
+        cell = 0.62
+        px = 3.5 / (h + kh - 1)
+        kcell = 0.62 if self.small else 1.25
         keep = self.keep
 
         # layout: pad(∂L/∂Y) ⋆ rot180(K) = ∂L/∂X
-        g_vals = self.slice("grad_output")
+        g_vals = self.plane("grad_output")
         if self.small:
-            gp = PaddedGrid(self.traced("grad_output"), pad, th, cell=cell, color=th.gradient,
-                            formatter=lambda v: minus(fmt_auto(v)))
+            gp = drop_svg_paths(PaddedGrid(self.traced("grad_output"), pad, th, cell=cell,
+                                           color=th.gradient,
+                                           formatter=lambda v: minus(fmt_auto(v))))
         else:
             gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
-                                  px * (g_vals.shape[0] + 2 * kh - 2))
+                                  px * (g_vals.shape[0] + 2 * kh - 2), outline=False)
         kgrid = self.grid(self.traced("W"), th.value, kcell)
         if self.small:
-            dx = self.grid(self.slice("grad_input"), th.gradient, cell, blank=True)
+            dx = self.grid(self.plane("grad_input"), th.gradient, cell, blank=True)
         else:
-            dx = gradient_heatmap(self.slice("grad_input"), th, px * h)
+            dx = gradient_heatmap(self.plane("grad_input"), th, px * h)
         star, eq = self.op(r"\star"), self.op("=")
         self.row(gp, star, kgrid, eq, dx)
         label_y = gp.get_bottom()[1] - 0.35
@@ -379,7 +461,7 @@ class ConvolutionBackward(TraceScene):
             inner = gp.inner
             padding = gp.padding
         else:
-            inner = self.frame(gp, kh - 1, kw - 1, *g_vals.shape, th.gradient, width=2)
+            inner = self.frame(gp, kh - 1, kw - 1, *g_vals.shape, th.grid, width=2)
             outer = Rectangle(width=gp.width, height=gp.height).move_to(gp)
             padding = DashedVMobject(outer.set_stroke(th.muted, width=2), num_dashes=60)
 
@@ -393,10 +475,10 @@ class ConvolutionBackward(TraceScene):
                               (rf"\frac{{{D} L}}{{{D} Y_{{i-a,\,j-b}}}}", th.gradient),
                               ("K_{ab}", th.value)], size=32)
         VGroup(rule, index).arrange(RIGHT, buff=0.9).move_to([0, TITLE_Y - 0.35, 0])
-        why = self.note("X(i,j) was multiplied by K(a,b) to make Y(i−a, j−b): collect "
-                        "∂L/∂Y·K from every output it touched")
+        why = self.note("X(i,j) met K(a,b) in output Y(i−a, j−b): "
+                        "collect ∂L/∂Y·K from every output X(i,j) fed")
 
-        gone = VGroup(keep["x"], keep["dk"], keep["dk_lab"], keep["rest"])
+        gone = Group(keep["x"], keep["dk"], keep["dk_lab"], keep["rest"])
         if keep["line"] is not None:
             gone.add(keep["line"])
         g_lab = self.under(gp, "∂L/∂Y", th.gradient, label_y)
@@ -420,10 +502,9 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(1.8))
 
         # zero padding by k−1: every X pixel now sees all the outputs it fed
-        pad_lab = self.under(gp, f"∂L/∂Y, padded with k−1 = {kh - 1} zeros", th.gradient,
-                             label_y)
-        pad_note = self.note("the padding zeros reach the outputs an edge pixel fed, and "
-                             "add nothing")
+        pad_lab = self.under(gp, "padded ∂L/∂Y", th.gradient, label_y)
+        pad_note = self.note(f"k−1 = {kh - 1} rings of zeros, so the window reaches every "
+                             f"output that an edge pixel fed")
         self.play(Create(padding, lag_ratio=0.02), ReplacementTransform(g_lab, pad_lab),
                   FadeOut(why), FadeIn(pad_note), run_time=self.t(1.4))
         self.wait(self.t(1.0))
@@ -434,8 +515,8 @@ class ConvolutionBackward(TraceScene):
         swings = [kgrid.texts[a][b].animate(path_arc=PI).move_to(kgrid.square(kh - 1 - a,
                                                                                 kw - 1 - b))
                   for a in range(kh) for b in range(kw)]
-        flip_note = self.note("read backwards, output Y(i−a, j−b) used K(a,b): the kernel is "
-                              "flipped in both directions")
+        flip_note = self.note("seen from X, output Y(i−a, j−b) used K(a,b): the offsets run "
+                              "backwards, so the kernel turns 180°")
         self.play(*swings, ReplacementTransform(k_lab, flip_lab),
                   ReplacementTransform(pad_note, flip_note), run_time=self.t(1.8))
         self.remove(kgrid)
@@ -444,9 +525,10 @@ class ConvolutionBackward(TraceScene):
 
         # the flipped kernel slides over the padded gradient
         if self.small:
-            labels = [[minus(fmt_auto(v)) for v in r] for r in self.slice("W")[::-1, ::-1]]
-            window = SlidingWindow(gp, (kh, kw), th, labels=labels, label_color=th.value,
-                                   label_size=16).place(0, 0)
+            labels = [[minus(fmt_auto(v)) for v in r] for r in self.plane("W")[::-1, ::-1]]
+            window = drop_svg_paths(SlidingWindow(gp, (kh, kw), th, labels=labels,
+                                                  label_color=th.value, label_size=17))
+            window.place(0, 0)
             arrive = [TransformFromCopy(kflip.numbers, window.labels), FadeIn(window.frame)]
         else:
             window = self.frame(gp, 0, 0, kh, kw, th.active)
@@ -460,7 +542,7 @@ class ConvolutionBackward(TraceScene):
             self.slide_heatmap(gp, window, dx)
         rest = VGroup(padding, star, eq, rule, index, pad_lab, flip_lab, dx_lab, slide_note)
         if not self.small:
-            rest.add(dx_outline)
+            rest.add(dx_outline, inner)
         self.keep.update(gp=gp, kflip=kflip, dx=dx, rest=rest)
 
     def kernel_flipped(self) -> np.ndarray:
@@ -472,23 +554,11 @@ class ConvolutionBackward(TraceScene):
     def slide_numbers(self, gp: PaddedGrid, window: SlidingWindow, dx: ValueGrid) -> None:
         th = self.theme
         h, w = self.conv.in_shape
-        active, line = None, None
+        self.active, line = None, None
         for i, (r, c) in enumerate([(r, c) for r in range(h) for c in range(w)]):
-            target = dx.square(r, c).copy().set_stroke(th.active, width=6)
-            new_line = self.dx_line(r, c)
-            move = [window.slide_to(r, c),
-                    Create(target) if active is None else Transform(active, target)]
-            active = active or target
-            self.play(*move, *self.swap(line, new_line), run_time=self.pace(i, first=0.9,
-                                                                          rest=0.22))
-            line = new_line
-            if i < 3:
-                self.wait(self.pace(i, first=0.8))
-            value = dx.make_text(self.num("grad_input", r, c)[0]).move_to(dx.square(r, c))
-            self.play(TransformFromCopy(line.result_glyphs, value),
-                      run_time=self.pace(i, first=0.7, rest=0.2))
-            dx.add(value)
-        self.play(FadeOut(VGroup(window, active, line)), run_time=self.t(0.5))
+            line = self.visit(i, self.glide(window, gp, r, c, *self.conv.kernel), dx, (r, c),
+                              "grad_input", line, self.dx_line(r, c))
+        self.play(FadeOut(VGroup(window, self.active, line)), run_time=self.t(0.5))
         self.wait(self.t(1.2))
 
     def dx_line(self, r: int, c: int) -> ProductSum:
@@ -509,125 +579,136 @@ class ConvolutionBackward(TraceScene):
         if cv.filters > 1:
             terms.append([(f"(filters 2..{cv.filters})", th.muted)])
             muted.append(True)
-        line = ProductSum(terms, (self.num("grad_input", r, c)[1], th.gradient), th,
+        line = ProductSum(terms, (minus(self.num("grad_input", r, c)[1]), th.gradient), th,
                           muted=muted, prefix=(f"∂L/∂X{at(r, c)} =", th.gradient),
                           font_size=26)
-        if line.width > 13.6:
-            line.scale_to_fit_width(13.6)
-        return line.move_to([0, LINE_Y, 0])
+        return self.fit(line).move_to([0, LINE_Y, 0])
 
     def slide_heatmap(self, gp: Heatmap, window: Rectangle, dx: Heatmap) -> None:
-        """Large maps: the first positions one by one with the traced value, then a sweep
-        over every other position, ∂L/∂X revealed pixel by pixel behind the window."""
+        """Large maps: the window sweeps fast to the first non-zero ∂L/∂X, stops at three
+        positions with their traced values, then sweeps every other position, ∂L/∂X
+        revealed pixel by pixel behind it."""
         th, cv = self.theme, self.conv
         (h, w), (kh, kw) = cv.in_shape, cv.kernel
         px = dx.height / h
         left, top = dx.get_corner(UL)[:2]
-        done = ValueTracker(0)  # positions revealed so far (row-major)
-
-        def cover_update(cover: VGroup) -> None:
-            k = int(round(done.get_value()))
-            r, c = divmod(k, w)
-            rest_of_row, below = cover
-            rest_of_row.stretch_to_fit_width(max((w - c) * px, 1e-3)).stretch_to_fit_height(
-                px if r < h else 1e-3)
-            rest_of_row.move_to([left + (c + (w - c) / 2) * px, top - (r + 0.5) * px, 0])
-            below.stretch_to_fit_height(max((h - r - 1) * px, 1e-3))
-            below.move_to([left + w * px / 2, top - (r + 1) * px - below.height / 2, 0])
+        pos = ValueTracker(0)   # the window's position, row-major
+        done = ValueTracker(0)  # positions of ∂L/∂X revealed so far
 
         def box() -> Rectangle:
             return Rectangle(width=1, height=1, stroke_width=0).set_fill(th.background, 1)
 
+        def cover_update(cover: VGroup) -> None:
+            r, c = divmod(int(round(done.get_value())), w)
+            rest_of_row, below = cover
+            rest_of_row.stretch_to_fit_width(max((w - c) * px, 1e-3))
+            rest_of_row.stretch_to_fit_height(px if r < h else 1e-3)
+            rest_of_row.move_to([left + (c + (w - c) / 2) * px, top - (r + 0.5) * px, 0])
+            below.stretch_to_fit_width(w * px)
+            below.stretch_to_fit_height(max((h - r - 1) * px, 1e-3))
+            below.move_to([left + w * px / 2, top - (r + 1) * px - below.height / 2, 0])
+
+        def at_pos() -> tuple[int, int]:
+            return divmod(min(int(pos.get_value()), h * w - 1), w)
+
+        active = Rectangle(width=px, height=px, stroke_color=th.active, stroke_width=4)
         cover = VGroup(box(), box())
-        cover_update(cover)
-        cover.add_updater(cover_update)
-        self.add(dx, cover)
+        for m, update in ((cover, cover_update),
+                          (window, lambda m: m.move_to(self.block(gp, *at_pos(), kh, kw)[0])),
+                          (active, lambda m: m.move_to(self.block(dx, *at_pos(), 1, 1)[0]))):
+            update(m)
+            m.add_updater(update)
+        self.add(dx, cover, active)
 
-        def window_update(m: Rectangle) -> None:
-            k = min(int(done.get_value()), h * w - 1)
-            m.move_to(self.block(gp, *divmod(k, w), kh, kw)[0])
+        def sweep(to: int, text: str, seconds: float, old: Mobject | None) -> Mobject:
+            note = self.note(text, y=LINE_Y, color=th.text)
+            self.play(*self.swap(old, note), run_time=self.t(0.4))
+            self.play(pos.animate.set_value(to), done.animate.set_value(to),
+                      run_time=self.t(seconds), rate_func=linear)
+            return note
 
+        nonzero = np.flatnonzero(self.plane("grad_input"))
+        start = min(int(nonzero[0]) if nonzero.size else 0, h * w - 3)
         line = None
-        for i in range(3):
-            r, c = divmod(i, w)
-            new_line = self.dx_statement(r, c)
-            self.play(window.animate.move_to(self.block(gp, r, c, kh, kw)[0]),
-                      *self.swap(line, new_line), run_time=self.pace(i, first=0.9))
+        if start > 0:
+            line = sweep(start, "… up to where the window meets non-zero ∂L/∂Y", 2.0, line)
+        for i, k in enumerate(range(start, start + 3)):
+            new_line = self.dx_statement(*divmod(k, w))
+            self.play(pos.animate.set_value(k), *self.swap(line, new_line),
+                      run_time=self.pace(i, first=0.9))
             line = new_line
-            self.play(done.animate.set_value(i + 1), run_time=self.pace(i, first=0.6))
-        sweep = self.note("… and so on at every position, row by row", y=LINE_Y,
-                          color=th.text)
-        window.add_updater(window_update)
-        self.play(FadeOut(line), FadeIn(sweep), run_time=self.t(0.4))
-        self.play(done.animate.set_value(h * w), run_time=self.t(4.0), rate_func=linear)
-        window.clear_updaters()
-        cover.clear_updaters()
+            self.play(done.animate.set_value(k + 1), run_time=self.pace(i, first=0.6))
+        line = sweep(h * w, "… and so on at every position, row by row", 4.0, line)
+        for m in (cover, window, active):
+            m.clear_updaters()
         self.remove(cover)
-        self.play(FadeOut(window), FadeOut(sweep), run_time=self.t(0.5))
+        self.play(FadeOut(window), FadeOut(active), FadeOut(line), run_time=self.t(0.5))
         self.wait(self.t(1.0))
 
     def dx_statement(self, r: int, c: int) -> ProductSum:
         th, cv = self.theme, self.conv
         kh, kw = cv.kernel
-        what = f"Σ ∂L/∂Y·rot180(K) over the {kh}×{kw} window"
-        what += f", added over all {cv.filters} filters" if cv.filters > 1 else ""
-        line = ProductSum([[(what, th.text)]], (self.num("grad_input", r, c)[1], th.gradient),
-                          th, prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
-        return line.move_to([0, LINE_Y, 0])
+        what = f"Σ over the {kh}×{kw} window"
+        what += f" and {cv.filters} filters" if cv.filters > 1 else ""
+        what += " of ∂L/∂Y·rot180(K)"
+        result = (minus(self.num("grad_input", r, c)[1]), th.gradient)
+        line = ProductSum([[(what, th.text)]], result, th,
+                          prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
+        return self.fit(line).move_to([0, LINE_Y, 0])
 
     def summary(self) -> None:
         th, cv = self.theme, self.conv
         keep = self.keep
         (h, w), (kh, kw) = cv.in_shape, cv.kernel
-        self.play(FadeOut(VGroup(keep["gp"], keep["kflip"], keep["rest"])),
+        self.play(FadeOut(Group(keep["gp"], keep["kflip"], keep["rest"])),
                   run_time=self.t(0.6))
 
-        left_x, right_x = -3.55, 3.55
+        left_x, right_x, grid_y, tallest = -3.55, 3.55, 0.25, 3.2
+        title = self.label("Backward through a convolution: two more convolutions", size=34)
+        title.move_to([0, TITLE_Y, 0])
         dk_rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
                                 ("X", th.value), (r"\star", th.text),
-                                (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=44)
+                                (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=40)
         dx_rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
                                 (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                                 (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
                                 (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.value)],
-                               size=44)
-        dk_rule.move_to([left_x, 2.55, 0])
-        dx_rule.move_to([right_x, 2.55, 0])
-        title = self.label("Backward through a convolution is convolution again", size=34)
-        title.move_to([0, TITLE_Y, 0])
+                               size=38)
+        dk_rule.move_to([left_x, 2.45, 0])
+        dx_rule.move_to([right_x, 2.45, 0])
         dk, dx = keep["dk"], keep["dx"]
-        dk_target = dk.copy().scale(0.85 if self.small else 1.0).move_to([left_x, 0.3, 0])
-        dx_target = dx.copy().scale(0.85 if self.small else 0.9).move_to([right_x, 0.3, 0])
-        dk_cap = VGroup(
-            self.label("input correlated with the upstream gradient", size=22),
-            self.label(f"{kh}×{kw}, like K: the kernel's update direction", size=22,
-                       color=th.muted)).arrange(DOWN, buff=0.12)
-        dx_cap = VGroup(
-            self.label("full convolution with the flipped kernel", size=22),
-            self.label(f"{h}×{w}, like X: sent on to the layer below", size=22,
-                       color=th.muted)).arrange(DOWN, buff=0.12)
-        cap_y = min(dk_target.get_bottom()[1], dx_target.get_bottom()[1]) - 0.55
-        dk_cap.move_to([left_x, cap_y, 0])
-        dx_cap.move_to([right_x, cap_y, 0])
+        dk_height, dx_height = min(dk.height, tallest), min(dx.height, tallest)
+        cap_y = grid_y - max(dk_height, dx_height) / 2 - 0.3
+        divider = Line([0, 2.9, 0], [0, cap_y - 0.7, 0], stroke_color=th.grid, stroke_width=2)
+        dk_cap = self.caption("input ⋆ upstream gradient",
+                              f"{kh}×{kw} like K: one gradient per weight", left_x, cap_y)
+        dx_cap = self.caption("padded upstream gradient ⋆ flipped kernel",
+                              f"{h}×{w} like X: sent on to the layer below", right_x, cap_y)
 
         _, db_t = self.number("main", cv.step, cv.layer, "b.grad", (cv.o,),
-                                 formatter=fmt_auto)
-        bias = ProductSum([[("∂L/∂b = Σ ∂L/∂Y", th.text)]], (db_t, th.gradient), th,
+                              formatter=fmt_auto)
+        bias = ProductSum([[("∂L/∂b = Σ ∂L/∂Y", th.text)]], (minus(db_t), th.gradient), th,
                           font_size=26)
-        parts = [bias]
+        foot = VGroup(drop_svg_paths(bias))
         if cv.network:
-            parts.append(self.label(
-                f"step {cv.step}: shown are sample 1, channel 1, filter 1 of the batch; "
-                f"∂L/∂K and ∂L/∂b add up all {cv.batch} samples (∂L/∂Y carries the mean "
-                f"loss's 1/{cv.batch}), ∂L/∂X all {cv.filters} filters", size=18,
-                color=th.muted))
-            if parts[-1].width > 13.6:
-                parts[-1].scale_to_fit_width(13.6)
-        foot = VGroup(*parts).arrange(DOWN, buff=0.18).move_to([0, -3.3, 0])
+            foot.add(*[self.fit(self.label(t, size=20, color=th.muted)) for t in (
+                f"training step {cv.step}; maps shown: sample 1 of the batch, input channel 1, "
+                f"filter 1 of {cv.filters}",
+                f"∂L/∂K and ∂L/∂b add up all {cv.batch} samples (∂L/∂Y already holds the "
+                f"mean loss's 1/{cv.batch}); ∂L/∂X adds up all {cv.filters} filters")])
+        foot.arrange(DOWN, buff=0.12).next_to([0, cap_y - 0.95, 0], DOWN, buff=0)
 
-        self.play(dk.animate.become(dk_target), dx.animate.move_to(dx_target).scale(
-            dx_target.height / dx.height), FadeIn(title), run_time=self.t(1.2))
+        self.play(dk.animate.scale(dk_height / dk.height).move_to([left_x, grid_y, 0]),
+                  dx.animate.scale(dx_height / dx.height).move_to([right_x, grid_y, 0]),
+                  FadeIn(title), Create(divider), run_time=self.t(1.2))
         self.play(FadeIn(dk_rule), FadeIn(dk_cap), run_time=self.t(0.9))
+        self.wait(self.t(1.0))
         self.play(FadeIn(dx_rule), FadeIn(dx_cap), run_time=self.t(0.9))
+        self.wait(self.t(1.0))
         self.play(FadeIn(foot), run_time=self.t(0.8))
         self.wait(self.t(4.0))
+
+    def caption(self, first: str, second: str, x: float, y: float) -> VGroup:
+        lines = VGroup(self.label(first, size=22), self.label(second, size=22,
+                                                              color=self.theme.muted))
+        return lines.arrange(DOWN, buff=0.12).move_to([x, y, 0], aligned_edge=UP)

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Axes, Dot, FadeIn, FadeOut, Line, Star,
-                   SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth)
+                   SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
+                   squish_rate_func)
 
 from engine.errors import TraceError
 from engine.trace import Trace
 from scenes.base import TraceScene
 from scenes.format import fmt_int
 from scenes.mobjects.contour_map import ContourMap
+from scenes.mobjects.light_animations import Opacity, Tween, fade_in, fade_out
 from scenes.mobjects.ticker_text import TickerText
 
 NAMES = ("GD", "SGD", "momentum", "Adam")
@@ -47,8 +49,8 @@ RAVINE = RaceInfo(
                         "of a few samples: cheap steps, but noisy ones;\n"
                         "with a fixed η it jitters and never quite settles."),
      ("Momentum", "Momentum keeps a velocity, like a rolling ball:\n"
-                  "the swings across the ravine cancel out, while\n"
-                  "its speed along the floor builds up."),
+                  "across the ravine, pushes flip sign and partly\n"
+                  "cancel; along the floor they add up: speed builds."),
      ("Adam", "Adam divides each coordinate's step by the size\n"
               "of its recent gradients: steps about η long in\n"
               "x and in y alike, however steep the slope.")),
@@ -83,15 +85,17 @@ class Runner:
     color: str
     xy: np.ndarray                  # (T, 2) θ at every step
     loss: np.ndarray                # (T,) f(θ) at every step
-    pts: np.ndarray = None          # (T, 3) on the map
-    cpts: np.ndarray = None         # (T, 3) on the loss plot
-    path: VMobject = None
-    dot: Dot = None
-    curve: VMobject = None
-    row: VGroup = None
-    ticker: TickerText = None
-    shown_k: int = -1
     width: float = 3.5              # path stroke width
+    pts: np.ndarray | None = None   # (T, 3) on the map
+    cpts: np.ndarray | None = None  # (T, 3) on the loss plot
+    path: VMobject | None = None    # grown step by step, like curve and dot
+    curve: VMobject | None = None
+    dot: Dot | None = None
+    row: VGroup | None = None       # legend row: swatch, name, η
+    ticker: TickerText | None = None  # live loss
+    shown_k: int = -1               # the step whose loss the ticker shows
+    dim: float = 0.0                # 0: drawn in full, 1: dimmed behind another runner
+    opacity: tuple[Opacity, Opacity] | None = None  # full opacities of lines, of legend
 
 
 class OptimizerRace(TraceScene):
@@ -99,7 +103,7 @@ class OptimizerRace(TraceScene):
 
     Sections: "ravine" (the race on an ill-conditioned quadratic), "ravine-lessons" (each
     runner in turn, with what it does), "rosenbrock", "rosenbrock-lessons".
-    duration: about 58 s at speed 1.
+    duration: about 63 s at speed 1.
     """
 
     runs = {"main": "race_ravine_gd", "ravine_sgd": "race_ravine_sgd",
@@ -107,7 +111,7 @@ class OptimizerRace(TraceScene):
             "rosen_gd": "race_rosenbrock_gd", "rosen_sgd": "race_rosenbrock_sgd",
             "rosen_momentum": "race_rosenbrock_momentum", "rosen_adam": "race_rosenbrock_adam"}
     trace_kind = "objective"
-    duration = 58.0
+    duration = 63.0
 
     # layout (scene units): the map top-left, captions under it, legend and plot right
     MAP_LEFT, MAP_TOP, MAP_WIDTH = -6.55, 2.95, 8.1
@@ -130,11 +134,12 @@ class OptimizerRace(TraceScene):
 
     # -- the scene ------------------------------------------------------------------------
     def construct(self) -> None:
+        self.races: list[dict] = []  # for tests: every race's mobjects and runners
         self.next_section("ravine")
         race = self.build_race(RAVINE)
-        self.play(FadeIn(race["title"], shift=0.2 * DOWN), FadeIn(race["map"]),
+        self.play(fade_in(race["title"], shift=0.2 * DOWN), FadeIn(race["map"]),
                   run_time=self.t(1.2))
-        self.play(*[FadeIn(race[k]) for k in ("marks", "caption", "legend", "plot", "dynamic")],
+        self.play(*[fade_in(race[k]) for k in ("marks", "caption", "legend", "plot", "dynamic")],
                   run_time=self.t(1.0))
         self.wait(self.t(2.0))
         self.run_race(race)
@@ -143,11 +148,11 @@ class OptimizerRace(TraceScene):
 
         self.next_section("rosenbrock")
         old, race = race, self.build_race(ROSENBROCK)
-        self.play(*[FadeOut(old[k]) for k in ("title", "map", "marks", "caption", "legend",
-                                              "plot", "dynamic")], run_time=self.t(0.8))
-        self.play(FadeIn(race["title"], shift=0.2 * DOWN),
-                  *[FadeIn(race[k]) for k in ("map", "marks", "caption", "legend", "plot",
-                                              "dynamic")], run_time=self.t(1.2))
+        self.play(FadeOut(old["map"]), *[fade_out(old[k]) for k in (
+            "title", "marks", "caption", "legend", "plot", "dynamic")], run_time=self.t(0.8))
+        self.play(fade_in(race["title"], shift=0.2 * DOWN), FadeIn(race["map"]),
+                  *[fade_in(race[k]) for k in ("marks", "caption", "legend", "plot", "dynamic")],
+                  run_time=self.t(1.2))
         self.wait(self.t(1.5))
         self.run_race(race)
         self.next_section("rosenbrock-lessons")
@@ -175,14 +180,14 @@ class OptimizerRace(TraceScene):
             raise TraceError("the runs of a race must have the same number of steps: "
                              + ", ".join(f"{r.role} {len(r.loss)}" for r in runners))
         sgd_is_gd = not traces[1].has(0, "batch", "indices")
-        # SGD's line runs thin on top of GD's: both show where they overlap (with no data,
-        # everywhere)
-        runners[0].width, runners[1].width = 4.0, 1.6 if sgd_is_gd else 2.2
+        # SGD's line runs thin on top of GD's, so both show where they overlap; with no
+        # data they overlap everywhere: a wide GD line with SGD as its core
+        runners[0].width, runners[1].width = (8.0, 3.0) if sgd_is_gd else (4.0, 2.2)
         for r in runners:
             r.pts = cmap.points_of(r.xy)
             r.path = VMobject(stroke_color=r.color, stroke_width=r.width)
-            r.curve = VMobject(stroke_color=r.color, stroke_width=2.5)
-            r.dot = Dot(r.pts[0], radius=0.05 if r.width < 2.5 else 0.085, color=r.color,
+            r.curve = VMobject(stroke_color=r.color, stroke_width=0.6 * r.width)
+            r.dot = Dot(r.pts[0], radius=0.05 if r is runners[1] else 0.085, color=r.color,
                         stroke_color=th.background, stroke_width=1.5)
 
         title = self.label(info.title, size=36).to_edge(UP, buff=0.3)
@@ -199,9 +204,10 @@ class OptimizerRace(TraceScene):
                          *[r.dot for r in order], *[r.ticker for r in runners], step)
         race = {"info": info, "title": title, "map": cmap, "marks": self.map_marks(cmap,
                 traces[0], runners[0]), "plot": plot, "legend": legend, "runners": runners,
-                "step": step, "dynamic": dynamic, "lessons": lessons}
+                "step": step, "dynamic": dynamic, "lessons": lessons, "sgd_is_gd": sgd_is_gd}
         race["caption"] = self.caption(race, ("", INTRO))
         self.draw_at(race, 0)
+        self.races.append(race)
         return race
 
     def map_marks(self, cmap: ContourMap, trace: Trace, first: Runner) -> VGroup:
@@ -218,14 +224,15 @@ class OptimizerRace(TraceScene):
             if np.linalg.norm(d) > 1e-9:
                 away = d / np.linalg.norm(d)
         start = self.label("start", size=22, color=th.muted)
-        start.move_to(first.pts[0] + away * (0.2 + 0.5 * np.abs(away) @ [start.width, start.height, 0]))
+        reach = 0.2 + 0.5 * np.abs(away) @ np.array([start.width, start.height, 0])
+        start.move_to(first.pts[0] + away * reach)
         frame = cmap.frame
         start.shift(RIGHT * max(0, frame.get_left()[0] + 0.08 - start.get_left()[0])
                     + DOWN * max(0, start.get_top()[1] - frame.get_top()[1] + 0.06))
         return marks.add(start)
 
     def caption(self, race: dict, lesson: tuple[str, str]) -> VGroup:
-        """Two lines under the map; ``lesson[0]`` (a runner's name) in that runner's colour."""
+        """Text under the map; ``lesson[0]`` (a runner's name) in that runner's colour."""
         lead, text = lesson
         colors = {r.name.lower(): r.color for r in race["runners"]}
         color = colors.get(lead.lower().split()[-1] if lead else "", self.theme.text)
@@ -347,7 +354,7 @@ class OptimizerRace(TraceScene):
         low = self.label("lowest", size=20, color=self.theme.active)
         low.align_to(best.row[3], DOWN).align_to(best.ticker, RIGHT)
         race["best"] = VGroup(box, low)
-        self.play(FadeIn(race["best"]), run_time=self.t(0.6))
+        self.play(fade_in(race["best"]), run_time=self.t(0.6))
         self.wait(self.t(1.5))
 
     def lessons(self, race: dict, closing: str | None = None) -> None:
@@ -357,25 +364,44 @@ class OptimizerRace(TraceScene):
         caption = race["caption"]
         for i, r in enumerate(runners):
             new = self.caption(race, race["lessons"][i])
-            anims = [FadeOut(caption), FadeIn(new)] + self.focus(runners, i)
+            # SGD that is GD is shown with GD: its thin line inside GD's
+            front = (0, 1) if (i == 1 and race["sgd_is_gd"]) else (i,)
+            anims = [*self.swap(caption, new), self.focus(race, front)]
             if i == 0:
-                anims.append(FadeOut(race["best"]))
+                anims.append(fade_out(race["best"]))
             self.play(*anims, run_time=self.t(0.6))
             self.wait(self.t(2.4))
             caption = new
         race["caption"] = caption
         if closing is not None:
             race["caption"] = self.caption(race, ("", closing))
-            self.play(FadeOut(caption), FadeIn(race["caption"]), *self.focus(runners, None),
+            self.play(*self.swap(caption, race["caption"]), self.focus(race, None),
                       run_time=self.t(0.6))
 
     @staticmethod
-    def focus(runners: list[Runner], i: int | None) -> list:
-        """Animations that dim every runner but the i-th (None: undim all)."""
-        anims = []
-        for j, q in enumerate(runners):
-            a = 1.0 if i is None or j == i else 0.18
-            anims += [q.path.animate.set_stroke(opacity=a), q.curve.animate.set_stroke(opacity=a),
-                      q.dot.animate.set_opacity(a), q.row.animate.set_opacity(max(a, 0.35)),
-                      q.ticker.animate.set_opacity(max(a, 0.35))]
-        return anims
+    def swap(old, new) -> list:
+        """The old caption fades out in the first half, the new one in during the second."""
+        return [fade_out(old, rate_func=squish_rate_func(smooth, 0, 0.5)),
+                fade_in(new, rate_func=squish_rate_func(smooth, 0.5, 1))]
+
+    @staticmethod
+    def focus(race: dict, front: tuple[int, ...] | None) -> Tween:
+        """Dim every runner not in ``front`` (None: undim all), from wherever they are now:
+        its lines to 18 %, its legend row to 35 %. One Tween on the legend, which the
+        scene already holds (animating a new group would restructure the scene's groups
+        and so the drawing order)."""
+        runners = race["runners"]
+        moves = []
+        for j, r in enumerate(runners):
+            if r.opacity is None:  # snapshot of the full opacities, taken once
+                r.opacity = (Opacity(VGroup(r.path, r.curve, r.dot)),
+                             Opacity(VGroup(r.row, r.ticker)))
+            moves.append((r, r.dim, 0.0 if front is None or j in front else 1.0))
+            r.dim = moves[-1][2]
+
+        def fade(_, a):
+            for r, start, end in moves:
+                d = start + (end - start) * a  # 0 = full, 1 = dimmed
+                r.opacity[0].scale(1 - 0.82 * d)
+                r.opacity[1].scale(1 - 0.65 * d)
+        return Tween(race["legend"], fade)

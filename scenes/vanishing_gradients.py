@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Create, DoubleArrow, Dot, FadeIn, FadeOut,
-                   Mobject, Transform, VGroup)
+                   Mobject, Text, Transform, VGroup)
 
 from engine.errors import TraceError
 from engine.trace import Trace
 from scenes.base import TraceScene
 from scenes.format import fmt, fmt_int
 from scenes.mobjects.layer_strip import LayerStrip
+from scenes.mobjects.light_text import light
 from scenes.mobjects.log_bar_chart import LogBarChart
 from scenes.mobjects.sparkline import Sparkline
 from scenes.shown import ShownValues
@@ -24,9 +25,9 @@ INIT_NAMES = {"glorot": "Glorot", "xavier": "Glorot", "he": "He", "kaiming": "He
 #: what the lecture says about each activation's derivative on the way back
 DERIVATIVE_FACTS = {
     "Sigmoid": (r"\sigma'(z) = \sigma(z)\,(1-\sigma(z)) \le \tfrac14",
-                "each sigmoid layer multiplies the backward signal by at most ¼"),
+                "every sigmoid scales the backward signal by at most ¼"),
     "Tanh": (r"\tanh'(z) = 1-\tanh^2(z) \le 1",
-             "and far below 1 once the units saturate"),
+             "every saturated unit shrinks the backward signal"),
     "ReLU": (r"\mathrm{ReLU}'(z) = 1 \ \text{for}\ z > 0",
              "the signal passes back at full strength through every active unit"),
 }
@@ -53,8 +54,9 @@ def grad_norm(trace: Trace, step: int, layer: str) -> float:
 
 
 def fmt_norm(v: float) -> str:
-    """Two significant figures: 0.94, 0.021, 4.1e-3."""
-    return fmt(v, 3 if 0.01 <= abs(v) < 0.1 else 2)
+    """Two significant figures: 0.94, 0.021, 4.1e-3 (0.09996 as 0.10, not 0.100)."""
+    r = abs(float(f"{v:.2g}"))
+    return fmt(v, 3 if 0.01 <= r < 0.1 else 2)
 
 
 def power_of_ten(k: int) -> str:
@@ -62,19 +64,23 @@ def power_of_ten(k: int) -> str:
     return "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
-def decade_gap(small: float, large: float) -> int:
-    """Whole decades by which ``large`` exceeds ``small``: large > small · 10^gap."""
-    return math.floor(math.log10(large / small)) if small > 0 else 99
+def decade_gap(small: float, large: float) -> int | None:
+    """Whole decades by which ``large`` exceeds ``small`` (large > small · 10^gap); None
+    when ``small`` is 0."""
+    return math.floor(math.log10(large / small)) if small > 0 else None
 
 
-def decade_spread(values: np.ndarray) -> int:
-    """Smallest k with max(values) ≤ 10^k · min(values)."""
-    return max(math.ceil(math.log10(np.max(values) / np.min(values))), 1)
+def decade_spread(values: np.ndarray) -> int | None:
+    """Smallest k ≥ 1 with max(values) ≤ 10^k · min(values); None when a value is 0."""
+    lo = float(np.min(values))
+    return max(math.ceil(math.log10(float(np.max(values)) / lo)), 1) if lo > 0 else None
 
 
 @dataclass
 class Panel:
-    """One network's column of the scene."""
+    """One network's half of the screen. The chart and sparkline are never added whole:
+    their static parts (grid, ticks, baseline) go in first and the moving parts (bars,
+    line) last, so manim redraws only what moves."""
     role: str
     layers: list[str]
     activation: str
@@ -82,26 +88,35 @@ class Panel:
     chart: LogBarChart
     strip: LayerStrip
     loss: Sparkline
+    static: VGroup
     loss_dot: Dot
-    loss_text: Mobject | None = None
+    loss_value: Text | None = None
+    ends: VGroup | None = None        # "layer 1:" and "layer n:" under the chart
+    end_values: list[Text] | None = None  # their norms at the current step
     note: Mobject | None = None
-    end_labels: VGroup | None = None
+    drawing: VGroup | None = None  # the gap arrow of ``annotation``
+    done: VGroup | None = None  # outlines of the layers the first backward pass reached
 
 
 class VanishingGradients(TraceScene):
     """A deep sigmoid MLP against the same MLP with ReLU: ‖∂L/∂W‖ of every Dense layer,
     recorded by the engine, as bars on a log scale.
 
-    Sections: networks (the two nets as strips of layer boxes), backward (the first step:
-    the error travels back from the loss and each layer's bar appears, sigmoid's shrinking
-    by decades, ReLU's staying level; why: σ' ≤ ¼), training (bars, the first and last
-    layers' norms, the step and each run's mini-batch loss over the recorded steps),
-    verdict. About 55 s at speed 1.
+    Sections
+      networks  the two nets as strips of numbered layer boxes, same axes below
+      backward  the first step: the error leaves the loss and each layer's bar rises as it
+                gets its gradient, output side first; sigmoid's bars fall by decades
+                ("error signals get diluted going backward"), why (σ' ≤ ¼), then ReLU's
+                stay level
+      training  every recorded step: bars, the first and last layers' norms, the step and
+                each run's mini-batch loss
+      verdict   the gap at the last step and what it means
+    About 49 s at speed 1.
     """
 
     runs = {"main": "deep_sigmoid", "relu": "deep_relu"}
     trace_kind = "network"
-    duration = 55.0
+    duration = 49.0
 
     # -- traces -------------------------------------------------------------------------------
     def check_trace(self, role: str, trace: Trace) -> None:
@@ -137,69 +152,54 @@ class VanishingGradients(TraceScene):
 
     # -- layout -----------------------------------------------------------------------------
     def build_panel(self, role: str, lo: int, hi: int, left: float, loss_hi: float,
-                    color: str) -> tuple[Panel, VGroup]:
+                    color: str) -> Panel:
         th, t = self.theme, self.trace(role)
         layers, act = dense_layers(t), activation_of(t)
         chart = LogBarChart(len(layers), lo, hi, th, width=5.55, height=3.3)
         chart.shift([left - chart.area.get_left()[0], 0.12 - chart.area.get_center()[1], 0])
-        xs = [chart.column_x(i) for i in range(len(layers))]
-        strip = LayerStrip(xs, 2.4, th, act)
+        strip = LayerStrip([chart.column_x(i) for i in range(len(layers))], 2.4, th, act)
         init = t.config["model"]["layers"][0].get("init", "glorot")
-        name = self.label(act, 30, color=color)
-        sub = self.label(f"{INIT_NAMES.get(init, init)} init", 22, color=th.muted)
-        header = VGroup(name, sub).arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        header = VGroup(self.label(act, 30, color=color),
+                        self.label(f"{INIT_NAMES.get(init, init)} init", 22, color=th.muted))
+        header.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
         header.move_to([left, 3.05, 0], aligned_edge=LEFT)
-        loss = Sparkline(t.scalars("loss"), th, width=3.8, height=0.62, lo=0.0, hi=loss_hi,
+        loss = Sparkline(t.scalars("loss"), th, width=3.6, height=0.62, lo=0.0, hi=loss_hi,
                          color=color)
         loss.shift([left - loss.area.get_left()[0], -2.66 - loss.area.get_center()[1], 0])
         ticks = VGroup(self.label("0", 18, color=th.muted).next_to(loss.baseline, LEFT, 0.12),
                        self.label(f"{loss_hi:g}", 18, color=th.muted)
                        .next_to(loss.area.get_corner(UP + LEFT), LEFT, 0.12))
-        dot = Dot(loss.point(0), radius=0.05, color=color)
-        panel = Panel(role, layers, act, color, chart, strip, loss, dot)
-        panel.loss_text = self.loss_text(panel, self.steps[0])
-        return panel, VGroup(header, ticks)
+        word = self.label("loss", 22, color=th.muted)
+        word.move_to([left + chart.area.width - 1.05, loss.area.get_center()[1], 0],
+                     aligned_edge=RIGHT)
+        static = VGroup(header, chart.grid, chart.ticks, loss.baseline, ticks, word)
+        return Panel(role, layers, act, color, chart, strip, loss, static,
+                     Dot(loss.point(0), radius=0.05, color=color))
 
-    def loss_text(self, panel: Panel, step: int) -> VGroup:
+    def loss_value(self, panel: Panel, step: int) -> Text:
         _, text = self.number(panel.role, step, "scalar", "loss")
-        g = VGroup(self.label("loss", 22, color=self.theme.muted), self.label(text, 24))
-        g.arrange(RIGHT, buff=0.15, aligned_edge=DOWN)
-        return g.move_to([panel.chart.area.get_right()[0], panel.loss.area.get_center()[1], 0],
-                         aligned_edge=RIGHT)
+        return self.label(text, 24).move_to(
+            [panel.chart.area.get_right()[0] - 0.92, panel.loss.area.get_center()[1], 0],
+            aligned_edge=LEFT)
 
-    def counter(self, step: int) -> VGroup:
-        _, now = self.number("main", step, "scalar", "step", formatter=fmt_int)
-        last = self.trace("main").all_steps[-1]
-        _, end = self.number("main", last, "scalar", "step", formatter=fmt_int)
-        g = VGroup(self.label("step", 26, color=self.theme.muted), self.label(now, 30),
-                   self.label(f"/ {end}", 22, color=self.theme.muted))
-        g.arrange(RIGHT, buff=0.15, aligned_edge=DOWN)
-        return g.move_to([6.9, 3.62, 0], aligned_edge=RIGHT)
+    def step_text(self, step: int) -> Text:
+        _, text = self.number("main", step, "scalar", "step", formatter=fmt_int)
+        return self.label(text, 30).next_to(self.step_end, LEFT, 0.15, aligned_edge=DOWN)
 
-    def caption(self, *parts: Mobject) -> VGroup:
-        g = VGroup(*parts).arrange(RIGHT, buff=0.2)
-        if g.width > 13.6:
-            g.scale_to_fit_width(13.6)
-        return g.move_to([0, -3.6, 0])
+    def end_words(self, panel: Panel) -> VGroup:
+        """"layer 1:" at the chart's left and "layer n:" right of its middle, under it."""
+        left = panel.chart.area.get_left()[0]
+        first = self.label("layer 1:", 22).move_to([left, -1.9, 0], aligned_edge=LEFT)
+        last = self.label(f"layer {len(panel.layers)}:", 22)
+        return VGroup(first, last.move_to([left + 3.3, -1.9, 0], aligned_edge=LEFT))
 
-    def say(self, *parts: Mobject, wait: float = 0.0) -> None:
-        """Replace the caption line."""
-        new = self.caption(*parts)
-        anims = [FadeIn(new, shift=0.1 * UP)]
-        if self.current_caption is not None:
-            anims.append(FadeOut(self.current_caption))
-        self.play(*anims, run_time=self.t(0.6))
-        self.current_caption = new
-        if wait:
-            self.wait(self.t(wait))
-
-    def end_labels(self, panel: Panel, step: int) -> VGroup:
-        """The norms of the first and last layers, above their bars."""
-        out = VGroup()
-        for i in (0, len(panel.layers) - 1):
-            v, text = self.norm_text(panel, step, i)
-            out.add(self.label(text, 20, color=self.theme.gradient)
-                    .next_to(panel.chart.top(i, v), UP, buff=0.08))
+    def end_values(self, panel: Panel, step: int) -> list[Text]:
+        """The norms of the first and last layers at ``step``, after their words."""
+        out = []
+        for word, i in zip(panel.ends, (0, len(panel.layers) - 1)):
+            _, text = self.norm_text(panel, step, i)
+            out.append(self.label(text, 22, color=self.theme.gradient)
+                       .next_to(word, RIGHT, buff=0.15, aligned_edge=DOWN))
         return out
 
     def readout(self, panel: Panel, i: int, text: str) -> VGroup:
@@ -208,25 +208,90 @@ class VanishingGradients(TraceScene):
         g.arrange(RIGHT, buff=0.15, aligned_edge=DOWN)
         return g.move_to([panel.chart.area.get_center()[0], -1.9, 0])
 
+    def annotation(self, panel: Panel, step: int) -> tuple[VGroup, Text]:
+        """How much less gradient layer 1 gets than the last layer at ``step``: when it is
+        at least 10× less, a dashed level at the last layer's norm and an arrow up to it from
+        layer 1's bar, labelled with the whole decades between them; otherwise how close
+        all layers are. Returns (the drawing, possibly empty; a note under the chart)."""
+        k = self.steps.index(step)
+        norms = self.norms[panel.role][k]
+        gap = decade_gap(norms[0], norms[-1])
+        where = [panel.chart.area.get_center()[0], -1.9, 0]
+        if gap is None or gap < 1:
+            spread = decade_spread(norms)
+            self.claims.append((panel.role, step, "spread", spread))
+            if spread is None:
+                text = "some layers get no gradient at all"
+            else:
+                factor = str(10 ** spread) if spread <= 3 else power_of_ten(spread)
+                text = f"all layers within {factor}× of each other"
+            return VGroup(), self.label(text, 22).move_to(where)
+        self.claims.append((panel.role, step, "gap", gap))
+        chart, x = panel.chart, panel.chart.column_x(0)
+        arrow = DoubleArrow([x, chart.top(0, norms[0])[1] + 0.05, 0],
+                            [x, chart.y_of(norms[-1]), 0], buff=0, stroke_width=3,
+                            color=self.theme.active, max_tip_length_to_length_ratio=0.08)
+        label = self.label(f"> {power_of_ten(gap)}×", 24, color=self.theme.active)
+        label.next_to(arrow, RIGHT, buff=0.12).set_y(chart.y_of(norms[-1]) - 0.35)
+        n = len(panel.layers)
+        note = self.label(f"layer 1 gets < {power_of_ten(-gap)} of layer {n}'s gradient", 22)
+        return VGroup(chart.level_line(norms[-1]), arrow, label), note.move_to(where)
+
+    # -- helpers ----------------------------------------------------------------------------
+    # texts without their SVG parse data: fades and transforms copy them ~15× faster
+    def label(self, text: str, size: float = 28, color: str | None = None, **kw) -> Text:
+        return light(super().label(text, size, color, **kw))
+
+    def tex(self, *tex: str, size: float = 36, color: str | None = None, **kw) -> Mobject:
+        return light(super().tex(*tex, size=size, color=color, **kw))
+
+    # manim redraws every frame all mobjects from the first moving one to the end of the
+    # scene's list, so still things go to the back and things about to fade to the front.
+    def settle(self, *mobs: Mobject) -> None:
+        """Mark ``mobs`` as still: move them to the back of the drawing order."""
+        self.bring_to_back(*mobs)
+
+    def fade_out(self, *mobs: Mobject) -> list[FadeOut]:
+        self.bring_to_front(*mobs)
+        return [FadeOut(m) for m in mobs]
+
+    def swap(self, old: Mobject | None, new: Mobject) -> Mobject:
+        """Replace ``old`` by ``new`` at once (no Transform: copying Text is slow)."""
+        if old is not None:
+            self.remove(old)
+        self.add(new)
+        return new
+
+    def say(self, *parts: Mobject, wait: float = 0.0) -> None:
+        """Replace the caption line at the bottom."""
+        new = VGroup(*parts).arrange(RIGHT, buff=0.2)
+        if new.width > 13.6:
+            new.scale_to_fit_width(13.6)
+        new.move_to([0, -3.6, 0])
+        anims = [FadeIn(new, shift=0.1 * UP)]
+        if self.caption is not None:
+            anims += self.fade_out(self.caption)
+        self.play(*anims, run_time=self.t(0.6))
+        self.settle(new)
+        self.caption = new
+        if wait:
+            self.wait(self.t(wait))
+
     # -- the scene --------------------------------------------------------------------------
     def construct(self) -> None:
         th = self.theme
         self.reductions = ShownValues()  # the ‖W.grad‖ values on screen (tests check them)
-        self.gaps: list[tuple[str, int, str, int]] = []  # (role, step, kind, decades) claimed
-        self.current_caption = None
+        self.claims: list[tuple[str, int, str, int | None]] = []  # decade gaps on screen
+        self.caption = None
         self.steps = self.trace("main").steps
         self.norms = {role: self.norm_table(role) for role in self.runs}
         lo, hi = LogBarChart.decades(np.concatenate([v.ravel() for v in self.norms.values()]))
         loss_hi = math.ceil(max(np.nanmax(self.trace(r).scalars("loss")) for r in self.runs)
                             * 10) / 10
-        self.panels, extras = [], []
-        for role, left, color in (("main", -5.95, th.series[0]), ("relu", 0.95, th.series[1])):
-            p, extra = self.build_panel(role, lo, hi, left, loss_hi, color)
-            self.panels.append(p)
-            extras.append(extra)
-
+        self.panels = [self.build_panel("main", lo, hi, -5.95, loss_hi, th.series[0]),
+                       self.build_panel("relu", lo, hi, 0.95, loss_hi, th.series[1])]
         self.next_section("networks")
-        self.intro(extras)
+        self.intro()
         self.next_section("backward")
         self.first_step()
         self.next_section("training")
@@ -234,63 +299,73 @@ class VanishingGradients(TraceScene):
         self.next_section("verdict")
         self.verdict()
 
-    def intro(self, extras: list[VGroup]) -> None:
+    def intro(self) -> None:
         th = self.theme
         title = self.label("Vanishing gradients", 36).move_to([-6.9, 3.62, 0], aligned_edge=LEFT)
+        last = self.trace("main").all_steps[-1]
+        _, end = self.number("main", last, "scalar", "step", formatter=fmt_int)
+        self.step_end = self.label(f"/ {end}", 22, color=th.muted)
+        self.step_end.move_to([6.9, 3.62, 0], aligned_edge=RIGHT)
+        widest = self.label(end, 30).width  # step numbers are right-aligned, "step" stays put
+        self.step_word = self.label("step", 26, color=th.muted)
+        self.step_word.next_to(self.step_end, LEFT, buff=0.27 + widest, aligned_edge=DOWN)
+        self.step_now = self.step_text(self.steps[0])
         axis = self.label("‖∂L/∂W‖ (log scale)", 22, color=th.gradient).rotate(math.pi / 2)
         axis.move_to([-6.88, self.panels[0].chart.area.get_center()[1], 0])
-        self.count = self.counter(self.steps[0])
-        self.play(FadeIn(title), FadeIn(self.count), run_time=self.t(0.8))
-        for p, extra in zip(self.panels, extras):
-            self.play(FadeIn(extra[0]), Create(p.strip), run_time=self.t(1.2))
-        self.play(*[FadeIn(VGroup(p.chart, p.loss, p.loss_dot, p.loss_text, extra[1]))
-                    for p, extra in zip(self.panels, extras)], FadeIn(axis),
+        self.play(FadeIn(title), FadeIn(self.step_word), FadeIn(self.step_end),
+                  FadeIn(self.step_now),
+                  run_time=self.t(0.8))
+        for p in self.panels:
+            self.play(FadeIn(p.static[0]), Create(p.strip), run_time=self.t(1.2))
+        self.play(*[FadeIn(p.static[1:]) for p in self.panels], FadeIn(axis),
                   run_time=self.t(1.0))
-        data = self.trace("main").config["data"]["name"]
-        self.say(self.label(f"Same {data} data, depth, width, optimizer and seed: only the "
-                            "activation (and the init made for it) differs.", 26), wait=2.5)
+        self.settle(title, self.step_word, self.step_end, axis,
+                    *[p.static for p in self.panels])
+        for p in self.panels:  # the moving parts last (bars start invisible)
+            self.add(p.chart.bars, p.loss.line, p.loss_dot)
+            p.loss_value = self.swap(None, self.loss_value(p, self.steps[0]))
+        self.say(self.label(self.comparison(), 26), wait=2.5)
 
-    def walk(self, panel: Panel, step: int, first: float, rest: float, slow: int) -> VGroup:
+    def comparison(self) -> str:
+        """What the two runs share, read from their configs (claimed only when true)."""
+        a, b = self.trace("main"), self.trace("relu")
+        shared = all(a.config[k] == b.config[k] for k in ("data", "optimizer", "training"))
+        shapes = [[i["params"] for i in t.layer_info] for t in (a, b)]
+        if not (shared and shapes[0] == shapes[1] and a.seed == b.seed):
+            return "Two runs that differ in more than the activation: compare with care."
+        inits = {t.config["model"]["layers"][0].get("init", "glorot") for t in (a, b)}
+        what = "the activation (and the init made for it)" if len(inits) > 1 else \
+            "the activation"
+        return (f"Same {a.config['data']['name']} data, depth, width, optimizer and seed: "
+                f"only {what} differs.")
+
+    def walk(self, panel: Panel, step: int, first: float, rest: float, slow: int) -> Mobject:
         """The first step's backward pass through ``panel``: the error leaves the loss, and
-        each layer's bar rises as it gets its gradient, output side first."""
+        each layer's bar rises as it gets its gradient, output side first. The strip stays
+        still; outlines drawn over its boxes mark the active layer and the layers done."""
         th, chart, strip = self.theme, panel.chart, panel.strip
         n = len(panel.layers)
         below = strip.boxes[0].get_bottom()[1] - 0.13
         dot = Dot([strip.out.get_center()[0], below, 0], radius=0.08, color=th.gradient)
-        self.play(FadeIn(dot, scale=0.5), strip.out.animate.set_color(th.gradient),
-                  run_time=self.t(0.4))
+        active = strip.boxes[-1].copy().set_stroke(th.active, width=4)
+        panel.done = VGroup()
+        self.play(FadeIn(dot, scale=0.5), FadeIn(active), run_time=self.t(0.4))
         read = None
         for j, i in enumerate(reversed(range(n))):
             v, text = self.norm_text(panel, step, i)
-            new = self.readout(panel, i, text)
-            anims = [dot.animate.move_to([chart.column_x(i), below, 0]),
-                     strip.boxes[i].animate.set_stroke(th.active, width=4),
-                     Transform(chart.bars[i], chart.bar_for(i, v))]
             if i < n - 1:
-                anims.append(strip.boxes[i + 1].animate.set_stroke(th.gradient, width=3))
-            anims.append(Transform(read, new) if read is not None else FadeIn(new))
-            self.play(*anims, run_time=self.pace(j, slow=slow, first=first, rest=rest))
-            read = read or new
-        self.play(FadeOut(dot), strip.boxes[0].animate.set_stroke(th.gradient, width=3),
-                  run_time=self.t(0.4))
+                panel.done.add(strip.boxes[i + 1].copy().set_stroke(th.gradient, width=3))
+                self.add(panel.done[-1])
+            self.play(dot.animate.move_to([chart.column_x(i), below, 0]),
+                      active.animate.move_to(strip.boxes[i]),
+                      Transform(chart.bars[i], chart.bar_for(i, v)),
+                      run_time=self.pace(j, slow=slow, first=first, rest=rest))
+            read = self.swap(read, self.readout(panel, i, text))  # as the bar arrives
+        panel.done.add(strip.boxes[0].copy().set_stroke(th.gradient, width=3))
+        self.add(panel.done[-1])
+        self.play(*self.fade_out(dot, active), run_time=self.t(0.4))
+        self.settle(panel.done)
         return read
-
-    def gap_arrow(self, panel: Panel, step: int) -> VGroup:
-        """A dashed level at the last layer's norm and an arrow down to the first layer's,
-        labelled with the whole decades between them."""
-        k = self.steps.index(step)
-        first, last = self.norms[panel.role][k, 0], self.norms[panel.role][k, -1]
-        gap = decade_gap(first, last)
-        self.gaps.append((panel.role, step, "gap", gap))
-        chart = panel.chart
-        level = chart.level_line(last)
-        x = chart.column_x(0)
-        arrow = DoubleArrow([x, chart.top(0, first)[1] + 0.05, 0], [x, chart.y_of(last), 0],
-                            buff=0, stroke_width=3, color=self.theme.active,
-                            max_tip_length_to_length_ratio=0.08)
-        label = self.label(f"> {power_of_ten(gap)}×", 24, color=self.theme.active)
-        label.next_to(arrow, RIGHT, buff=0.12).set_y(chart.y_of(last) - 0.35)
-        return VGroup(level, arrow, label)
 
     def first_step(self) -> None:
         th = self.theme
@@ -302,71 +377,66 @@ class VanishingGradients(TraceScene):
         self.wait(self.t(0.8))
         self.say(self.label("Error signals get diluted going backward: "
                             "the vanishing gradient problem.", 28, color=th.gradient))
-        self.sig_gap = self.gap_arrow(sig, s0)
-        sig_note = self.gap_note(sig, self.gaps[-1][3])
-        self.play(Create(self.sig_gap[0]), FadeIn(self.sig_gap[1:]), Transform(read, sig_note),
-                  run_time=self.t(1.2))
-        sig.note = read
+        sig.drawing, sig.note = self.annotation(sig, s0)
+        self.play(*self.fade_out(read), run_time=self.t(0.3))
+        self.play(FadeIn(sig.drawing), FadeIn(sig.note), run_time=self.t(1.0))
+        self.settle(sig.drawing, sig.note)
         self.wait(self.t(2.0))
-        if sig.activation in DERIVATIVE_FACTS:
-            formula, words = DERIVATIVE_FACTS[sig.activation]
-            self.say(self.tex(formula + ",", size=34), self.label(f"so {words}.", 26), wait=3.0)
-
-        words = DERIVATIVE_FACTS.get(relu.activation)
-        if words is not None:
-            self.say(self.tex(words[0] + ",", size=34), self.label(f"so {words[1]}.", 26))
+        facts = DERIVATIVE_FACTS.get(sig.activation)
+        if facts is not None:
+            self.say(self.tex(facts[0] + ",", size=34), self.label(f"so {facts[1]}.", 26),
+                     wait=3.0)
+        facts = DERIVATIVE_FACTS.get(relu.activation)
+        if facts is not None:
+            self.say(self.tex(facts[0] + ",", size=34), self.label(f"so {facts[1]}.", 26))
         read = self.walk(relu, s0, first=0.6, rest=0.3, slow=1)
-        spread = decade_spread(self.norms["relu"][0])
-        self.gaps.append(("relu", s0, "spread", spread))
-        relu_note = self.spread_note(relu, spread)
-        self.play(Transform(read, relu_note), run_time=self.t(0.8))
-        relu.note = read
+        relu.drawing, relu.note = self.annotation(relu, s0)
+        self.play(*self.fade_out(read), run_time=self.t(0.3))
+        self.play(FadeIn(relu.drawing), FadeIn(relu.note), run_time=self.t(0.8))
+        self.settle(relu.drawing, relu.note)
         self.wait(self.t(2.5))
-
-    def gap_note(self, panel: Panel, gap: int) -> Mobject:
-        text = (f"layer 1 gets < {power_of_ten(-gap)} of layer {len(panel.layers)}'s gradient")
-        return self.label(text, 22).move_to([panel.chart.area.get_center()[0], -1.9, 0])
-
-    def spread_note(self, panel: Panel, spread: int) -> Mobject:
-        factor = f"{10 ** spread}" if spread <= 3 else power_of_ten(spread)
-        text = f"all layers within {factor}× of each other"
-        return self.label(text, 22).move_to([panel.chart.area.get_center()[0], -1.9, 0])
 
     def training(self) -> None:
         th = self.theme
         s0 = self.steps[0]
-        for p in self.panels:
-            p.end_labels = self.end_labels(p, s0)
         self.say(self.label("Training: the bars follow the recorded gradients, "
                             "the curves each run's mini-batch loss.", 26))
-        self.play(FadeOut(self.sig_gap), *[FadeOut(p.note) for p in self.panels],
-                  *[FadeIn(p.end_labels) for p in self.panels],
-                  *[p.strip.boxes.animate.set_stroke(th.muted, width=2.5) for p in self.panels],
-                  *[p.strip.out.animate.set_color(th.text) for p in self.panels],
-                  run_time=self.t(0.8))
+        self.play(*self.fade_out(*[m for p in self.panels for m in (p.drawing, p.note, p.done)]),
+                  run_time=self.t(0.5))
+        for p in self.panels:
+            p.ends = self.end_words(p)
+            p.end_values = self.end_values(p, s0)
+        self.play(*[FadeIn(m) for p in self.panels for m in (p.ends, *p.end_values)],
+                  run_time=self.t(0.5))
+        self.settle(*[p.ends for p in self.panels])
         for j, step in enumerate(self.steps[1:]):
             k = self.steps.index(step)
-            anims = [Transform(self.count, self.counter(step))]
+            self.step_now = self.swap(self.step_now, self.step_text(step))
+            anims = []
             for p in self.panels:
-                row = self.norms[p.role][k]
+                p.loss_value = self.swap(p.loss_value, self.loss_value(p, step))
+                p.end_values = [self.swap(old, new) for old, new
+                                in zip(p.end_values, self.end_values(p, step))]
                 anims += [Transform(p.chart.bars[i], p.chart.bar_for(i, v))
-                          for i, v in enumerate(row)]
-                anims += [Transform(p.end_labels, self.end_labels(p, step)),
-                          Transform(p.loss.line, p.loss.line_upto(step)),
-                          p.loss_dot.animate.move_to(p.loss.point(step)),
-                          Transform(p.loss_text, self.loss_text(p, step))]
+                          for i, v in enumerate(self.norms[p.role][k])]
+                anims += [Transform(p.loss.line, p.loss.line_upto(step)),
+                          p.loss_dot.animate.move_to(p.loss.point(step))]
             self.play(*anims, run_time=self.pace(j, slow=2, first=0.8, rest=0.3))
 
     def verdict(self) -> None:
-        sig, relu = self.panels
         last = self.steps[-1]
-        k = len(self.steps) - 1
-        gap = self.gap_arrow(sig, last)
-        spread = decade_spread(self.norms["relu"][k])
-        self.gaps.append(("relu", last, "spread", spread))
-        self.play(FadeOut(sig.end_labels[0]), Create(gap[0]), FadeIn(gap[1:]),
-                  FadeIn(self.gap_note(sig, self.gaps[-2][3])),
-                  FadeIn(self.spread_note(relu, spread)), run_time=self.t(1.0))
-        self.say(self.label("Sigmoid: the first layers get almost no gradient, so they barely "
-                            "learn. ReLU: every layer learns.", 26),
-                 wait=4.0)
+        anims = []
+        for p in self.panels:  # the first and last layers' norms make way for the verdict
+            p.drawing, p.note = self.annotation(p, last)
+            anims += self.fade_out(p.ends, *p.end_values)
+        self.play(*anims, run_time=self.t(0.4))
+        self.play(*[FadeIn(m) for p in self.panels for m in (p.drawing, p.note)],
+                  run_time=self.t(1.0))
+        sig, relu = self.panels
+        kinds = [kind for _, step, kind, _ in self.claims[-2:]]
+        if kinds == ["gap", "spread"]:
+            text = (f"{sig.activation}: the first layers get almost no gradient, so they "
+                    f"barely learn. {relu.activation}: every layer learns.")
+        else:
+            text = "Compare how much of the gradient reaches the first layers of each net."
+        self.say(self.label(text, 26), wait=4.0)

@@ -6,7 +6,8 @@ from typing import Callable, Sequence
 import numpy as np
 from manim import VGroup, VMobject
 
-Edge = tuple[str, int, int]  # ("h", i, j): between grid points (i, j)-(i, j+1); ("v", i, j): (i, j)-(i+1, j)
+# a cell edge: ("h", i, j) joins grid points (i, j)-(i, j+1), ("v", i, j) joins (i, j)-(i+1, j)
+Edge = tuple[str, int, int]
 
 
 def _cell_edges(z: np.ndarray, level: float, i: int, j: int) -> list[tuple[Edge, Edge]]:

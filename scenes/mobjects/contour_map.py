@@ -18,13 +18,15 @@ class ContourMap(Group):
     image     the shading: background colour at the lowest z, ``color`` at the highest
     contours  one VMobject per level (all its lines as subpaths), thin and muted
     frame     the border of the plotted region
-    ``log=True`` shades and spaces the levels by log10(z − min z + 10⁻⁴·(max z − min z)), which shows both
-    the floor of a ravine and its steep walls (loss surfaces span decades). Pixels are
-    centred on the grid points, so ``c2p`` is exact for the grid's own coordinates.
+    ``c2p``/``points_of`` map coordinates to scene points; ``axis_labels`` names the axes.
+    ``log=True`` shades and spaces the levels by log10(z − min z + 10⁻³·(max z − min z)),
+    which shows both the floor of a ravine and its steep walls (loss surfaces span
+    decades). Pixels are centred on the grid points, so ``c2p`` is exact for the grid's
+    own coordinates.
     """
 
     def __init__(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, theme: Theme,
-                 width: float = 6.0, levels: int = 14, log: bool = True,
+                 width: float = 6.0, levels: int = 12, log: bool = True,
                  color: str | None = None, line_color: str | None = None,
                  line_opacity: float = 0.45, line_width: float = 1.2) -> None:
         super().__init__()
@@ -36,8 +38,8 @@ class ContourMap(Group):
         # the region the pixels cover: half a grid cell beyond the outer grid points
         self.x_range = (xs[0] - dx / 2, xs[-1] + dx / 2)
         self.y_range = (ys[0] - dy / 2, ys[-1] + dy / 2)
-        self.scale_factor = width / (self.x_range[1] - self.x_range[0])  # scene units per unit
-        height = (self.y_range[1] - self.y_range[0]) * self.scale_factor
+        unit = width / (self.x_range[1] - self.x_range[0])  # scene units per coordinate unit
+        height = (self.y_range[1] - self.y_range[0]) * unit
 
         shade = self._shade(z, log)
         high = color or ManimColor(theme.grid).interpolate(ManimColor(theme.muted), 0.2).to_hex()
@@ -69,7 +71,7 @@ class ContourMap(Group):
         if not log:
             return z
         span = float(np.max(z) - np.min(z)) or 1.0
-        return np.log10(z - np.min(z) + 1e-4 * span)
+        return np.log10(z - np.min(z) + 1e-3 * span)
 
     # -- coordinates --------------------------------------------------------------------------
     def points_of(self, xy: np.ndarray, clip: bool = True) -> np.ndarray:

@@ -28,19 +28,23 @@ class Tween(Animation):
 
 
 class Opacity:
-    """The fill and stroke alphas of a mobject's family, to scale them by a factor."""
+    """The alphas of a mobject's family (fill and stroke colours, image pixels), to scale
+    them by a factor."""
 
     def __init__(self, mobject: Mobject) -> None:
-        self.parts = []
+        self.parts = []  # (array, its alpha channel as captured)
         for m in mobject.get_family():
             arrays = [getattr(m, name, None) for name in
                       ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")]
             arrays = [a for a in arrays if isinstance(a, np.ndarray) and a.size]
-            self.parts += [(a, a[:, 3].copy()) for a in arrays]
+            pixels = getattr(m, "pixel_array", None)  # ImageMobject (a Heatmap)
+            if isinstance(pixels, np.ndarray) and pixels.ndim == 3 and pixels.shape[2] == 4:
+                arrays.append(pixels)
+            self.parts += [(a, a[..., 3].copy()) for a in arrays]
 
     def scale(self, factor: float) -> None:
-        for rgbas, alpha in self.parts:
-            rgbas[:, 3] = alpha * factor
+        for array, alpha in self.parts:
+            array[..., 3] = alpha * factor
 
 
 class Fade(Animation):

@@ -12,11 +12,11 @@ from ..theme import Theme
 class LogBarChart(VGroup):
     """``n`` bars over a log10 axis from 10^lo (the floor) to 10^hi (the top).
 
-    A gridline per decade, labelled 10^k on the left. Bars start at zero height;
-    ``bar_for(i, value)`` is the rectangle bar i has for ``value`` (a Transform target),
-    ``set_bar(i, value)`` sets it at once. Values at or below 10^lo (or 0) draw as a thin
-    stub on the floor, so a vanished gradient stays visible. Positions follow the group
-    when it is moved: ``column_x(i)``, ``y_of(value)``, ``top(i, value)``.
+    A gridline per decade, labelled 10^k on the left. Bars start empty (invisible);
+    ``bar_for(i, value)`` is the rectangle bar i has for ``value`` (a Transform target).
+    Values at or below 10^lo (or 0) draw as a thin stub on the floor, so a vanished
+    gradient stays visible. Positions follow the group when it is moved: ``column_x(i)``,
+    ``y_of(value)``, ``top(i, value)``, ``level_line(value)``.
     """
 
     STUB = 0.03  # height of a bar at or below the floor
@@ -42,7 +42,7 @@ class LogBarChart(VGroup):
             tick = MathTex(f"10^{{{k}}}", font_size=tick_size, color=theme.muted)
             tick.next_to(line, LEFT, buff=0.12)
             self.ticks.add(tick)
-        self.bars = VGroup(*[self._rect(i, 0.0).set_fill(opacity=0) for i in range(n)])
+        self.bars = VGroup(*[self.bar_for(i, 0.0).set_fill(opacity=0) for i in range(n)])
         self.add(self.area, self.grid, self.ticks, self.bars)
 
     # -- geometry (follows the group) ---------------------------------------------------
@@ -76,7 +76,7 @@ class LogBarChart(VGroup):
         bottom = self.area.get_bottom()[1]
         return max(self.y_of(value), bottom + self.STUB)
 
-    def _rect(self, i: int, value: float) -> Rectangle:
+    def bar_for(self, i: int, value: float) -> Rectangle:
         bottom = self.area.get_bottom()[1]
         h = self._bar_top(value) - bottom
         r = Rectangle(width=self.bar_fraction * self.area.width / self.n, height=h,
@@ -84,20 +84,16 @@ class LogBarChart(VGroup):
         r.move_to([self.column_x(i), bottom + h / 2, 0])
         return r
 
-    def bar_for(self, i: int, value: float) -> Rectangle:
-        return self._rect(i, value)
-
-    def set_bar(self, i: int, value: float) -> "LogBarChart":
-        self.bars[i].become(self._rect(i, value))
-        return self
-
     @staticmethod
-    def decades(values: np.ndarray) -> tuple[int, int]:
-        """(lo, hi): the whole decades that contain all positive ``values``."""
+    def decades(values: np.ndarray, slack: float = 0.02) -> tuple[int, int]:
+        """(lo, hi): the whole decades that contain all positive ``values``. A maximum
+        within ``slack`` decades above a power of ten (1.02 above 1) does not open an empty
+        decade: its bar is clamped to the top, short by less than a pixel."""
         v = np.asarray(values, dtype=float)
         v = v[v > 0]
         if v.size == 0:
             return -1, 0
-        lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
+        lo = math.floor(math.log10(v.min()))
+        hi = math.ceil(math.log10(v.max()) - slack)
         return lo, max(hi, lo + 1)
 

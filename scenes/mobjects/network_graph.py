@@ -24,13 +24,17 @@ class NetworkGraph(VGroup):
 
     neuron(l, i), layer(l), edge(l, j, i), edge_layer(l) give the parts;
     set_weights / set_magnitudes restyle the edges in place (animate with ``.animate``);
-    label_neuron / label_layer place text next to neurons.
+    label_neuron / label_layer / label_edge place text next to neurons and edges.
+    Drawing order is fixed by z-index: edges at ``z_index``, neurons above, labels on top
+    (a high ``z_index`` also keeps the rest of a scene out of manim's per-frame redraw
+    while only the network moves).
     """
 
     def __init__(self, sizes: Sequence[int], theme: Theme,
                  weights: Sequence[np.ndarray] | None = None, width: float = 5.0,
                  height: float = 4.0, radius: float = 0.3, stroke_range=(1.0, 8.0),
-                 scale: float | None = None, neuron_stroke: float = 3.0) -> None:
+                 scale: float | None = None, neuron_stroke: float = 3.0,
+                 z_index: int = 0) -> None:
         super().__init__()
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"NetworkGraph needs >= 2 layers of >= 1 neuron, got {sizes}")
@@ -54,9 +58,10 @@ class NetworkGraph(VGroup):
                     group.add(Line(a, b, buff=self.radius, stroke_color=theme.muted,
                                    stroke_width=stroke_range[0]))
             self.edges.add(group)
-        # drawn edges < neurons < labels, whatever order a scene adds or animates them in
-        self.layers.set_z_index(1)
         self.add(self.edges, self.layers)
+        self.set_z_index(z_index)
+        self.layers.set_z_index(z_index + 1)
+        self.label_z_index = z_index + 2
         if weights is not None:
             self.set_weights(weights, scale)
 
@@ -113,10 +118,8 @@ class NetworkGraph(VGroup):
                      ) -> Mobject:
         """``label`` (a string becomes Text) placed next to neuron (layer, i) on ``direction``'s
         side; ``direction=None`` centres it inside the neuron, shrunk to fit. Labels are drawn
-        over edges and neurons (z-index 2)."""
-        mob = label if isinstance(label, Mobject) else Text(
-            label, font=FONT, font_size=font_size, color=color or self.theme.value)
-        mob.set_z_index(2)
+        over edges and neurons."""
+        mob = self._label(label, font_size, color)
         n = self.neuron(layer, i)
         if direction is None:
             if mob.width > 1.6 * self.radius:
@@ -129,3 +132,15 @@ class NetworkGraph(VGroup):
         """One label per neuron of ``layer`` (see label_neuron)."""
         return VGroup(*[self.label_neuron(layer, i, s, direction, **kwargs)
                         for i, s in enumerate(labels)])
+
+    def label_edge(self, layer: int, j: int, i: int, label: str | Mobject, direction=UP,
+                   buff: float = 0.08, font_size: float = 24, color: str | None = None
+                   ) -> Mobject:
+        """``label`` next to the middle of edge (layer, j, i), drawn over the edges."""
+        return self._label(label, font_size, color).next_to(self.edge(layer, j, i), direction,
+                                                            buff=buff)
+
+    def _label(self, label: str | Mobject, font_size: float, color: str | None) -> Mobject:
+        mob = label if isinstance(label, Mobject) else Text(
+            label, font=FONT, font_size=font_size, color=color or self.theme.value)
+        return mob.set_z_index(self.label_z_index)

@@ -5,16 +5,25 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, Line, Rectangle, Text, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, Text, VGroup, VMobject
 
 from ..theme import Theme
 
 FONT = "DejaVu Sans"
 
 
+def nice_ticks(lo: float, hi: float, target: int = 6) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) inside [lo, hi], about ``target``."""
+    raw = (hi - lo) / max(target, 1)
+    mag = 10 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = np.ceil(lo / step - 1e-9) * step
+    return [round(float(v), 10) for v in np.arange(first, hi + 1e-9 * step, step)]
+
+
 def tick_text(v: float) -> str:
     """A tick value as a short label with a typographic minus: −1, 0.5, 2."""
-    return f"{v:g}".replace("-", "\u2212")
+    return "0" if abs(v) < 1e-12 else f"{v:g}".replace("-", "\u2212")
 
 
 class PlotAxes(VGroup):
@@ -53,26 +62,33 @@ class PlotAxes(VGroup):
             lab = Text(tick_format(y), font=FONT, font_size=font_size, color=theme.muted)
             self.tick_labels.add(lab.next_to(base, LEFT, buff=0.15))
         self.add(self.x_axis, self.y_axis, self.ticks, self.tick_labels)
+        # axis names: right of the x-axis, above the y-axis (clear of the tick labels)
         self.labels = VGroup()
+        name = {"font": FONT, "font_size": font_size + 4, "color": theme.text, "slant": "ITALIC"}
         if x_label:
-            lab = Text(x_label, font=FONT, font_size=font_size + 4, color=theme.text, slant="ITALIC")
-            self.labels.add(lab.next_to(self.x_axis.get_end(), DOWN, buff=0.2).shift(0.1 * LEFT))
+            self.labels.add(Text(x_label, **name).next_to(self.x_axis.get_end(), RIGHT, buff=0.15))
         if y_label:
-            lab = Text(y_label, font=FONT, font_size=font_size + 4, color=theme.text, slant="ITALIC")
-            self.labels.add(lab.next_to(self.y_axis.get_end(), LEFT, buff=0.2))
+            self.labels.add(Text(y_label, **name).next_to(self.y_axis.get_end(), UP, buff=0.22))
         self.add(self.labels)
 
     # -- coordinates --------------------------------------------------------------------------
+    def _frame(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower-left corner and size of the box (from its points: cheaper than manim's
+        bounding-box queries, and p() runs for every point of every frame)."""
+        lo, hi = self.box.points.min(axis=0), self.box.points.max(axis=0)
+        return lo, hi - lo
+
     def p(self, x: float, y: float) -> np.ndarray:
         (x0, x1), (y0, y1) = self.x_range, self.y_range
-        left, bottom = self.box.get_left()[0], self.box.get_bottom()[1]
-        return np.array([left + (x - x0) / (x1 - x0) * self.box.width,
-                         bottom + (y - y0) / (y1 - y0) * self.box.height, 0.0])
+        lo, size = self._frame()
+        return np.array([lo[0] + (x - x0) / (x1 - x0) * size[0],
+                         lo[1] + (y - y0) / (y1 - y0) * size[1], 0.0])
 
     def unit(self) -> tuple[float, float]:
         """Scene units per data unit along x and y."""
         (x0, x1), (y0, y1) = self.x_range, self.y_range
-        return self.box.width / (x1 - x0), self.box.height / (y1 - y0)
+        _, size = self._frame()
+        return size[0] / (x1 - x0), size[1] / (y1 - y0)
 
     def contains(self, x: float, y: float) -> bool:
         (x0, x1), (y0, y1) = self.x_range, self.y_range

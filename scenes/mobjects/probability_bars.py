@@ -7,6 +7,8 @@ import numpy as np
 from manim import LEFT, Rectangle, Text, VGroup
 
 from ..theme import Theme
+from .light_text import light
+from .glyph_number import glyph_number
 
 FONT = "DejaVu Sans"
 
@@ -15,7 +17,8 @@ class ProbabilityBars(VGroup):
     """Rows ``name | bar | value`` for probabilities p (summing to 1), ``row`` units apart.
 
     A bar is ``p * length`` long (a hairline for p ≈ 0, so every class has a row).
-    ``texts`` are the values as the scene formatted them (read from the trace).
+    ``texts`` are the values as the scene formatted them (read from the trace), drawn from
+    cached glyphs (glyph_number) since a scene may show many of them.
     names[k], bars[k], values[k]   the parts of row k
     highlight(k)                   colour row k as the active element (the prediction)
     """
@@ -33,13 +36,12 @@ class ProbabilityBars(VGroup):
         bar_h = row * 0.62
         for k, (p, text, name) in enumerate(zip(probs, texts, names)):
             y = -k * row
-            label = Text(name, font=FONT, font_size=font_size, color=theme.text)
+            label = light(Text(name, font=FONT, font_size=font_size, color=theme.text))
             label.move_to([-0.2, y, 0])
             bar = Rectangle(width=max(p * length, self.HAIRLINE), height=bar_h, stroke_width=0,
                             fill_color=color or theme.value, fill_opacity=1.0)
             bar.move_to([0, y, 0], aligned_edge=LEFT)
-            value = Text(text, font=FONT, font_size=font_size * 0.9, color=theme.muted)
-            value.move_to([length + 0.12, y, 0], aligned_edge=LEFT)
+            value = glyph_number(text, [length + 0.12, y, 0], font_size, theme.muted)
             self.names.add(label)
             self.bars.add(bar)
             self.values.add(value)

@@ -6,14 +6,16 @@ from typing import Sequence
 from manim import MarkupText, VGroup
 
 from ..theme import Theme
+from .light_text import light
 
 Factor = tuple[str, str]  # (text, colour)
 
 
 def markup(parts: Sequence[Factor], font_size: float = 28) -> MarkupText:
-    """One line of text whose runs have their own colours: [("size = ", c1), ("3", c2)]."""
+    """One line of text whose runs have their own colours: [("size = ", c1), ("3", c2)];
+    light (no SVG parse data), so animations copy it fast."""
     body = "".join(f'<span foreground="{c}">{t}</span>' for t, c in parts)
-    return MarkupText(body, font="DejaVu Sans", font_size=font_size)
+    return light(MarkupText(body, font="DejaVu Sans", font_size=font_size))
 
 
 def signed(text: str) -> str:
@@ -28,9 +30,10 @@ class ProductSum(VGroup):
     terms    each a list of factors (text, colour) joined by "·"; a one-factor term is a
              plain number (a sum of per-channel sums)
     muted    per term: draw it in theme.muted (e.g. a product with a zero weight)
-    Attributes: ``text`` (the MarkupText); ``term_spans[i]`` the (start, end) glyph range
-    of term i including the " + " before it, ``result_span`` that of " = result" (to write
-    the line piece by piece); ``result_glyphs`` the result's glyphs (to fly it elsewhere).
+    Attributes: ``text`` (the MarkupText); ``plain`` (the same line as a str, for tests);
+    ``term_spans[i]`` the (start, end) glyph range of term i including the " + " before it,
+    ``result_span`` that of " = result" (to write the line piece by piece);
+    ``result_glyphs`` the result's glyphs (to fly it elsewhere).
     """
 
     def __init__(self, terms: Sequence[Sequence[Factor]], result: Factor, theme: Theme,
@@ -55,6 +58,7 @@ class ProductSum(VGroup):
         parts.append((signed(result[0]), result[1]))
 
         self.text = markup(parts, font_size)
+        self.plain = "".join(t for t, _ in parts)
         self.add(self.text)
         # glyphs are the non-space characters, in order
         ends, n = [], 0

@@ -15,7 +15,8 @@ class ScrollingTable(VGroup):
 
     ``push(cells)`` returns the animation that adds a row at the bottom, scrolling the
     others up when full: the oldest slides under the header and fades away. Call
-    ``settle()`` after playing it. ``rows`` holds the rows on screen, oldest first.
+    ``settle()`` after playing it (``push_now`` adds a row without animation). ``rows``
+    holds the rows on screen, oldest first.
     Cells are mobjects the caller builds (so numbers stay the caller's, read from traces).
     Rows move without copies (a Text costs milliseconds to copy), so pushing is cheap.
     """
@@ -79,6 +80,12 @@ class ScrollingTable(VGroup):
                 fade_out.scale(1 - a)
 
         return Tween(self.body, step)
+
+    def push_now(self, cells: Sequence[Mobject]) -> None:
+        """Add a row at once, without animation: for fast runs of steps, where the table
+        then stays out of the frames that must be redrawn."""
+        self.push(cells).interpolate_mobject(1.0)
+        self.settle()
 
     def settle(self) -> None:
         """Forget rows that scrolled away (they are invisible already)."""

@@ -6,6 +6,7 @@ from manim import DOWN, Group, Text
 
 from ..theme import Theme
 from .heatmap import Heatmap
+from .light_text import light
 
 FONT = "DejaVu Sans"
 
@@ -19,7 +20,7 @@ class SignedLegend(Group):
         super().__init__()
         strip = Heatmap(np.linspace(-1.0, 1.0, 65)[None, :], theme, height=height, signed=True)
         strip.stretch_to_fit_width(width)
-        marks = [Text(s, font=FONT, font_size=font_size, color=theme.muted)
+        marks = [light(Text(s, font=FONT, font_size=font_size, color=theme.muted))
                  for s in ("\u2212", "0", "+")]
         for mark, x in zip(marks, (strip.get_left()[0], strip.get_center()[0],
                                    strip.get_right()[0])):

@@ -2,10 +2,11 @@
 (convolution, max pooling, edge detection)."""
 from __future__ import annotations
 
+import weakref
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Animation, Mobject, Text, VGroup
 
 from ..theme import Theme
 from .value_grid import ValueGrid
@@ -35,7 +36,9 @@ class SlidingWindow(VGroup):
                  labels: Sequence[Sequence[str]] | None = None,
                  label_color: str | None = None, label_size: float | None = None) -> None:
         super().__init__()
-        self.grid, self.theme = grid, theme
+        # a weak reference: .animate deep-copies the window, and must not copy the grid
+        self._grid = weakref.ref(grid)
+        self.theme = theme
         self.size, self.stride = _pair(size), _pair(stride)
         kh, kw = self.size
         h, w = grid.values.shape
@@ -57,6 +60,10 @@ class SlidingWindow(VGroup):
                     self.labels.add(t)
             self.add(self.labels)
         self.position = (0, 0)
+
+    @property
+    def grid(self) -> ValueGrid:
+        return self._grid()
 
     # -- geometry ---------------------------------------------------------------------------
     def positions(self, out_shape: tuple[int, int] | None = None) -> list[tuple[int, int]]:
@@ -91,7 +98,28 @@ class SlidingWindow(VGroup):
         self.position = (p, q)
         return self
 
-    def slide_to(self, p: int, q: int):
+    def slide_to(self, p: int, q: int, **kwargs) -> Animation:
         """The animation that moves the window to position (p, q)."""
         self.position = (p, q)
-        return self.animate.shift(self.center_at(p, q) - self.frame.get_center())
+        return Slide(self, self.center_at(p, q), **kwargs)
+
+
+class Slide(Animation):
+    """Move a SlidingWindow's frame centre to ``target``; unlike ``.animate`` it copies
+    nothing, so stepping through many positions stays cheap."""
+
+    def __init__(self, window: SlidingWindow, target: np.ndarray, **kwargs) -> None:
+        self.target = np.asarray(target, dtype=float)
+        super().__init__(window, **kwargs)
+
+    def begin(self) -> None:
+        self.start = self.mobject.frame.get_center()
+        super().begin()
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()  # interpolate_mobject needs only the start point
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        here = self.start + t * (self.target - self.start)
+        self.mobject.shift(here - self.mobject.frame.get_center())

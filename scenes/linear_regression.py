@@ -1,0 +1,339 @@
+"""LinearRegressionGD: fit f*(x) = a·x + b by gradient descent on L = Σ (y_i − f*(x_i))².
+
+Sections
+  setup     the data with the starting line and its residuals; the loss surface L(a, b)
+            (traced, drawn as a heatmap with marching-squares contours)
+  reading   the gradient at the start, read the deck's way ("summed residual positive →
+            make b larger"), and the first updates with their numbers
+  descent   every step: the line and residuals move, the path grows on the contours,
+            a, b, L and ∂L/∂a, ∂L/∂b follow the trace; the end against least squares
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, ORIGIN, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Arrow, Create,
+                   Dot, FadeIn, GrowArrow, Group, Line, SurroundingRectangle, VGroup,
+                   there_and_back)
+
+from engine.errors import TraceError
+from scenes.base import TraceScene
+from scenes.mobjects.contour_lines import ContourLines
+from scenes.mobjects.heatmap import Heatmap
+from scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from scenes.mobjects.plot_axes import PlotAxes, nice_ticks
+from scenes.mobjects.ticker_text import TickerText
+
+OBJ = "objective"
+QUANTITIES = ("theta", "theta.grad", "theta.after", "value")
+STATICS = ("data/x", "data/y", "surface/x", "surface/y", "surface/z")
+MINUS = "\u2212"
+READOUT_LEFT = 0.8  # left edge of the numbers under the loss plot
+
+
+def short(v: float) -> str:
+    """A configured number (the learning rate) the short way: 0.01."""
+    return f"{v:g}"
+
+
+class LinearRegressionGD(TraceScene):
+    """Linear regression by gradient descent: data, line and residuals on the left, the
+    loss surface L(a, b) with the descent path on the right, a, b, L and the gradient
+    read from the trace at every step. Length at speed 1: about 39 s
+    (setup 6 s, reading 8 s, descent 25 s).
+    """
+
+    runs = {"main": "linear_regression"}
+    trace_kind = "objective"
+    duration = 39.0
+
+    def check_trace(self, role, trace) -> None:
+        info = trace.layer_info
+        if len(info) != 1 or info[0].get("name") != OBJ or len(info[0].get("coords", [])) != 2:
+            raise TraceError(f"LinearRegressionGD needs a 2-D objective run with θ = (a, b); "
+                             f"{trace.path} has coordinates "
+                             f"{info[0].get('coords') if info else None}")
+        missing = [k for k in STATICS if k not in trace.manifest.get("static", [])]
+        missing += [q for q in QUANTITIES if q not in trace.quantities(OBJ)]
+        if missing:
+            raise TraceError(f"LinearRegressionGD: {trace.path} lacks {', '.join(missing)}")
+        if trace.steps != trace.all_steps:
+            raise TraceError(f"LinearRegressionGD needs every step recorded "
+                             f"(record.every = 1) in {trace.path}")
+
+    # -- numbers --------------------------------------------------------------------------------
+    def caption(self, text: str):
+        """A sentence at the bottom of the frame; kept in ``captions`` (tests read them)."""
+        self.captions.append(text)
+        return self.label(text, size=26).to_edge(DOWN, buff=0.3)
+
+    def swap(self, old, new) -> list:
+        """Animations replacing ``old`` (may be None) by ``new``, one after the other."""
+        out = [fade_out(old, rate_func=lambda t: min(1.0, 2 * t))] if old is not None else []
+        return out + [fade_in(new, rate_func=lambda t: max(0.0, 2 * t - 1))]
+
+    # -- the scene -----------------------------------------------------------------------------
+    def construct(self) -> None:
+        th = self.theme
+        self.captions: list[str] = []
+        t = self.trace("main")
+        self.xs, self.ys = t.static("data/x"), t.static("data/y")
+        self.theta = t.series(OBJ, "theta")
+        self.after = t.series(OBJ, "theta.after")
+        self.vi = () if t.get(0, OBJ, "value").ndim == 0 else (0,)
+
+        title = self.label("Linear regression by gradient descent", size=34)
+        title.to_corner(UL, buff=0.3)
+        model = self.tex(r"f^*(x) = a\,x + b", r"\qquad",
+                         r"L(a,b) = \sum_i \big(y_i - f^*(x_i)\big)^2", size=34)
+        model.next_to(title, DOWN, buff=0.22).align_to(title, LEFT)
+        self.add(title, model)
+
+        self.next_section("setup")
+        self.data_plot = self.make_data_plot()
+        self.loss_plot, surface = self.make_loss_plot()
+        dots = VGroup(*[Dot(self.data_plot.p(x, y), radius=0.07, color=th.value)
+                        for x, y in zip(self.xs, self.ys)])
+        self.play(fade_in(self.data_plot), FadeIn(dots), run_time=self.t(1.2))
+
+        # the current model: line and residuals on the left, the point (a, b) on the right
+        # z-order: what moves every step is drawn last, so the static rest (heatmap,
+        # contours, axes) stays in the cached background of each animation
+        self.line = Line(ORIGIN, RIGHT, color=th.active, stroke_width=5).set_z_index(1)
+        self.residuals = VGroup(*[Line(ORIGIN, UP, color=th.gradient, stroke_width=3,
+                                       stroke_opacity=0.9) for _ in self.xs]).set_z_index(1)
+        dots.set_z_index(2)
+        self.here = Dot(radius=0.09, color=th.active).set_z_index(3)
+        self.place_model(self.theta[0])
+        caption = self.caption("Start with a poor line: the residuals y\u1d62 \u2212 f*(x\u1d62) "
+                               "are the vertical gaps.")
+        self.play(Create(self.line), Create(self.residuals), fade_in(caption),
+                  run_time=self.t(1.5))
+        self.wait(self.t(1.2))
+        self.play(fade_in(self.loss_plot), fade_in(surface), FadeIn(self.here, scale=0.5),
+                  run_time=self.t(1.2))
+        self.readouts = self.make_readouts()
+        self.values = self.make_values()
+        self.counter = TickerText("0", font_size=28, color=th.muted, max_len=3, align=LEFT)
+        self.counter.anchor_at(np.array([6.35, 3.42, 0]))
+        k_is = self.label("k =", size=28, color=th.muted)
+        k_is.next_to(self.counter.anchor, LEFT, buff=0.15, aligned_edge=DOWN)
+        self.show_step(0)
+        self.play(*[fade_in(m) for m in (*self.readouts, *self.values, k_is, self.counter)],
+                  run_time=self.t(1.0))
+
+        self.next_section("reading")
+        caption = self.read_gradient(caption)
+        self.descend(caption)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def make_data_plot(self) -> PlotAxes:
+        xs, ys = self.xs, self.ys
+        px, py = 0.12 * np.ptp(xs), 0.15 * np.ptp(ys)
+        x0, x1, y0, y1 = xs.min() - px, xs.max() + px, ys.min() - py, ys.max() + py
+        plot = PlotAxes(self.theme, (x0, x1), (y0, y1), 5.3, 4.4,
+                        x_ticks=nice_ticks(x0, x1, 4), y_ticks=nice_ticks(y0, y1, 4),
+                        x_label="x", y_label="y", font_size=22)
+        plot.to_edge(LEFT, buff=0.35).set_y(-0.35)
+        return plot
+
+    def make_loss_plot(self) -> tuple[PlotAxes, Group]:
+        """Axes over (a, b) with equal units, the traced surface as a heatmap and contours."""
+        t, th = self.trace("main"), self.theme
+        ax, by, z = t.static("surface/x"), t.static("surface/y"), t.static("surface/z")
+        (a0, a1), (b0, b1) = (ax[0], ax[-1]), (by[0], by[-1])
+        height = 2.9
+        width = min(5.0, height * (a1 - a0) / (b1 - b0))
+        height = width * (b1 - b0) / (a1 - a0)
+        plot = PlotAxes(th, (a0, a1), (b0, b1), width, height,
+                        x_ticks=nice_ticks(a0, a1, 5), y_ticks=nice_ticks(b0, b1, 4),
+                        x_label="a", y_label="b", font_size=22)
+        plot.shift(np.array([3.95, 1.0, 0]) - plot.box.get_center())
+        # log scale: the valley floor and the steep walls both stay readable
+        shade = np.log1p((z - z.min()) / (0.02 * np.ptp(z) + 1e-12))
+        heat = Heatmap(shade[::-1], th, height=height, color=th.value, vmin=0.0,
+                       vmax=shade.max() / 0.5)
+        heat.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+        heat.stretch_to_fit_width(width * len(ax) / (len(ax) - 1))
+        heat.stretch_to_fit_height(height * len(by) / (len(by) - 1))
+        heat.move_to(plot.box)
+        levels = z.min() + np.geomspace(0.004, 0.6, 8) * np.ptp(z)
+        contours = ContourLines(ax, by, z, levels, plot.p, color=th.text, stroke_width=1.5,
+                                stroke_opacity=0.35)
+        return plot, Group(heat, contours)
+
+    def make_readouts(self) -> VGroup:
+        """The fixed labels of a, b, L (value colour) and ∂L/∂a, ∂L/∂b (gradient colour):
+        each parameter beside its gradient under the loss plot, L above it."""
+        th = self.theme
+        values = self.tex("a =", "b =", "L =", size=34, color=th.value)
+        grads = self.tex(r"\partial L / \partial a =", r"\partial L / \partial b =", size=34,
+                         color=th.gradient)
+        rows = (-1.25, -1.82)
+        for part, y in zip(values[:2], rows):
+            part.move_to(np.array([READOUT_LEFT, y, 0]), aligned_edge=LEFT)
+        for part, y in zip(grads, rows):
+            part.move_to(np.array([READOUT_LEFT + 2.55, y, 0]), aligned_edge=LEFT)
+        box = self.loss_plot.box
+        values[2].move_to(np.array([box.get_center()[0], box.get_top()[1] + 0.38, 0]))
+        return VGroup(*values, *grads)
+
+    def make_values(self) -> list[TickerText]:
+        """Number slots beside the labels of a, b, L, ∂L/∂a, ∂L/∂b (``show_step`` fills
+        them)."""
+        th = self.theme
+        colors = (th.value, th.value, th.value, th.gradient, th.gradient)
+        digit = TickerText("0", font_size=26).height
+        cells = []
+        for label, color in zip(self.readouts, colors):
+            cell = TickerText("", font_size=26, color=color, max_len=9, align=LEFT)
+            # baseline half a digit below the "=" sign's middle
+            cell.anchor_at(np.array([label.get_right()[0] + 0.14,
+                                     label[-1].get_center()[1] - digit / 2, 0]))
+            cells.append(cell)
+        return cells
+
+    def show_step(self, k: int) -> None:
+        """Set a, b, L, ∂L/∂a, ∂L/∂b and the counter to step k's traced values, at once
+        (between animations, so they stay in the static background)."""
+        sources = (("theta", (0,)), ("theta", (1,)), ("value", self.vi),
+                   ("theta.grad", (0,)), ("theta.grad", (1,)))
+        for cell, (quantity, index) in zip(self.values, sources):
+            cell.set_text(self.number("main", k, OBJ, quantity, index)[1])
+        self.counter.set_text(str(k))
+
+    # -- the model on screen ---------------------------------------------------------------------
+    def place_model(self, theta: np.ndarray) -> None:
+        """Line a·x + b, residual segments and the point (a, b) for θ (drawing only)."""
+        plot, (a, b) = self.data_plot, theta
+        (x0, x1), (y0, y1) = plot.x_range, plot.y_range
+        seg = plot.clip((x0, a * x0 + b), (x1, a * x1 + b))
+        ends = [plot.p(*seg[0]), plot.p(*seg[1])] if seg else [plot.p(x0, y0)] * 2
+        self.line.set_points_as_corners(ends)
+        for r, x, y in zip(self.residuals, self.xs, self.ys):
+            cut = plot.clip((x, y), (x, a * x + b))
+            r.set_points_as_corners([plot.p(*cut[0]), plot.p(*cut[1])] if cut
+                                    else [plot.p(x, y)] * 2)
+        self.here.move_to(self.loss_plot.p(a, b))
+
+    def move_model(self, theta0: np.ndarray, theta1: np.ndarray, **kwargs) -> Tween:
+        group = VGroup(self.line, self.residuals, self.here)
+        return Tween(group, lambda _, a: self.place_model(theta0 + a * (theta1 - theta0)),
+                     **kwargs)
+
+    def path_piece(self, k: int) -> VGroup:
+        """The path's segment of step k on the loss plot, with a dot where it lands."""
+        th, p = self.theme, self.loss_plot.p
+        return VGroup(Line(p(*self.theta[k]), p(*self.after[k]), color=th.update,
+                           stroke_width=4),
+                      Dot(p(*self.after[k]), radius=0.04, color=th.update))
+
+    # -- reading the gradient ----------------------------------------------------------------------
+    def read_gradient(self, caption):
+        th = self.theme
+        ga, gb = self.trace("main").get(0, OBJ, "theta.grad")  # on screen in the readouts
+        frames = [self.frame(self.readouts[4], self.values[4], th.active),
+                  self.frame(self.readouts[3], self.values[3], th.active)]
+        # ∂L/∂b = −2 Σ residuals: its sign is the opposite of the summed residual's
+        if gb < 0:
+            text = ("\u2202L/\u2202b < 0: summed residual positive, the line is too low "
+                    "\u2192 make b larger")
+        else:
+            text = ("\u2202L/\u2202b > 0: summed residual negative, the line is too high "
+                    "\u2192 make b smaller")
+        reading_b = self.caption(text)
+        self.play(Create(frames[0]), *self.swap(caption, reading_b), run_time=self.t(1.2))
+        # the residuals the sum runs over
+        self.play(self.residuals.animate.set_stroke(width=7), rate_func=there_and_back,
+                  run_time=self.t(1.2))
+        self.wait(self.t(1.6))
+        way = "larger: a steeper line" if ga < 0 else "smaller: a flatter line"
+        reading_a = self.caption(f"\u2202L/\u2202a {'<' if ga < 0 else '>'} 0 \u2192 make a {way}")
+        self.play(fade_out(frames[0]), Create(frames[1]), *self.swap(reading_b, reading_a),
+                  run_time=self.t(1.0))
+        self.wait(self.t(1.8))
+        self.play(fade_out(frames[1]), run_time=self.t(0.4))
+        return reading_a
+
+    @staticmethod
+    def frame(label, value, color) -> SurroundingRectangle:
+        return SurroundingRectangle(VGroup(label, value), color=color, buff=0.08,
+                                    corner_radius=0.08)
+
+    # -- descent -----------------------------------------------------------------------------------
+    def descend(self, caption) -> None:
+        th = self.theme
+        n = len(self.theta)
+        _, eta_text = self.number("main", 0, "scalar", "lr", formatter=short)
+        rule = self.caption("Step against the gradient:  a \u2190 a \u2212 \u03b7 \u2202L/\u2202a,"
+                            f"   b \u2190 b \u2212 \u03b7 \u2202L/\u2202b,   \u03b7 = {eta_text}")
+        self.play(*self.swap(caption, rule), run_time=self.t(0.8))
+        caption = rule
+        slow = 2
+        self.next_section("descent")
+        equations = None
+        for k in range(n):
+            piece = self.path_piece(k)
+            if k < slow:
+                new_eq = self.update_equations(k, eta_text)
+                step_arrow = Arrow(self.loss_plot.p(*self.theta[k]),
+                                   self.loss_plot.p(*self.after[k]), buff=0, color=th.update,
+                                   stroke_width=5, max_tip_length_to_length_ratio=0.2)
+                self.play(*self.swap(equations, new_eq), run_time=self.t(1.2))
+                equations = new_eq
+                self.play(GrowArrow(step_arrow), run_time=self.t(0.8))
+                self.play(self.move_model(self.theta[k], self.after[k]), Create(piece[0]),
+                          FadeIn(piece[1]), fade_out(step_arrow), run_time=self.t(1.4))
+            else:
+                anims = [self.move_model(self.theta[k], self.after[k]), Create(piece[0]),
+                         FadeIn(piece[1])]
+                if k == slow:
+                    later = self.caption("Every step moves (a, b) downhill on L, and the line "
+                                         "follows the data.")
+                    anims += [fade_out(equations), *self.swap(caption, later)]
+                    caption, equations = later, None
+                self.play(*anims, run_time=self.pace(k, slow, 1.0, 0.3))
+            if k + 1 < n:  # the readouts follow the line to the next traced step
+                self.show_step(k + 1)
+            if k < slow:
+                self.wait(self.t(1.0))
+        self.finish(caption, equations)
+
+    def update_equations(self, k: int, eta_text: str) -> VGroup:
+        """a_{k+1} = a_k − η ∂L/∂a and the same for b, with the step's traced numbers."""
+        th = self.theme
+        lines = []
+        for i, name in enumerate("ab"):
+            _, now = self.number("main", k, OBJ, "theta", (i,))
+            _, grad = self.number("main", k, OBJ, "theta.grad", (i,))
+            _, new = self.number("main", k, OBJ, "theta.after", (i,))
+            eq = self.tex(f"{name}_{{{k + 1}}}", "=", now, "-", eta_text, r"\cdot", f"({grad})",
+                          "=", new, size=32)
+            for j, c in ((0, th.value), (2, th.value), (6, th.gradient), (8, th.value)):
+                eq[j].set_color(c)
+            lines.append(eq)
+        group = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        return group.move_to(np.array([READOUT_LEFT, -2.6, 0]), aligned_edge=LEFT)
+
+    def finish(self, caption, equations) -> None:
+        th = self.theme
+        t = self.trace("main")
+        n = len(self.theta)
+        _, a_text = self.number("main", n - 1, OBJ, "theta.after", (0,))
+        _, b_text = self.number("main", n - 1, OBJ, "theta.after", (1,))
+        text = f"After {n} steps: a = {a_text}, b = {b_text}"
+        extra = []
+        if "objective/minimizer" in t.manifest.get("static", []):
+            a_star, sa = self.number("main", None, "static", "objective/minimizer", (0,))
+            b_star, sb = self.number("main", None, "static", "objective/minimizer", (1,))
+            text += f"   (least squares: a* = {sa}, b* = {sb})"
+            p = self.loss_plot.p(a_star, b_star)
+            cross = VGroup(Line(p + 0.12 * (LEFT + UP), p + 0.12 * (RIGHT + DOWN)),
+                           Line(p + 0.12 * (LEFT + DOWN), p + 0.12 * (RIGHT + UP)))
+            cross.set_stroke(th.text, width=3)
+            extra.append(Create(cross))
+        end = self.caption(text.replace("-", MINUS))
+        if equations is not None:  # a run of only a few steps
+            extra.append(fade_out(equations))
+        self.play(*self.swap(caption, end), *extra, run_time=self.t(1.0))
+        self.wait(self.t(3.5))
+

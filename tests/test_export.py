@@ -1,0 +1,81 @@
+"""Slide GIFs, stills, whole lectures with chapters and slides, and no partial outputs."""
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+import cli
+
+SCENE = "MaxPooling"  # short and cheap; the pipeline is the same for every scene
+
+
+def run_cli(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args], standalone_mode=True)
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("NNANIM_CACHE", str(tmp_path_factory.getbasetemp() / "nnanim-cache"))
+
+
+def test_gif_loops_with_one_palette_and_stills(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "cli", "gif", SCENE, "--width", "320", "--fps",
+                        "10", "--speed", "4", "-o", tmp_path / "s.gif", "--stills",
+                        tmp_path / "stills"], capture_output=True, text=True,
+                       cwd=cli.ASSETS.parent)
+    assert r.returncode == 0, r.stderr
+    raw = (tmp_path / "s.gif").read_bytes()
+    assert raw[:6] == b"GIF89a"
+    width, height = int.from_bytes(raw[6:8], "little"), int.from_bytes(raw[8:10], "little")
+    assert (width, height) == (320, 180)
+    assert raw[10] & 0x80  # a global colour table
+    assert b"NETSCAPE2.0\x03\x01\x00\x00" in raw  # loop forever
+    im = Image.open(tmp_path / "s.gif")
+    assert im.info["loop"] == 0 and im.info["duration"] == 100  # 10 fps
+    assert im.n_frames > 10
+    # image descriptors (0x2C) carry no local colour table: one palette for the clip
+    for m in re.finditer(rb"\x21\xf9\x04.{4}\x00\x2c", raw, re.S):
+        descriptor = raw[m.end() - 1:m.end() + 9]
+        assert not descriptor[9] & 0x80
+    stills = sorted((tmp_path / "stills").glob("*.png"))
+    assert len(stills) >= 2 and all(s.name.startswith(SCENE) for s in stills)
+    img = np.asarray(Image.open(stills[-1]))
+    assert img.shape == (180, 320, 3) and img.std() > 5
+
+
+def test_lecture_joins_parts_with_chapters_and_slides(tmp_path):
+    r = run_cli("lecture", SCENE, "GradientDescent1D", "-q", "l", "--speed", "6", "-j", "2",
+                "-o", tmp_path / "lec.mp4", "--slides", tmp_path / "slides")
+    assert r.exit_code == 0, r.output
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-show_entries",
+                            "format=duration", "-of", "json", str(tmp_path / "lec.mp4")],
+                           capture_output=True, text=True)
+    info = json.loads(probe.stdout)
+    titles = [c["tags"]["title"] for c in info["chapters"]]
+    assert titles == [f"1. {SCENE}", "2. GradientDescent1D"]
+    total = float(info["format"]["duration"])
+    assert float(info["chapters"][-1]["end_time"]) == pytest.approx(total, abs=0.2)
+    html = (tmp_path / "slides" / "index.html").read_text()
+    stops = json.loads(re.search(r"const stops = (\[.*?\]);", html).group(1))
+    times = [s["t"] for s in stops]
+    assert times == sorted(times) and 0 < times[0] and times[-1] <= total + 0.1
+    assert len(stops) >= 4  # several sections per scene
+    assert (tmp_path / "slides" / "lec.mp4").stat().st_size == (tmp_path / "lec.mp4").stat().st_size
+
+
+def test_interrupted_render_leaves_no_output(tmp_path, monkeypatch):
+    import scenes.max_pooling as module
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(getattr(module, SCENE), "construct", interrupted)
+    out = tmp_path / "x.mp4"
+    r = run_cli("render", SCENE, "-q", "l", "-o", out)
+    assert r.exit_code == 130
+    assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -1,0 +1,102 @@
+"""Backpropagation scene: renders, shows only traced numbers, tells the batch-mean truth."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import CONFIGS, ROOT, small_xor
+from scene_utils import assert_shown_match_trace, assert_snapshot, render
+
+from engine import config
+from engine.errors import TraceError
+from engine.run import run
+from scenes.format import fmt
+
+SCENE = "Backpropagation"
+
+
+@pytest.fixture(scope="module")
+def last(tmp_path_factory):
+    return render(SCENE, tmp_path_factory.mktemp("backprop"))
+
+
+def _shown(scene) -> dict:
+    """(step, layer, quantity, index) -> the set of texts it was shown as."""
+    out: dict = {}
+    for s in scene.shown.items:
+        out.setdefault((s.step, s.layer, s.quantity, s.index), set()).add(s.text)
+    return out
+
+
+def test_last_frame_renders(last):
+    png, _ = last
+    assert_snapshot(png, f"{SCENE}_last")
+
+
+def test_every_number_on_screen_is_the_traces(last):
+    _, scene = last
+    assert_shown_match_trace(scene, min_count=100)
+
+
+def test_the_followed_sample_and_the_batch_gradient_come_from_the_trace(last):
+    _, scene = last
+    t, shown = scene.trace(), _shown(scene)
+    s, j, n = scene.SAMPLE, scene.FOCUS, 4
+    # this sample's chain: ∂L/∂a, δ at the output, the hidden activation, δ of the hidden unit
+    for key in [(0, "sigmoid_3", "grad_output", (s, 0)), (0, "sigmoid_3", "grad_input", (s, 0)),
+                (0, "sigmoid_1", "output", (s, j)), (0, "sigmoid_1", "grad_output", (s, j)),
+                (0, "sigmoid_1", "grad_input", (s, j))]:
+        assert key in shown, key
+    # the batch gradient is written as Σ_n δ_n a_n over every sample, ending in W.grad ...
+    for m in range(n):
+        assert (0, "sigmoid_3", "grad_input", (m, 0)) in shown
+        assert (0, "sigmoid_1", "output", (m, j)) in shown
+    grad = t.get(0, "dense_2", "W.grad")[0, j]
+    assert fmt(grad, 4) in shown[(0, "dense_2", "W.grad", (0, j))]
+    # ... which is true of the trace: the δ's carry the 1/N of the mean loss
+    deltas = t.get(0, "sigmoid_3", "grad_input")[:, 0]
+    acts = t.get(0, "sigmoid_1", "output")[:, j]
+    assert np.isclose(np.sum(deltas * acts), grad)
+    # the update of the highlighted weight: old, learning rate, new
+    for q in ("W", "W.after"):
+        assert fmt(t.get(0, "dense_2", q)[0, j], 4) in shown[(0, "dense_2", q, (0, j))]
+    assert (0, "scalar", "lr", ()) in shown
+    # the end of training: the last loss and the four outputs
+    end = t.steps[-1]
+    assert fmt(t.scalars("loss")[-1], 4) in shown[(end, "scalar", "loss", ())]
+    for m in range(n):
+        assert (end, "sigmoid_3", "output", (m, 0)) in shown
+
+
+@pytest.mark.parametrize("upto, what", [(30, "chain_rule"), (44, "update")])
+def test_mid_frames(tmp_path, upto, what):
+    png, _ = render(SCENE, tmp_path, upto_animation=upto, suffix=f"_{upto}")
+    assert_snapshot(png, f"{SCENE}_{what}")
+
+
+def test_an_objective_trace_is_refused_in_one_line(tmp_path):
+    run(config.load(CONFIGS / "descent_1d.toml"), tmp_path / "objective")
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
+                        str(tmp_path / "objective"), "--format", "png", "-q", "l",
+                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "network" in lines[0], r.stderr
+
+
+def _grid(cfg):
+    cfg["record"]["grid"] = 5
+    return cfg
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: _grid(c)["loss"].update(name="bce"), "MSE"),
+    (lambda c: _grid(c)["model"]["layers"][1].update(type="Tanh"), "Dense-Sigmoid-Dense-Sigmoid"),
+    (lambda c: c, "eval/pred"),  # no record.grid: no decision boundary to draw
+])
+def test_a_network_the_scene_cannot_explain_is_refused(tmp_path, change, message):
+    cfg = small_xor(epochs=2)
+    change(cfg)
+    run(config.validate(cfg), tmp_path / "t")
+    with pytest.raises(TraceError, match=message):
+        render(SCENE, tmp_path, trace=tmp_path / "t")

@@ -1,0 +1,106 @@
+"""CNNOnMNIST: renders, shows only traced numbers (the prediction, the logits, the curves'
+values), follows a digit the network never trained on, refuses traces it cannot show."""
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from conftest import CONFIGS, ROOT, small_xor
+from scene_utils import assert_shown_match_trace, assert_snapshot, render
+
+from engine import config
+from engine.run import run
+from scenes.cnn_mnist import percent, time_points
+from scenes.format import fmt
+
+SCENE = "CNNOnMNIST"
+FORWARD_END, AFTER_EPOCH_1 = 26, 33  # animation numbers: end of section 1, first row added
+
+
+@pytest.fixture(scope="module")
+def last(tmp_path_factory):
+    return render(SCENE, tmp_path_factory.mktemp("cnn"))
+
+
+def test_last_frame_renders(last):
+    png, _ = last
+    assert_snapshot(png, f"{SCENE}_last")
+
+
+@pytest.mark.parametrize("animation, name", [(FORWARD_END, "forward"),
+                                             (AFTER_EPOCH_1, "epoch1")])
+def test_mid_frames(tmp_path, animation, name):
+    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{name}")
+    assert_snapshot(png, f"{SCENE}_{name}")
+
+
+def test_every_number_on_screen_is_the_traces(last):
+    _, scene = last
+    t = scene.trace("main")
+    # epoch metrics come from the manifest (trace.epochs), not from arrays: checked here
+    epoch_items = [s for s in scene.shown.items if s.layer == "epoch"]
+    for s in epoch_items:
+        assert s.value == float(t.epochs[s.index[0]][s.quantity]), s
+    assert len(epoch_items) == 4 * len(t.epochs)  # 4 metrics per epoch, one legend update each
+    rest = SimpleNamespace(shown=SimpleNamespace(items=[s for s in scene.shown.items
+                                                        if s.layer != "epoch"]),
+                           trace=scene.trace)
+    # 10 logits, 10 + 1 probabilities, 2 other digits, label; 6 rows of P(7); 6 batch losses
+    assert_shown_match_trace(rest, min_count=35)
+
+
+def test_the_forward_pass_shows_the_trained_networks_prediction(last):
+    _, scene = last
+    t = scene.trace("main")
+    end = t.steps[-1]
+    shown = {(s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
+    probs = t.get(end, "watch", "probabilities")[0]
+    logits = t.get(end, "watch", "dense_7")[0]
+    for k in range(10):
+        assert shown[(end, "watch", "probabilities", (0, k))] == percent(probs[k])
+        assert shown[(end, "watch", "dense_7", (0, k))] == fmt(logits[k], 2)
+    pred = int(np.argmax(probs))
+    assert pred == int(t.static("watch/labels")[0]) == 7  # the trained network reads the 7
+    assert probs[pred] > 0.95
+    # the final validation accuracy is on screen, as the trace has it
+    val = t.epochs[-1]["val_accuracy"]
+    assert any(s.layer == "epoch" and s.quantity == "val_accuracy" and s.text == percent(val)
+               for s in scene.shown.items)
+    assert val >= 0.95
+
+
+def test_watched_digits_are_held_out_and_time_points_are_epoch_ends(last):
+    _, scene = last
+    t = scene.trace("main")
+    val = set(t.static("data/val_indices").tolist())
+    assert all(int(i) in val for i in t.static("watch/indices"))  # "a 7 it never saw"
+    assert list(t.static("watch/labels")) == [7, 2, 5]
+    points = time_points(t)
+    assert [step for _, step in points] == [0, 32, 64, 96, 128, t.steps[-1]]
+    assert [step for _, step in points[1:-1]] == [e["steps"] for e in t.epochs[:-1]]
+    # before training the network gets the 7 wrong, at the end right
+    assert np.argmax(t.get(0, "watch", "probabilities")[0]) != 7
+    assert np.argmax(t.get(t.steps[-1], "watch", "probabilities")[0]) == 7
+
+
+def test_refuses_a_trace_of_another_kind(tmp_path):
+    trace = tmp_path / "descent.trace"
+    run(config.load(CONFIGS / "descent_1d.toml"), trace)
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
+                        str(trace), "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert "needs a trace of kind 'network'" in p.stderr
+
+
+def test_refuses_a_network_that_is_not_the_cnn(tmp_path):
+    trace = tmp_path / "xor.trace"
+    run(small_xor(epochs=2), trace)
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
+                        str(trace), "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert "CNNOnMNIST needs Conv2D-ReLU-MaxPool2D" in p.stderr

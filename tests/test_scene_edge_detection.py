@@ -1,0 +1,106 @@
+"""EdgeDetection: renders, shows only traced numbers (a 7's pixels, the filter, each
+window position's products and output, the feature map's range, a pooled block), checks
+that the pooled run pools the full run's feature map, refuses traces it cannot show."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import CONFIGS, ROOT
+from scene_utils import assert_shown_match_trace, assert_snapshot, render
+
+from engine import config
+from engine.run import run
+from scenes.format import fmt_auto
+
+SCENE = "EdgeDetection"
+CONV, POOL = "conv2d_0", "maxpool2d_0"
+
+
+@pytest.fixture(scope="module")
+def last(tmp_path_factory):
+    return render(SCENE, tmp_path_factory.mktemp("edge"))
+
+
+def shown_texts(scene) -> dict:
+    return {(s.role, s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
+
+
+def test_last_frame_renders(last):
+    png, _ = last
+    assert_snapshot(png, f"{SCENE}_last")
+
+
+@pytest.mark.parametrize("animation, name", [(13, "window"), (36, "full")])
+def test_mid_frames(tmp_path, animation, name):
+    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{name}")
+    assert_snapshot(png, f"{SCENE}_{name}")
+
+
+def test_the_window_is_a_real_seven_with_a_vertical_edge(last):
+    _, scene = last
+    t, full = scene.trace("main"), scene.trace("full")
+    assert t.config["input"]["mnist_index"] == full.config["input"]["mnist_index"]
+    from engine.mnist import load_mnist_subset
+
+    _, labels = load_mnist_subset()
+    assert labels[t.config["input"]["mnist_index"]] == 7
+    x, y = t.get(0, CONV, "input")[0, 0], t.get(0, CONV, "output")[0, 0]
+    assert x.shape == (5, 6) and y.shape == (3, 4)
+    r0, _, c0, _ = t.config["input"]["crop"]
+    fmap = full.get(0, CONV, "output")[0, 0]  # padding 1: the window's outputs sit in it
+    np.testing.assert_array_equal(fmap[r0 + 1:r0 + 4, c0 + 1:c0 + 5], y)
+    assert y[:, 0].max() == 0 and y[:, 2:].min() > 400  # dark left, the edge on the right
+
+
+def test_every_number_on_screen_is_the_traces(last):
+    _, scene = last
+    # 30 pixels, K, 12 positions × (9 weights, 9 pixels, the sum) and the flown outputs,
+    # the map's range, a pooled block and its max
+    assert_shown_match_trace(scene, min_count=270)
+    shown = shown_texts(scene)
+    t = scene.trace("main")
+    y = t.get(0, CONV, "output")
+    for (p, q), v in np.ndenumerate(y[0, 0]):
+        assert shown[("main", 0, CONV, "output", (0, 0, p, q))] == fmt_auto(v)
+    fmap = scene.trace("full").get(0, CONV, "output")  # the colour scale's two ends
+    ends = {v for k, v in shown.items() if k[0] == "full"}
+    assert ends == {fmt_auto(fmap.min()), fmt_auto(fmap.max())}
+    pooled = scene.trace("pooled")
+    out = pooled.get(0, POOL, "output")
+    (idx,) = [k[4] for k in shown if k[0] == "pooled" and k[3] == "output"]
+    block = [pooled.get(0, POOL, "input")[k[4]] for k in shown
+             if k[0] == "pooled" and k[3] == "input"]
+    assert len(block) == 4 and out[idx] == max(block) == out.max()
+
+
+@pytest.fixture(scope="module")
+def other_traces(tmp_path_factory):
+    d = tmp_path_factory.mktemp("other")
+    run(config.load(CONFIGS / "descent_1d.toml"), d / "objective.trace")
+    run(config.load(CONFIGS / "maxpool_deck.toml"), d / "pool.trace")
+    return d
+
+
+@pytest.mark.parametrize("args, env, message", [
+    (["--trace", "objective.trace"], {}, "needs a trace of kind 'layer'"),
+    (["--trace", "pool.trace"], {}, "needs a Conv2D probe"),
+    ([], {"NNANIM_TRACE_POOLED": "pool.trace"}, "not the full run's feature map"),
+])
+def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, args, env, message):
+    args = [str(other_traces / a) if a.endswith(".trace") else a for a in args]
+    env = {**os.environ, **{k: str(other_traces / v) for k, v in env.items()}}
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, *args,
+                        "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
+                       capture_output=True, text=True, cwd=ROOT, env=env)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], p.stderr
+
+
+def test_a_window_that_is_not_a_digit_crop(tmp_path):
+    """Another conv probe as the window (the deck's I and K): no digit to zoom from."""
+    png, scene = render(SCENE, tmp_path, config="conv_deck", upto_animation=6)
+    assert scene.thumb is not None and len(scene.thumb) == 0
+    assert_shown_match_trace(scene, min_count=25 + 9)

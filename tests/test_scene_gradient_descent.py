@@ -1,0 +1,123 @@
+"""GradientDescent1D: renders, shows only traced numbers, reads the slope's sign the deck's
+way, shows the three learning rates' outcomes, refuses traces it cannot show; and its
+ScrollingTable."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import CONFIGS, ROOT, small_xor
+from scene_utils import assert_shown_match_trace, assert_snapshot, render
+
+from engine import config
+from engine.run import run
+from scenes.format import fmt
+
+SCENE = "GradientDescent1D"
+
+
+@pytest.fixture(scope="module")
+def last(tmp_path_factory):
+    return render(SCENE, tmp_path_factory.mktemp("gd"))
+
+
+def shown_texts(scene) -> dict:
+    return {(s.role, s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
+
+
+def test_last_frame_renders(last):
+    png, _ = last
+    assert_snapshot(png, f"{SCENE}_last")
+
+
+@pytest.mark.parametrize("animation, name", [(25, "walk"), (33, "first_step")])
+def test_mid_frames(tmp_path, animation, name):
+    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{name}")
+    assert_snapshot(png, f"{SCENE}_{name}")
+
+
+def test_every_number_on_screen_is_the_traces(last):
+    _, scene = last
+    # 5 probes (x, f, f' twice), 40 table rows, 3 worked steps, 3 learning rates and ends
+    assert_shown_match_trace(scene, min_count=150)
+    shown = shown_texts(scene)
+    main = scene.trace("main")
+    probe_grad = main.static("probe/grad")
+    for i in range(len(probe_grad)):
+        assert shown[("main", None, "static", "probe/grad", (i, 0))] == fmt(probe_grad[i, 0])
+    for k in main.all_steps:  # the table holds every step
+        for q in ("theta", "theta.grad"):
+            assert shown[("main", k, "objective", q, (0,))] == fmt(main.get(k, "objective", q)[0])
+    for k in range(3):  # the worked updates x_{k+1} = x_k − η f'(x_k)
+        assert ("main", k, "objective", "theta.after", (0,)) in shown
+    for role in ("small", "main", "large"):
+        t = scene.trace(role)
+        end = t.all_steps[-1]
+        assert shown[(role, end, "objective", "theta.after", (0,))] == \
+            fmt(t.get(end, "objective", "theta.after")[0])
+        assert shown[(role, 0, "scalar", "lr", ())] == f"{t.scalars('lr')[0]:g}"
+
+
+def test_the_deck_reading_and_the_lessons(last):
+    _, scene = last
+    main = scene.trace("main")
+    xs, grads = main.static("probe/theta")[:, 0], main.static("probe/grad")[:, 0]
+    np.testing.assert_allclose(xs, [-0.5, -0.25, 0.0, 0.25, 0.5])
+    assert np.all(grads[:4] < 0) and grads[4] > 0
+    assert scene.captions[1].startswith("Gradient negative \u2192 make x bigger")
+    assert "between 0.25 and 0.5" in scene.captions[2]
+    # steps: η = 0.1 converges to the known minimizer
+    star = main.static("objective/minimizer")[0]
+    assert abs(main.get(main.all_steps[-1], "objective", "theta.after")[0] - star) < 1e-4
+    # too small crawls (still far after as many steps), too large diverges
+    small, large = scene.trace("small"), scene.trace("large")
+    assert len(small.all_steps) == len(main.all_steps)
+    assert abs(small.get(small.all_steps[-1], "objective", "theta.after")[0] - star) > 0.05
+    assert large.summary["diverged"] and len(large.all_steps) < len(main.all_steps)
+    assert scene.verdicts == {"small": "too small: crawls", "main": "good: converges",
+                              "large": "too large: diverges"}
+
+
+@pytest.fixture(scope="module")
+def other_traces(tmp_path_factory):
+    d = tmp_path_factory.mktemp("other")
+    run(small_xor(epochs=2), d / "xor.trace")
+    run(config.load(CONFIGS / "linear_regression.toml"), d / "lr.trace")
+    return d
+
+
+@pytest.mark.parametrize("trace, message", [
+    ("xor.trace", "needs a trace of kind 'objective'"),
+    ("lr.trace", "needs a 1-D objective run"),
+])
+def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, trace, message):
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
+                        str(other_traces / trace), "--format", "png", "-q", "l",
+                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], p.stderr
+
+
+def test_scrolling_table_keeps_the_last_rows():
+    from manim import Square
+
+    from scenes.mobjects.scrolling_table import ScrollingTable
+    from scenes.theme import DARK
+
+    table = ScrollingTable([Square(0.2), Square(0.2)], [1.0, 1.0], DARK, visible=3)
+    for i in range(5):
+        cells = [Square(0.2), Square(0.3)]
+        if i < 2:
+            table.push(cells).interpolate_mobject(1.0)
+            table.settle()
+        else:
+            table.push_now(cells)
+        assert table.rows[-1][1] is cells[1]
+    assert len(table.rows) == 3 and len(table.body) == 3
+    ys = [r.get_center()[1] for r in table.rows]
+    assert np.allclose(np.diff(ys), -table.row_height)  # evenly spaced, oldest on top
+    assert np.isclose(ys[0], table.slot_y(1))
+    # cells are right-aligned in their columns
+    assert np.isclose(table.rows[0][1].get_right()[0], table.rule.get_end()[0])

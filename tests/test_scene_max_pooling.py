@@ -1,0 +1,106 @@
+"""MaxPooling: renders, shows only traced numbers (x, the argmax of each window, y, ∂L/∂y,
+∂L/∂x), handles overlapping windows (stride 1) and refuses traces it cannot show."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import CONFIGS, ROOT
+from scene_utils import assert_shown_match_trace, assert_snapshot, render
+
+from engine import config
+from engine.run import run
+from scenes.format import fmt_auto
+
+SCENE = "MaxPooling"
+LAYER = "maxpool2d_0"
+
+
+@pytest.fixture(scope="module")
+def last(tmp_path_factory):
+    return render(SCENE, tmp_path_factory.mktemp("maxpool"))
+
+
+@pytest.fixture(scope="module")
+def stride1(tmp_path_factory):
+    return render(SCENE, tmp_path_factory.mktemp("maxpool_s1"), config="maxpool_stride1")
+
+
+def shown_texts(scene) -> dict:
+    return {(s.role, s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
+
+
+def test_last_frame_renders(last):
+    png, _ = last
+    assert_snapshot(png, f"{SCENE}_last")
+
+
+@pytest.mark.parametrize("animation, name", [(8, "forward"), (26, "backward")])
+def test_mid_frames(tmp_path, animation, name):
+    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{name}")
+    assert_snapshot(png, f"{SCENE}_{name}")
+
+
+def test_every_number_on_screen_is_the_traces(last):
+    _, scene = last
+    # x (16) and each window's four entries, y twice (formula, grid), ∂L/∂y (4), ∂L/∂x (16)
+    assert_shown_match_trace(scene, min_count=60)
+    shown = shown_texts(scene)
+    t = scene.trace("main")
+    for q in ("input", "grad_input"):
+        a = t.get(0, LAYER, q)
+        for i in range(4):
+            for j in range(4):
+                assert shown[("main", 0, LAYER, q, (0, 0, i, j))] == fmt_auto(a[0, 0, i, j])
+    y = t.get(0, LAYER, "output")[0, 0]
+    np.testing.assert_array_equal(y, [[20, 30], [112, 37]])  # the deck's answer
+    for (p, q), v in np.ndenumerate(y):
+        assert shown[("main", 0, LAYER, "output", (0, 0, p, q))] == fmt_auto(v)
+
+
+def test_maxima_and_gradients_follow_the_trace(last):
+    _, scene = last
+    t = scene.trace("main")
+    argmax = t.get(0, LAYER, "argmax")[0, 0]
+    assert scene.max_at == {(p, q): divmod(int(a), 4) for (p, q), a in np.ndenumerate(argmax)}
+    assert scene.max_at == {(0, 0): (0, 1), (0, 1): (0, 2), (1, 0): (3, 0), (1, 1): (2, 2)}
+    gx = t.get(0, LAYER, "grad_input")[0, 0]
+    gy = t.get(0, LAYER, "grad_output")[0, 0]
+    for (p, q), (r, c) in scene.max_at.items():  # the gradient lands on the max only
+        assert gx[r, c] == gy[p, q]
+    assert np.count_nonzero(gx) == 4
+
+
+def test_overlapping_windows_add_their_gradients(stride1):
+    png, scene = stride1
+    assert_snapshot(png, f"{SCENE}_stride1")
+    assert_shown_match_trace(scene, min_count=90)
+    assert len(scene.max_at) == 9
+    shown = shown_texts(scene)
+    gx = scene.trace("main").get(0, LAYER, "grad_input")[0, 0]
+    # 30, 70 and 37 are each the max of two windows: their gradients are summed
+    for (r, c), total in [((0, 2), "5"), ((2, 1), "9"), ((2, 2), "15")]:
+        assert list(scene.max_at.values()).count((r, c)) == 2
+        assert shown[("main", 0, LAYER, "grad_input", (0, 0, r, c))] == total == fmt_auto(gx[r, c])
+
+
+@pytest.fixture(scope="module")
+def other_traces(tmp_path_factory):
+    d = tmp_path_factory.mktemp("other")
+    run(config.load(CONFIGS / "descent_1d.toml"), d / "objective.trace")
+    run(config.load(CONFIGS / "conv_deck.toml"), d / "conv.trace")
+    return d
+
+
+@pytest.mark.parametrize("trace, message", [
+    ("objective.trace", "needs a trace of kind 'layer'"),
+    ("conv.trace", "needs a MaxPool2D probe"),
+])
+def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, trace, message):
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
+                        str(other_traces / trace), "--format", "png", "-q", "l",
+                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], p.stderr

@@ -1,0 +1,109 @@
+"""VanishingGradients: renders, every number on screen is the trace's, the lesson holds."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, small_xor
+from scene_utils import assert_shown_match_trace, assert_snapshot, render
+
+SCENE = "VanishingGradients"
+
+
+@pytest.fixture(scope="module")
+def final(tmp_path_factory):
+    """The last frame and the scene object, rendered once for the module."""
+    return render(SCENE, tmp_path_factory.mktemp("vg"))
+
+
+def test_last_frame_matches_snapshot(final):
+    png, _ = final
+    assert_snapshot(png, f"{SCENE}_last")
+
+
+def test_shown_numbers_match_trace(final):
+    _, scene = final
+    steps = scene.trace("main").steps
+    # a loss per run and the step at every recorded step, plus the last step's "/ N"
+    assert_shown_match_trace(scene, min_count=3 * len(steps) + 1)
+    last = scene.trace("main").all_steps[-1]
+    for role in scene.runs:
+        shown = [s for s in scene.shown.items
+                 if s.role == role and s.quantity == "loss" and s.step == steps[-1]]
+        assert shown and shown[-1].value == scene.trace(role).scalars("loss")[last]
+
+
+def test_gradient_norms_are_the_traced_w_grad(final):
+    """Each bar label is ‖W.grad‖ of that layer at that step, formatted."""
+    from scenes.vanishing_gradients import fmt_norm
+
+    _, scene = final
+    items = scene.reductions.items
+    n_layers = len(scene.panels[0].layers)
+    # the first step's backward walk in both nets, then first and last layer every step
+    assert len(items) >= 2 * n_layers + 4 * len(scene.steps)
+    for s in items:
+        w_grad = scene.trace(s.role).get(s.step, s.layer, "W.grad")
+        assert s.value == pytest.approx(float(np.linalg.norm(w_grad)), rel=1e-12), s
+        assert s.text == fmt_norm(s.value)
+    bars = scene.panels[0].chart.bars
+    assert all(b.get_fill_opacity() > 0 for b in bars)  # every bar was drawn
+
+
+def test_sigmoid_gradients_vanish_relu_do_not(final):
+    """The bundled runs teach the lesson: at the first and the last step the sigmoid net's
+    first layer gets >= 4 decades less gradient than its last; ReLU's layers stay within
+    10x. The decades on screen are those of the traced norms."""
+    from scenes.vanishing_gradients import decade_gap, decade_spread, dense_layers, grad_norm
+
+    _, scene = final
+    claims = {(role, step, kind): value for role, step, kind, value in scene.claims}
+    for step in (scene.steps[0], scene.steps[-1]):
+        t = scene.trace("main")
+        norms = [grad_norm(t, step, layer) for layer in dense_layers(t)]
+        assert claims[("main", step, "gap")] == decade_gap(norms[0], norms[-1]) >= 4
+        t = scene.trace("relu")
+        norms = [grad_norm(t, step, layer) for layer in dense_layers(t)]
+        assert claims[("relu", step, "spread")] == decade_spread(np.array(norms)) == 1
+    sig, relu = (scene.trace(r).scalars("loss") for r in ("main", "relu"))
+    assert relu[-50:].mean() < 0.2 < 0.6 < sig[-50:].mean()  # ReLU learns, sigmoid does not
+
+
+@pytest.mark.parametrize("animation, name", [(20, "vanishing"), (37, "first_step")])
+def test_mid_frames_match_snapshots(tmp_path, animation, name):
+    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{animation}")
+    assert_snapshot(png, f"{SCENE}_{name}")
+
+
+def _cli(*args: str, cache: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NNANIM_CACHE=str(cache))
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_objective_trace_is_refused(tmp_path):
+    from engine import config
+    from engine.run import run
+
+    trace = tmp_path / "descent.trace"
+    run(config.load(ROOT / "assets" / "configs" / "descent_1d.toml"), trace)
+    r = _cli("render", SCENE, "--trace", str(trace), "-o", str(tmp_path / "x.mp4"),
+             cache=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "kind 'network'" in r.stderr
+
+
+def test_shallow_network_trace_is_refused(tmp_path):
+    from engine.run import run
+
+    trace = tmp_path / "xor.trace"
+    run(small_xor(), trace)
+    r = _cli("render", SCENE, "--trace", str(trace), "--format", "png",
+             "-o", str(tmp_path / "x.png"), cache=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "3 to 12 Dense layers" in r.stderr
