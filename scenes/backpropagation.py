@@ -289,8 +289,8 @@ class Backpropagation(TraceScene):
         self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
         block = self.panel(*rows, self.note(f"the mean over all {n} samples of the batch"),
                            buff=0.25)
-        self.play(FadeIn(self.target), ReplacementTransform(new, block), run_time=self.t(1.0))
-        self.wait(self.t(1.5))
+        self.play(FadeIn(self.target), ReplacementTransform(new, block), run_time=self.t(0.7))
+        self.wait(self.t(1.8))
         self.block = block
 
     # 2 -------------------------------------------------------------------------------------
@@ -317,9 +317,9 @@ class Backpropagation(TraceScene):
         hl = VGroup(*hl)
         self.play(self.set_tag("2 · backward pass"), FadeOut(self.block),
                   net.neuron(2, 0).animate.set_stroke(th.gradient, width=5),
-                  FadeIn(block[:2]), run_time=self.t(1.0))
-        self.wait(self.t(1.2))
-        self.play(FadeIn(block[2:]), run_time=self.t(1.0))
+                  FadeIn(block[:2]), run_time=self.t(0.7))
+        self.wait(self.t(1.5))
+        self.play(FadeIn(block[2:]), run_time=self.t(0.7))
         self.play(TransformFromCopy(block[3][-1], dlabel), run_time=self.t(0.8))
         self.wait(self.t(1.0))
         self.deltas = VGroup(dlabel)
@@ -354,13 +354,13 @@ class Backpropagation(TraceScene):
         wname.add_background_rectangle(color=th.background, opacity=0.85, buff=0.04)
         net.label_edge(1, 0, j, wname).shift(0.12 * RIGHT)
         self.play(FadeOut(block), edge.animate.set_stroke(th.active, width=7, opacity=1),
-                  FadeIn(wname), FadeIn(b2[0]), run_time=self.t(1.0))
+                  FadeIn(wname), FadeIn(b2[0]), run_time=self.t(0.7))
         self.wait(self.t(0.8))
         self.play(FadeIn(b2[1]), Indicate(self.hidden_vals[j], color=th.active),
-                  run_time=self.t(1.0))
-        self.wait(self.t(1.5))
-        self.play(FadeIn(b2[2:]), run_time=self.t(1.0))
-        self.wait(self.t(2.5))
+                  run_time=self.t(0.7))
+        self.wait(self.t(1.8))
+        self.play(FadeIn(b2[2:]), run_time=self.t(0.7))
+        self.wait(self.t(3.0))
 
         # δ flows back to the hidden layer: Wᵀδ ⊙ σ'(z)
         dh = self.num(a1, "grad_output", (s, j), digits=4)
@@ -377,17 +377,17 @@ class Backpropagation(TraceScene):
         self.play(FadeOut(b2), FadeOut(wname),
                   edge.animate.set_stroke(th.gradient, width=7, opacity=1),
                   *self.flash([edge], th.gradient, backward=True), FadeIn(b3[0]),
-                  run_time=self.t(1.2))
+                  run_time=self.t(0.8))
         self.play(FadeIn(b3[1:3]), net.neuron(1, j).animate.set_stroke(th.gradient, width=5),
-                  run_time=self.t(1.0))
+                  run_time=self.t(0.7))
         self.play(TransformFromCopy(b3[2][-1], hl[j]), run_time=self.t(0.8))
         self.wait(self.t(1.0))
         others = [k for k in range(self.hidden) if k != j]
         self.play(FadeIn(b3[3:]), *self.flash(net.edge_layer(1), th.gradient, backward=True),
                   *[FadeIn(hl[k]) for k in others],
                   *[net.neuron(1, k).animate.set_stroke(th.gradient, width=5) for k in others],
-                  run_time=self.t(1.5))
-        self.wait(self.t(1.5))
+                  run_time=self.t(0.9))
+        self.wait(self.t(2.0))
         self.deltas.add(*hl)
 
         # every edge's batch gradient
@@ -403,8 +403,8 @@ class Backpropagation(TraceScene):
             self.note("edge width = |∂L/∂w|; layer 1's are much smaller:"),
             self.note("each layer back multiplies by w·σ′, and σ′ ≤ 0.25"), buff=0.25)
         self.play(FadeOut(b3), net.animate.set_magnitudes(self.weights(0, "W.grad"), th.gradient),
-                  FadeIn(b4), FadeOut(self.legend), run_time=self.t(1.5))
-        self.wait(self.t(2.5))
+                  FadeIn(b4), FadeOut(self.legend), run_time=self.t(0.9))
+        self.wait(self.t(3.0))
         self.grad_block = b4
 
     # 3 -------------------------------------------------------------------------------------
@@ -434,15 +434,15 @@ class Backpropagation(TraceScene):
         block = self.panel(rule, one, self.label("every weight at once (and every bias):", 26),
                            *mats, buff=0.28)
         self.play(self.set_tag("3 · update"), FadeOut(self.grad_block), FadeOut(self.deltas),
-                  FadeIn(block[0]), run_time=self.t(1.0))
-        self.play(FadeIn(block[1]), run_time=self.t(1.0))
-        self.wait(self.t(1.5))
+                  FadeIn(block[0]), run_time=self.t(0.7))
+        self.play(FadeIn(block[1]), run_time=self.t(0.7))
+        self.wait(self.t(1.8))
         updated = net.copy().set_weights(self.weights(0, "W.after"))
         updated.layers.set_stroke(th.text, width=3)
         self.play(FadeIn(block[2:-1]), Transform(net, updated), FadeIn(self.legend),
-                  run_time=self.t(1.5))
+                  run_time=self.t(1.0))
         self.play(FadeIn(block[-1]), run_time=self.t(0.8))
-        self.wait(self.t(2.0))
+        self.wait(self.t(2.3))
         self.update_block = block
 
     # 4 -------------------------------------------------------------------------------------

@@ -74,11 +74,14 @@ class TraceScene(Scene):
         """(value, text) of one traced number, recorded as shown.
 
         layer "scalar" reads a per-step scalar (quantity "loss", "lr", ...), layer
+        "epoch" a per-epoch metric (quantity "val_accuracy", ..., index (epoch,)), layer
         "static" a static array (quantity = its key), anything else a step array.
         """
         t = self.trace(role)
         if layer == "scalar":
             value = t.scalars(quantity)[t.all_steps.index(step)]
+        elif layer == "epoch":  # a per-epoch metric; index = (epoch,)
+            value = t.epochs[(index if isinstance(index, tuple) else (index,))[0]][quantity]
         elif layer == "static":
             value = t.static(quantity)[index]
         else:

@@ -378,12 +378,42 @@ class CNNOnMNIST(TraceScene):
 
     # -- section 2: training over time ----------------------------------------------------
     def training(self, t: Trace) -> None:
-        th, d, lab = self.theme, self.DIGIT, self.label_digit
         points = time_points(t)
         title = self.label("Training: the first layer and the learning curves", size=30)
         title.to_edge(UP, buff=0.25)
+        rows, heads, legend = self.build_table(t, points)
+        c = self.build_charts(t)
 
-        # table: one row per time point — filters, feature maps of the digit, P(true class)
+        self.curtain()
+        self.play(FadeIn(title), FadeIn(heads), FadeIn(legend), FadeIn(c.axes),
+                  FadeIn(c.labels), FadeIn(c.legend), run_time=self.t(1.0))
+        c.values["batch"].set_text(self.number("main", 0, "scalar", "loss")[1])
+        self.play(FadeIn(rows[0], lag_ratio=0.05), FadeIn(c.start), run_time=self.t(1.0))
+        self.wait(self.t(2.0))
+        for k, (_, step) in enumerate(points[1:]):
+            # the growing curves go last in the list, so only they are redrawn each frame
+            self.add(c.x_now, c.curves, c.markers)
+            self.play(c.x_now.animate.set_value(c.ends[k]), rate_func=linear,
+                      run_time=self.pace(k, slow=2, first=2.6, rest=1.6))
+            # the legend's numbers tick to this point's values as its row appears
+            c.values["batch"].set_text(self.number("main", step, "scalar", "loss")[1])
+            for metric in c.metrics:
+                formatter = percent if "accuracy" in metric else fmt
+                c.values[metric].set_text(self.epoch_number(k, metric, formatter))
+            self.play(FadeIn(rows[k + 1], lag_ratio=0.05),
+                      *[FadeIn(dots[k], scale=2) for dots in c.dots], run_time=self.t(0.7))
+            self.add(c.x_now, c.curves, c.markers)
+            self.wait(self.t(0.6 if k < 2 else 0.25))
+        for curve in c.curves:
+            curve.clear_updaters()
+        self.play(FadeOut(c.markers), Create(SurroundingRectangle(
+            rows[-1], color=self.theme.active, buff=0.03, stroke_width=3)), run_time=self.t(0.8))
+        self.wait(self.t(3.0))
+
+    def build_table(self, t: Trace, points: list) -> tuple[list, VGroup, SignedLegend]:
+        """One row per time point (filters, feature maps of the digit, P(true class)), the
+        column headers and the colour key."""
+        th, d, lab = self.theme, self.DIGIT, self.label_digit
         x_filters, x_maps, x_prob = -4.6, -0.55, 3.98
         y_top, pitch = 2.5, 0.6
         # one colour scale per filter and per map down each column (largest |value| over the
@@ -402,96 +432,75 @@ class CNNOnMNIST(TraceScene):
         for head, part in zip(heads, rows[0][1:]):
             head.move_to([part.get_center()[0], y_top + 0.5, 0])
         heads[2].align_to(rows[0][3], LEFT)
-        legend = SignedLegend(th, width=1.3)
-        legend.move_to([-5.95, y_top + 0.48, 0])
+        legend = SignedLegend(th, width=1.3).move_to([-5.95, y_top + 0.48, 0])
+        return rows, heads, legend
 
-        # charts: loss (per step and per epoch) and accuracy (per epoch)
-        epochs = t.epochs
-        ends = np.array([e["steps"] for e in epochs], dtype=float)
-        tick_names = {float(s): str(k + 1) for k, s in enumerate(ends)}
-        batch_x = np.array(t.all_steps, dtype=float)
-        batch_loss = t.scalars("loss")
+    def build_charts(self, t: Trace) -> SimpleNamespace:
+        """Loss (every step's batch loss, each epoch's train and validation loss) and accuracy
+        (train and validation per epoch), drawn up to the tracker ``x_now`` (a step), with a
+        legend whose numbers the scene sets as time points are reached."""
+        th, epochs = self.theme, t.epochs
+        c = SimpleNamespace(x_now=ValueTracker(0.0))
+        c.ends = np.array([e["steps"] for e in epochs], dtype=float)
+        tick_names = {float(s): str(k + 1) for k, s in enumerate(c.ends)}
+        batch_x, batch_loss = np.array(t.all_steps, dtype=float), t.scalars("loss")
         loss_top = float(np.nanmax(batch_loss)) * 1.05
-        loss_ax = PlotAxes(th, (0, ends[-1]), (0, loss_top), width=5.3, height=1.7,
-                           x_ticks=ends, y_ticks=range(int(loss_top) + 1), font_size=20,
+        loss_ax = PlotAxes(th, (0, c.ends[-1]), (0, loss_top), width=5.3, height=1.7,
+                           x_ticks=c.ends, y_ticks=range(int(loss_top) + 1), font_size=20,
                            tick_format=lambda v: tick_names.get(v, f"{v:g}"))
-        acc_vals = [e[m] for e in epochs for m in ("accuracy", "val_accuracy") if m in e]
-        acc_lo = min(0.9, np.floor(min(acc_vals) * 10) / 10)
-        acc_ax = PlotAxes(th, (0, ends[-1]), (acc_lo, 1.0), width=5.3, height=1.7,
-                          x_ticks=ends, y_ticks=np.arange(acc_lo, 1.0001, 0.1), font_size=20,
+        acc = [e[m] for e in epochs for m in ("accuracy", "val_accuracy") if m in e]
+        acc_lo = min(0.9, np.floor(min(acc) * 10) / 10)
+        acc_ax = PlotAxes(th, (0, c.ends[-1]), (acc_lo, 1.0), width=5.3, height=1.7,
+                          x_ticks=c.ends, y_ticks=np.arange(acc_lo, 1.0001, 0.1), font_size=20,
                           tick_format=lambda v: tick_names.get(v, f"{100 * v:.0f} %"))
-        chart_labels = VGroup()
+        c.axes, c.labels = VGroup(loss_ax, acc_ax), VGroup()
         for ax, name, x in ((loss_ax, "Loss", -3.5), (acc_ax, "Accuracy", 3.75)):
             ax.shift(np.array([x, -2.2, 0]) - ax.box.get_center())
-            # capitalised, so both titles start with a capital and their tops line up
-            chart_labels.add(self.label(name, size=22).next_to(ax.box, UP, buff=0.15)
-                             .align_to(ax.box, LEFT).align_to(ax.box.get_top() + 0.42 * UP, UP),
-                             self.label("epoch", size=20, color=th.muted)
-                             .next_to(ax.box, DOWN, buff=0.42))
+            # capitalised titles, aligned by their tops: "Accuracy" has a descender
+            c.labels.add(self.label(name, size=22).align_to(ax.box, LEFT)
+                         .align_to(ax.box.get_top() + 0.42 * UP, UP),
+                         self.label("epoch", size=20, color=th.muted)
+                         .next_to(ax.box, DOWN, buff=0.42))
+        c.start = Dot(loss_ax.p(0, batch_loss[0]), radius=0.05, color=th.muted)
 
-        train_c, val_c, batch_c = th.series[0], th.series[3], th.muted
-        series = [  # (axes, metric or None for the batch loss, colour, legend name)
-            (loss_ax, None, batch_c, "batch loss"),
+        train_c, val_c = th.series[0], th.series[3]
+        series = [  # (axes, metric or "batch" for every step's loss, colour, legend name)
+            (loss_ax, "batch", th.muted, "batch loss"),
             (loss_ax, "loss", train_c, "train (epoch mean)"),
             (loss_ax, "val_loss", val_c, "validation"),
             (acc_ax, "accuracy", train_c, "train"),
             (acc_ax, "val_accuracy", val_c, "validation"),
         ]
-        series = [s for s in series if s[1] is None or s[1] in epochs[0]]
-        x_now = ValueTracker(0.0)
-        curves, dots, legend_rows = VGroup(), [], {}
+        series = [s for s in series if s[1] == "batch" or s[1] in epochs[0]]
+        c.metrics = [metric for _, metric, _, _ in series[1:]]
+        c.curves, c.dots, c.values, names = VGroup(), [], {}, {}
         for ax, metric, color, name in series:
-            xs, ys = (batch_x, batch_loss) if metric is None else \
-                (ends, np.array([e[metric] for e in epochs], dtype=float))
-            width = 2.0 if metric is None else 4.0
-            curves.add(growing_curve(ax, xs, ys, x_now, color, width))
-            if metric is not None:
-                dots.append([Dot(ax.p(x, y), radius=0.05, color=color) for x, y in zip(xs, ys)])
-            key = metric or "batch"
-            legend_rows[key] = VGroup(self.label(name, size=20, color=color),
-                                      glyph_number("", ORIGIN, 20, color, max_len=8))
+            if metric == "batch":
+                xs, ys, width = batch_x, batch_loss, 2.0
+            else:
+                xs, ys, width = c.ends, np.array([e[metric] for e in epochs], dtype=float), 4.0
+                c.dots.append([Dot(ax.p(x, y), radius=0.05, color=color)
+                               for x, y in zip(xs, ys)])
+            c.curves.add(growing_curve(ax, xs, ys, c.x_now, color, width))
+            names[metric] = self.label(name, size=20, color=color)
+            c.values[metric] = glyph_number("", ORIGIN, 20, color, max_len=8)
+
+        # legends inside the charts where the curves are not: top right for the falling
+        # loss, bottom right for the rising accuracy
         for ax, keys, top in ((loss_ax, ("batch", "loss", "val_loss"), True),
                               (acc_ax, ("accuracy", "val_accuracy"), False)):
-            block = [legend_rows[k] for k in keys if k in legend_rows]
-            name_w = max(r[0].width for r in block)
-            x_name = ax.box.get_right()[0] - name_w - 0.2 - 0.8
+            keys = [k for k in keys if k in names]
+            name_w = max(names[k].width for k in keys)
+            x = ax.box.get_right()[0] - name_w - 1.0
             y = ax.box.get_top()[1] - 0.2 if top else \
-                ax.box.get_bottom()[1] + 0.2 + 0.3 * (len(block) - 1)
-            for r in block:
-                r[0].move_to([x_name, y, 0], aligned_edge=LEFT)
-                r[1].shift([x_name + name_w + 0.2, y, 0])
+                ax.box.get_bottom()[1] + 0.2 + 0.3 * (len(keys) - 1)
+            for k in keys:
+                names[k].move_to([x, y, 0], aligned_edge=LEFT)
+                c.values[k].shift([x + name_w + 0.2, y, 0])
                 y -= 0.3
-        markers = VGroup(*[now_line(ax, x_now, th.active) for ax in (loss_ax, acc_ax)])
-
-        # -- animation ------------------------------------------------------------------------
-        self.curtain()
-        self.play(FadeIn(title), FadeIn(heads), FadeIn(legend), FadeIn(loss_ax), FadeIn(acc_ax),
-                  FadeIn(chart_labels),
-                  *[FadeIn(r) for r in legend_rows.values()], run_time=self.t(1.0))
-        legend_rows["batch"][1].set_text(self.number("main", 0, "scalar", "loss")[1])
-        self.play(FadeIn(rows[0], lag_ratio=0.05),
-                  FadeIn(Dot(loss_ax.p(0, batch_loss[0]), radius=0.05, color=batch_c)),
-                  run_time=self.t(1.0))
-        self.wait(self.t(2.0))
-        for k, (_, step) in enumerate(points[1:]):
-            # the growing curves go last in the list, so only they are redrawn each frame
-            self.add(x_now, curves, markers)
-            self.play(x_now.animate.set_value(ends[k]), rate_func=linear,
-                      run_time=self.pace(k, slow=2, first=2.6, rest=1.6))
-            # the legend's numbers tick to this point's values as its row appears
-            legend_rows["batch"][1].set_text(self.number("main", step, "scalar", "loss")[1])
-            for ax, metric, *_ in series[1:]:
-                formatter = percent if ax is acc_ax else fmt
-                legend_rows[metric][1].set_text(self.epoch_number(k, metric, formatter))
-            self.play(FadeIn(rows[k + 1], lag_ratio=0.05),
-                      *[FadeIn(ds[k], scale=2) for ds in dots], run_time=self.t(0.7))
-            self.add(x_now, curves, markers)
-            self.wait(self.t(0.6 if k < 2 else 0.25))
-        for curve in curves:
-            curve.clear_updaters()
-        self.play(FadeOut(markers), Create(SurroundingRectangle(
-            rows[-1], color=th.active, buff=0.03, stroke_width=3)), run_time=self.t(0.8))
-        self.wait(self.t(3.0))
+        c.legend = VGroup(*names.values(), *c.values.values())
+        c.markers = VGroup(*[now_line(ax, c.x_now, th.active) for ax in (loss_ax, acc_ax)])
+        return c
 
     def table_row(self, t: Trace, name: str, step: int, arrays: tuple, scales: tuple,
                   y: float, xs: tuple[float, float, float]) -> Group:

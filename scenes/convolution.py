@@ -21,12 +21,23 @@ from engine.conv2d import same_padding
 from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.format import fmt_auto
-from scenes.mobjects.light_animations import fade_in, fade_out
+from scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from scenes.mobjects.product_sum import ProductSum, markup
 from scenes.mobjects.sliding_window import SlidingWindow
 from scenes.mobjects.value_grid import ValueGrid
 
 CHANNEL_NAMES = {3: ("R", "G", "B")}
+
+
+def tint_cell(square: Square, theme, value: float, lo: float, hi: float) -> Tween:
+    """Fade in a fill over an output cell, stronger for larger values (a feature map's
+    look). A new square rather than the grid's own, so the grid, drawn early, is not
+    redrawn every frame; list it before the number's animation in ``play`` so the fill
+    is added first and stays behind the number."""
+    level = 0.12 + 0.5 * ((value - lo) / (hi - lo) if hi > lo else 1.0)
+    tint = Square(square.side_length * 0.94, stroke_width=0).move_to(square)
+    tint.set_fill(theme.value, opacity=0)
+    return Tween(tint, lambda m, a: m.set_fill(opacity=a * level))
 
 
 def minus(v: float) -> str:
@@ -404,10 +415,8 @@ class Convolution(TraceScene):
         value, _ = self.num("output", (0, 0, p, q))
         sq = self.out_grid.square(p, q)
         text = self.out_grid.make_text(value).move_to(sq)
-        lo, hi = self.out_range
-        level = 0.12 + 0.5 * ((value - lo) / (hi - lo) if hi > lo else 1.0)
-        self.play(ReplacementTransform(eq.result.copy(), text),
-                  sq.animate.set_fill(th.value, opacity=level),
+        self.play(tint_cell(sq, th, value, *self.out_range),
+                  ReplacementTransform(eq.result.copy(), text),
                   run_time=self.pace(k, slow=3, first=0.9, rest=0.3))
         self.out_grid.texts[p][q] = text
 
@@ -417,6 +426,7 @@ class Convolution(TraceScene):
         prefix = ("(I∗K)(1,1) = ", "size of I∗K = ")[n]
         new = self.question_line(prefix, text, self.theme.active)
         new.move_to(old, aligned_edge=LEFT)
+        self.bring_to_front(old)  # else everything drawn after the questions is redrawn
         self.play(ReplacementTransform(old, new), *extra, run_time=self.t(1.0))
         self.q_lines[n] = new
 

@@ -12,7 +12,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, ReplacementTransform,
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
-from scenes.convolution import minus, read_conv
+from scenes.convolution import minus, read_conv, tint_cell
 from scenes.format import fmt_auto
 from scenes.mobjects.light_animations import fade_in, fade_out
 from scenes.mobjects.product_sum import ProductSum
@@ -267,9 +267,8 @@ class ConvolutionAsMatrix(TraceScene):
             self.play(*anims, run_time=self.pace(r, slow=2, first=1.0, rest=0.3))
             sq = self.y_col.square(r, 0)
             text = self.y_col.make_text(yv).move_to(sq)
-            level = 0.12 + 0.5 * ((yv - lo) / (hi - lo) if hi > lo else 1.0)
-            self.play(ReplacementTransform(new_line.result_glyphs.copy(), text),
-                      sq.animate.set_fill(th.value, opacity=level), fade_out(cols),
+            self.play(tint_cell(sq, th, yv, lo, hi),
+                      ReplacementTransform(new_line.result_glyphs.copy(), text), fade_out(cols),
                       run_time=self.pace(r, slow=2, first=0.9, rest=0.3))
             self.y_col.texts[r][0] = text
             self.wait(self.pace(r, slow=2, first=0.6, rest=0.05))
@@ -285,16 +284,16 @@ class ConvolutionAsMatrix(TraceScene):
         self.play(fade_in(self.out_block), run_time=self.t(0.5))
         out = self.array("main", 0, g.layer, "output")[0, 0]
         lo, hi = float(out.min()), float(out.max())
-        anims = []
+        tints, moves = [], []
         for r in range(self.n_rows):
             p, q = divmod(r, g.out[1])
             v, _ = self.num("output", (0, 0, p, q))
             sq = self.out_grid.square(p, q)
             text = self.out_grid.make_text(v).move_to(sq)
             self.out_grid.texts[p][q] = text
-            level = 0.12 + 0.5 * ((v - lo) / (hi - lo) if hi > lo else 1.0)
-            anims += [TransformFromCopy(self.y_col.texts[r][0], text),
-                      sq.animate.set_fill(th.value, opacity=level)]
+            tints.append(tint_cell(sq, th, v, lo, hi))
+            moves.append(TransformFromCopy(self.y_col.texts[r][0], text))
+        anims = tints + moves  # the fills first, so they sit behind the numbers
         arrow = Arrow(self.names[2].get_top(), self.out_grid.get_bottom() + 0.1 * DOWN,
                       color=th.muted, stroke_width=3, buff=0.1)
         self.play(fade_in(arrow), run_time=self.t(0.4))

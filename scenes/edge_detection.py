@@ -11,8 +11,9 @@ Sections
   pooled   that feature map max-pooled 2×2 (28×28 → 14×14): one block's four values and
            their max, the edge still there at a quarter of the size
 
-Runs: main (the window probe), full (the whole digit), pooled (MaxPool2D over full's
-feature map; the scene checks that its input is exactly that map).
+Runs: main (the window probe), full (the whole digit), pooled (a chained probe: the same
+Conv2D, then MaxPool2D over its
+feature map; the scene checks that the pooled input is exactly full's map).
 """
 from __future__ import annotations
 

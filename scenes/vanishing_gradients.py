@@ -19,6 +19,10 @@ from scenes.mobjects.log_bar_chart import LogBarChart
 from scenes.mobjects.sparkline import Sparkline
 from scenes.shown import ShownValues
 
+# y of each row of the layout, top to bottom
+Y_TITLE, Y_HEADER, Y_STRIP, Y_CHART = 3.62, 3.05, 2.4, 0.12
+Y_NOTE, Y_LOSS, Y_CAPTION = -1.9, -2.66, -3.6
+
 INIT_NAMES = {"glorot": "Glorot", "xavier": "Glorot", "he": "He", "kaiming": "He",
               "small_uniform": "small uniform"}
 
@@ -156,16 +160,16 @@ class VanishingGradients(TraceScene):
         th, t = self.theme, self.trace(role)
         layers, act = dense_layers(t), activation_of(t)
         chart = LogBarChart(len(layers), lo, hi, th, width=5.55, height=3.3)
-        chart.shift([left - chart.area.get_left()[0], 0.12 - chart.area.get_center()[1], 0])
-        strip = LayerStrip([chart.column_x(i) for i in range(len(layers))], 2.4, th, act)
+        chart.shift([left - chart.area.get_left()[0], Y_CHART - chart.area.get_center()[1], 0])
+        strip = LayerStrip([chart.column_x(i) for i in range(len(layers))], Y_STRIP, th, act)
         init = t.config["model"]["layers"][0].get("init", "glorot")
         header = VGroup(self.label(act, 30, color=color),
                         self.label(f"{INIT_NAMES.get(init, init)} init", 22, color=th.muted))
         header.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
-        header.move_to([left, 3.05, 0], aligned_edge=LEFT)
+        header.move_to([left, Y_HEADER, 0], aligned_edge=LEFT)
         loss = Sparkline(t.scalars("loss"), th, width=3.6, height=0.62, lo=0.0, hi=loss_hi,
                          color=color)
-        loss.shift([left - loss.area.get_left()[0], -2.66 - loss.area.get_center()[1], 0])
+        loss.shift([left - loss.area.get_left()[0], Y_LOSS - loss.area.get_center()[1], 0])
         ticks = VGroup(self.label("0", 18, color=th.muted).next_to(loss.baseline, LEFT, 0.12),
                        self.label(f"{loss_hi:g}", 18, color=th.muted)
                        .next_to(loss.area.get_corner(UP + LEFT), LEFT, 0.12))
@@ -174,7 +178,8 @@ class VanishingGradients(TraceScene):
                      aligned_edge=RIGHT)
         static = VGroup(header, chart.grid, chart.ticks, loss.baseline, ticks, word)
         return Panel(role, layers, act, color, chart, strip, loss, static,
-                     Dot(loss.point(0), radius=0.05, color=color))
+                     Dot(loss.point(t.all_steps.index(self.steps[0])), radius=0.05,
+                         color=color))
 
     def loss_value(self, panel: Panel, step: int) -> Text:
         _, text = self.number(panel.role, step, "scalar", "loss")
@@ -189,9 +194,9 @@ class VanishingGradients(TraceScene):
     def end_words(self, panel: Panel) -> VGroup:
         """"layer 1:" at the chart's left and "layer n:" right of its middle, under it."""
         left = panel.chart.area.get_left()[0]
-        first = self.label("layer 1:", 22).move_to([left, -1.9, 0], aligned_edge=LEFT)
+        first = self.label("layer 1:", 22).move_to([left, Y_NOTE, 0], aligned_edge=LEFT)
         last = self.label(f"layer {len(panel.layers)}:", 22)
-        return VGroup(first, last.move_to([left + 3.3, -1.9, 0], aligned_edge=LEFT))
+        return VGroup(first, last.move_to([left + 3.3, Y_NOTE, 0], aligned_edge=LEFT))
 
     def end_values(self, panel: Panel, step: int) -> list[Text]:
         """The norms of the first and last layers at ``step``, after their words."""
@@ -206,7 +211,7 @@ class VanishingGradients(TraceScene):
         g = VGroup(self.label(f"layer {i + 1}:  ‖∂L/∂W‖ =", 22),
                    self.label(text, 22, color=self.theme.gradient))
         g.arrange(RIGHT, buff=0.15, aligned_edge=DOWN)
-        return g.move_to([panel.chart.area.get_center()[0], -1.9, 0])
+        return g.move_to([panel.chart.area.get_center()[0], Y_NOTE, 0])
 
     def annotation(self, panel: Panel, step: int) -> tuple[VGroup, Text]:
         """How much less gradient layer 1 gets than the last layer at ``step``: when it is
@@ -216,7 +221,7 @@ class VanishingGradients(TraceScene):
         k = self.steps.index(step)
         norms = self.norms[panel.role][k]
         gap = decade_gap(norms[0], norms[-1])
-        where = [panel.chart.area.get_center()[0], -1.9, 0]
+        where = [panel.chart.area.get_center()[0], Y_NOTE, 0]
         if gap is None or gap < 1:
             spread = decade_spread(norms)
             self.claims.append((panel.role, step, "spread", spread))
@@ -267,7 +272,7 @@ class VanishingGradients(TraceScene):
         new = VGroup(*parts).arrange(RIGHT, buff=0.2)
         if new.width > 13.6:
             new.scale_to_fit_width(13.6)
-        new.move_to([0, -3.6, 0])
+        new.move_to([0, Y_CAPTION, 0])
         anims = [FadeIn(new, shift=0.1 * UP)]
         if self.caption is not None:
             anims += self.fade_out(self.caption)
@@ -301,11 +306,12 @@ class VanishingGradients(TraceScene):
 
     def intro(self) -> None:
         th = self.theme
-        title = self.label("Vanishing gradients", 36).move_to([-6.9, 3.62, 0], aligned_edge=LEFT)
+        title = self.label("Vanishing gradients", 36).move_to([-6.9, Y_TITLE, 0],
+                                                              aligned_edge=LEFT)
         last = self.trace("main").all_steps[-1]
         _, end = self.number("main", last, "scalar", "step", formatter=fmt_int)
         self.step_end = self.label(f"/ {end}", 22, color=th.muted)
-        self.step_end.move_to([6.9, 3.62, 0], aligned_edge=RIGHT)
+        self.step_end.move_to([6.9, Y_TITLE, 0], aligned_edge=RIGHT)
         widest = self.label(end, 30).width  # step numbers are right-aligned, "step" stays put
         self.step_word = self.label("step", 26, color=th.muted)
         self.step_word.next_to(self.step_end, LEFT, buff=0.27 + widest, aligned_edge=DOWN)
@@ -313,8 +319,7 @@ class VanishingGradients(TraceScene):
         axis = self.label("‖∂L/∂W‖ (log scale)", 22, color=th.gradient).rotate(math.pi / 2)
         axis.move_to([-6.88, self.panels[0].chart.area.get_center()[1], 0])
         self.play(FadeIn(title), FadeIn(self.step_word), FadeIn(self.step_end),
-                  FadeIn(self.step_now),
-                  run_time=self.t(0.8))
+                  FadeIn(self.step_now), run_time=self.t(0.8))
         for p in self.panels:
             self.play(FadeIn(p.static[0]), Create(p.strip), run_time=self.t(1.2))
         self.play(*[FadeIn(p.static[1:]) for p in self.panels], FadeIn(axis),
@@ -397,7 +402,6 @@ class VanishingGradients(TraceScene):
         self.wait(self.t(2.5))
 
     def training(self) -> None:
-        th = self.theme
         s0 = self.steps[0]
         self.say(self.label("Training: the bars follow the recorded gradients, "
                             "the curves each run's mini-batch loss.", 26))
@@ -419,8 +423,9 @@ class VanishingGradients(TraceScene):
                                 in zip(p.end_values, self.end_values(p, step))]
                 anims += [Transform(p.chart.bars[i], p.chart.bar_for(i, v))
                           for i, v in enumerate(self.norms[p.role][k])]
-                anims += [Transform(p.loss.line, p.loss.line_upto(step)),
-                          p.loss_dot.animate.move_to(p.loss.point(step))]
+                at = self.trace(p.role).all_steps.index(step)  # index into the loss series
+                anims += [Transform(p.loss.line, p.loss.line_upto(at)),
+                          p.loss_dot.animate.move_to(p.loss.point(at))]
             self.play(*anims, run_time=self.pace(j, slow=2, first=0.8, rest=0.3))
 
     def verdict(self) -> None:
@@ -433,7 +438,7 @@ class VanishingGradients(TraceScene):
         self.play(*[FadeIn(m) for p in self.panels for m in (p.drawing, p.note)],
                   run_time=self.t(1.0))
         sig, relu = self.panels
-        kinds = [kind for _, step, kind, _ in self.claims[-2:]]
+        kinds = [claim[2] for claim in self.claims[-2:]]
         if kinds == ["gap", "spread"]:
             text = (f"{sig.activation}: the first layers get almost no gradient, so they "
                     f"barely learn. {relu.activation}: every layer learns.")

@@ -29,6 +29,8 @@ def assert_shown_match_trace(scene, min_count: int = 1) -> None:
         t = scene.trace(s.role)
         if s.layer == "scalar":
             expected = t.scalars(s.quantity)[t.all_steps.index(s.step)]
+        elif s.layer == "epoch":
+            expected = t.epochs[s.index[0]][s.quantity]
         elif s.layer == "static":
             expected = t.static(s.quantity)[s.index]
         else:

@@ -15,7 +15,7 @@ from engine.run import run
 from scenes.format import fmt_auto
 
 SCENE = "EdgeDetection"
-CONV, POOL = "conv2d_0", "maxpool2d_0"
+CONV, POOL = "conv2d_0", "maxpool2d_1"  # POOL: the chained probe's second layer
 
 
 @pytest.fixture(scope="module")
