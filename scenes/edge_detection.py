@@ -12,8 +12,8 @@ Sections
            their max, the edge still there at a quarter of the size
 
 Runs: main (the window probe), full (the whole digit), pooled (a chained probe: the same
-Conv2D, then MaxPool2D over its
-feature map; the scene checks that the pooled input is exactly full's map).
+Conv2D, then MaxPool2D over its feature map; the scene checks that the pooled input is
+exactly full's map).
 """
 from __future__ import annotations
 
