@@ -9,13 +9,14 @@ import numpy as np
 from contourpy import contour_generator
 from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, Axes, Create, Dot,
                    FadeIn, FadeOut, Group, Indicate, MathTex, Rectangle, ReplacementTransform,
-                   ShowPassingFlash, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup, VMobject,
-                   linear)
+                   ShowPassingFlash, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup,
+                   VMobject, linear)
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.format import fmt_auto
 from scenes.mobjects.heatmap import Heatmap, colorize
+from scenes.mobjects.light_text import light
 from scenes.mobjects.network_graph import NetworkGraph
 from scenes.mobjects.value_grid import ValueGrid
 
@@ -23,15 +24,6 @@ PANEL_LEFT = 0.35   # formulas live right of this x, the network left of it
 PANEL_RIGHT = 6.9
 PANEL_TOP = 2.75
 BLOCK_TOP = 1.95    # below the sample reminder at the panel's top
-
-
-def _lean(mob):
-    """Drop the parsed SVG path each glyph keeps after its points are built: thousands of
-    small objects per formula that every copy (FadeIn, Transform) would deep-copy."""
-    for m in mob.get_family():
-        if getattr(m, "path_obj", None) is not None:
-            m.path_obj = None
-    return mob
 
 
 def _paren(s: str) -> str:
@@ -48,12 +40,12 @@ class Backpropagation(TraceScene):
     "training" (edges, decision boundary and loss over the recorded steps).
     It follows one sample's numbers; the update uses the batch mean, which the traced
     gradients already are (the 1/N of the mean loss sits in every δ), and says so.
-    duration: about 67 s at speed 1.
+    duration: about 64 s at speed 1.
     """
 
     runs = {"main": "xor_mlp"}
     trace_kind = "network"
-    duration = 67.0
+    duration = 64.0
     SAMPLE = 1   # the followed sample: x = (0, 1), target 1
     FOCUS = 1    # the hidden unit whose weight to the output is worked through
 
@@ -99,12 +91,14 @@ class Backpropagation(TraceScene):
 
     # -- layout helpers ---------------------------------------------------------------------
     def label(self, *args, **kwargs):
-        return _lean(super().label(*args, **kwargs))
+        """Text without its SVG parse data: cheap to copy, so fades and transforms are fast."""
+        return light(super().label(*args, **kwargs))
 
     def eqs(self, *rows: list, size: float = 38, sizes: dict | None = None) -> list[VGroup]:
-        """Formula rows typeset in ONE LaTeX run (each MathTex costs a latex process), one
-        VGroup per row. A row is a list of parts: a str is drawn in the text colour,
-        (tex, colour) in that colour; ``sizes`` {row: font size} overrides ``size``."""
+        """Formula rows typeset in ONE LaTeX run (each MathTex costs a latex process) and
+        made light (see label), one VGroup per row. A row is a list of parts: a str is drawn
+        in the text colour, (tex, colour) in that colour; ``sizes`` {row: font size}
+        overrides ``size``."""
         args, owners = [], []
         for r, row in enumerate(rows):
             if r:
@@ -113,7 +107,7 @@ class Backpropagation(TraceScene):
             for p in row:
                 args.append(p[0] if isinstance(p, tuple) else p)
                 owners.append((r, p[1] if isinstance(p, tuple) else None))
-        tex = _lean(MathTex(*args, font_size=size, color=self.theme.text))
+        tex = light(MathTex(*args, font_size=size, color=self.theme.text))
         out = [VGroup() for _ in rows]
         for sub, owner in zip(tex, owners):
             if owner is not None:
@@ -189,8 +183,9 @@ class Backpropagation(TraceScene):
         title = self.label("Backpropagation", 40).to_corner(UL, buff=0.35)
         self.tag = self.label("1 · forward pass", 26, th.muted).to_corner(UR, buff=0.4)
         net = NetworkGraph((2, self.hidden, 1), th, self.weights(0), width=4.4, height=4.0,
-                           radius=0.5, stroke_range=(1.5, 7.0), z_index=3  # over the formulas
-                           ).move_to([-4.0, -0.3, 0])
+                           radius=0.5, stroke_range=(1.5, 7.0), z_index=3).move_to([-4.0, -0.3, 0])
+        # z_index 3: drawn after the formulas, so animating the network (manim redraws every
+        # frame whatever comes after the first moving mobject) leaves them in the static frame
         self.net = net
         self.captions = VGroup(*[
             self.label(c, 22, th.muted).move_to([net.layer(k).get_x(), 2.5, 0])
@@ -202,7 +197,7 @@ class Backpropagation(TraceScene):
 
         # the batch: all the XOR points; we follow one of them
         bx, by = self.array("main", 0, "batch", "x"), self.array("main", 0, "batch", "y")
-        grid = _lean(ValueGrid(np.concatenate([bx, by], axis=1), th, cell=0.6, font_size=28))
+        grid = light(ValueGrid(np.concatenate([bx, by], axis=1), th, cell=0.6, font_size=28))
         for m in range(n):  # the grid's texts are these traced numbers
             for k in range(2):
                 self.num("batch", "x", (m, k), formatter=fmt_auto)
@@ -247,7 +242,7 @@ class Backpropagation(TraceScene):
             self.hidden_vals.add(val)
             self.play(net.neuron(1, j).animate.set_stroke(th.active, width=5),
                       *self.flash([net.edge(0, j, k) for k in range(2)], th.value),
-                      FadeIn(new) if block is None else ReplacementTransform(block, new),
+                      FadeIn(new), *([FadeOut(block)] if block else []),
                       run_time=self.pace(j, slow=1, first=1.2, rest=0.7))
             self.wait(self.pace(j, slow=1, first=1.2, rest=0.4))
             self.play(TransformFromCopy(new[2][-1], val),
@@ -269,7 +264,7 @@ class Backpropagation(TraceScene):
             ["a^{(2)}", "= \\sigma(z^{(2)}) =", self.v(out)]))
         self.out_val = net.label_neuron(2, 0, self.label(out, 26, th.value), None)
         self.play(net.neuron(2, 0).animate.set_stroke(th.active, width=5),
-                  *self.flash(net.edge_layer(1), th.value), ReplacementTransform(block, new),
+                  *self.flash(net.edge_layer(1), th.value), FadeOut(block), FadeIn(new),
                   run_time=self.t(1.2))
         self.wait(self.t(1.0))
         self.play(TransformFromCopy(new[3][-1], self.out_val),
@@ -289,7 +284,7 @@ class Backpropagation(TraceScene):
         self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
         block = self.panel(*rows, self.note(f"the mean over all {n} samples of the batch"),
                            buff=0.25)
-        self.play(FadeIn(self.target), ReplacementTransform(new, block), run_time=self.t(0.7))
+        self.play(FadeIn(self.target), FadeOut(new), FadeIn(block), run_time=self.t(0.7))
         self.wait(self.t(1.8))
         self.block = block
 
@@ -309,8 +304,9 @@ class Backpropagation(TraceScene):
              "= \\frac{\\partial L}{\\partial a^{(2)}}\\,\\sigma'(z^{(2)})"],
             ["=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out), ") =",
              self.g(delta)])
-        block = self.panel(dl, self.note(f"the 1/{n} of the mean loss is in every gradient below"),
-                           dd, dn, self.note("σ′(z) = a(1 − a) for the logistic σ"), buff=0.25)
+        block = self.panel(
+            dl, self.note(f"the 1/{n} of the mean loss is in every gradient below"),
+            dd, dn, self.note("σ′(z) = a(1 − a) for the logistic σ"), buff=0.25)
         dlabel, *hl = self.delta_labels(
             [(2, 0, delta)] + [(1, k, self.num(a1, "grad_input", (s, k), digits=4))
                                for k in range(self.hidden)])
@@ -373,7 +369,8 @@ class Backpropagation(TraceScene):
             ["=", self.g(_paren(dh)), "\\cdot", self.v(h), "(1 -", self.v(h), ") =", self.g(dz)],
             ["\\delta^{(1)} = (W^{(2)\\top}\\delta^{(2)}) \\odot \\sigma'(z^{(1)})"])
         b3 = self.panel(da, dj, dn, self.label("every hidden unit at once:", 26), vec,
-                        self.note("Wᵀδ sums over the next layer's units (here: one)"), buff=0.25)
+                        self.note("Wᵀδ sums over the next layer's units (here: one)"),
+                        buff=0.25)
         self.play(FadeOut(b2), FadeOut(wname),
                   edge.animate.set_stroke(th.gradient, width=7, opacity=1),
                   *self.flash([edge], th.gradient, backward=True), FadeIn(b3[0]),
@@ -515,7 +512,7 @@ class Backpropagation(TraceScene):
         marker = Dot(axes.c2p(0, losses[0]), radius=0.08, color=th.active)
         counter = VGroup(self.label("step", 24, th.muted), self.label("0", 24))
         counter.arrange(RIGHT, buff=0.15)
-        counter.move_to(axes.c2p(0.55 * all_steps[-1], y_top), aligned_edge=UL)  # room for 4 digits
+        counter.move_to(axes.c2p(0.55 * all_steps[-1], y_top), aligned_edge=UL)  # room: 4 digits
         net_title = self.label("weights", 26).move_to([net.get_x(), top, 0])
 
         self.play(FadeIn(Group(heat, frame, dots, ticks, map_title, map_key)),

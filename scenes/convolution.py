@@ -219,7 +219,7 @@ class Convolution(TraceScene):
             labels = None if multi or cell < 0.5 else [[self.fmt_w(v) for v in row]
                                                         for row in wk]
             self.windows.append(SlidingWindow(ig, g.kernel, th, stride=g.stride,
-                                              labels=labels).place(0, 0))
+                                              labels=labels))
             self.in_grids.append(ig)
             self.k_grids.append(kg)
             if multi:
@@ -229,14 +229,12 @@ class Convolution(TraceScene):
                 columns = [VGroup(ig, border), kg]
         self.names = names
 
-        bias, bias_text = self.num("b", (0,))
-        self.bias = bias
-        self.bias_text = bias_text
+        self.bias, self.bias_text = self.num("b", (0,))
         out = self.array("main", 0, g.layer, "output")[0, 0]
         self.out_range = (float(out.min()), float(out.max()))
         self.out_grid = ValueGrid(np.zeros(g.out), th, cell=max(cell, 0.5), font_size=font,
                                   color=th.text, blank=np.ones(g.out, dtype=bool))
-        b_label = self.label(f"bias b = {bias_text}", size=22, color=th.active)
+        b_label = self.label(f"bias b = {self.bias_text}", size=22, color=th.active)
 
         # the deck's two questions, answered later in place under the output
         self.q_lines = [self.question_line("(I∗K)(1,1) = ", "?"),

@@ -49,11 +49,16 @@ def activation_of(trace: Trace) -> str:
     return types[i + 1] if i + 1 < len(types) else "Identity"
 
 
-def grad_norm(trace: Trace, step: int, layer: str) -> float:
-    """‖∂L/∂W‖, the Frobenius norm of a Dense layer's recorded W.grad at ``step``.
+def norm_key(layer: str) -> str:
+    return f"grad_norm/{layer}.W"
 
-    A display reduction of traced numbers (like the length of an arrow), not training
-    maths; an engine-recorded per-step scalar would make it a plain lookup."""
+
+def grad_norm(trace: Trace, step: int, layer: str) -> float:
+    """‖∂L/∂W‖ of a Dense layer at ``step``: the engine's per-step scalar when the run
+    recorded it (``record.grad_norms``, as the bundled runs do), else the Frobenius norm
+    of the recorded W.grad (a display reduction, like the length of an arrow)."""
+    if norm_key(layer) in trace.manifest["steps"][0]:
+        return float(trace.scalars(norm_key(layer))[trace.all_steps.index(step)])
     return float(np.linalg.norm(trace.get(step, layer, "W.grad")))
 
 
@@ -89,6 +94,7 @@ class Panel:
     layers: list[str]
     activation: str
     color: str
+    header: VGroup                    # activation name, init
     chart: LogBarChart
     strip: LayerStrip
     loss: Sparkline
@@ -114,13 +120,13 @@ class VanishingGradients(TraceScene):
                 stay level
       training  every recorded step: bars, the first and last layers' norms, the step and
                 each run's mini-batch loss
-      verdict   the gap at the last step and what it means
-    About 49 s at speed 1.
+      verdict   the gap at the last step, each run's final training accuracy, the lesson
+    About 48 s at speed 1.
     """
 
     runs = {"main": "deep_sigmoid", "relu": "deep_relu"}
     trace_kind = "network"
-    duration = 49.0
+    duration = 48.0
 
     # -- traces -------------------------------------------------------------------------------
     def check_trace(self, role: str, trace: Trace) -> None:
@@ -152,6 +158,8 @@ class VanishingGradients(TraceScene):
         v = float(self.norms[panel.role][self.steps.index(step), i])
         text = fmt_norm(v)
         self.reductions.add(text, v, panel.role, step, panel.layers[i], "W.grad:norm")
+        if norm_key(panel.layers[i]) in self.trace(panel.role).manifest["steps"][0]:
+            self.shown.add(text, v, panel.role, step, "scalar", norm_key(panel.layers[i]))
         return v, text
 
     # -- layout -----------------------------------------------------------------------------
@@ -177,7 +185,7 @@ class VanishingGradients(TraceScene):
         word.move_to([left + chart.area.width - 1.05, loss.area.get_center()[1], 0],
                      aligned_edge=RIGHT)
         static = VGroup(header, chart.grid, chart.ticks, loss.baseline, ticks, word)
-        return Panel(role, layers, act, color, chart, strip, loss, static,
+        return Panel(role, layers, act, color, header, chart, strip, loss, static,
                      Dot(loss.point(t.all_steps.index(self.steps[0])), radius=0.05,
                          color=color))
 
@@ -206,6 +214,19 @@ class VanishingGradients(TraceScene):
             out.append(self.label(text, 22, color=self.theme.gradient)
                        .next_to(word, RIGHT, buff=0.15, aligned_edge=DOWN))
         return out
+
+    def accuracy(self, panel: Panel) -> VGroup:
+        """The training accuracy of the last epoch, after the activation's name (in place of
+        the init, which it replaces at the verdict)."""
+        epochs = self.trace(panel.role).epochs
+        if not epochs or "accuracy" not in epochs[-1]:
+            return VGroup()
+        _, text = self.number(panel.role, None, "epoch", "accuracy", index=(len(epochs) - 1,),
+                              formatter=lambda v: f"{100 * v:.1f}%")
+        g = VGroup(self.label("accuracy", 22, color=self.theme.muted),
+                   self.label(text, 24, color=panel.color))
+        g.arrange(RIGHT, buff=0.12, aligned_edge=DOWN)
+        return g.next_to(panel.header[0], RIGHT, buff=0.3, aligned_edge=DOWN)
 
     def readout(self, panel: Panel, i: int, text: str) -> VGroup:
         g = VGroup(self.label(f"layer {i + 1}:  ‖∂L/∂W‖ =", 22),
@@ -431,12 +452,14 @@ class VanishingGradients(TraceScene):
     def verdict(self) -> None:
         last = self.steps[-1]
         anims = []
-        for p in self.panels:  # the first and last layers' norms make way for the verdict
+        for p in self.panels:  # norms and init make way for the verdict and the accuracy
             p.drawing, p.note = self.annotation(p, last)
-            anims += self.fade_out(p.ends, *p.end_values)
+            init = p.header[1]
+            p.header.remove(init)
+            anims += self.fade_out(p.ends, *p.end_values, init)
         self.play(*anims, run_time=self.t(0.4))
-        self.play(*[FadeIn(m) for p in self.panels for m in (p.drawing, p.note)],
-                  run_time=self.t(1.0))
+        self.play(*[FadeIn(m) for p in self.panels
+                    for m in (p.drawing, p.note, self.accuracy(p))], run_time=self.t(1.0))
         sig, relu = self.panels
         kinds = [claim[2] for claim in self.claims[-2:]]
         if kinds == ["gap", "spread"]:

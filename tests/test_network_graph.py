@@ -89,3 +89,10 @@ def test_labels_sit_next_to_or_inside_neurons_and_over_edges():
     assert len(below) == 3 and all(
         lab.get_top()[1] < g.neuron(1, k).get_bottom()[1] for k, lab in enumerate(below))
     assert above.z_index > g.neuron(1, 0).z_index > g.edge(0, 0, 0).z_index
+
+
+def test_edge_labels_and_a_raised_drawing_order():
+    g = NetworkGraph((2, 3, 1), DARK, z_index=3)
+    lab = g.label_edge(1, 0, 1, "w", UP)
+    assert lab.get_bottom()[1] > g.edge(1, 0, 1).get_center()[1]
+    assert (g.edge(0, 0, 0).z_index, g.neuron(0, 0).z_index, lab.z_index) == (3, 4, 5)

@@ -42,7 +42,7 @@ def test_the_followed_sample_and_the_batch_gradient_come_from_the_trace(last):
     _, scene = last
     t, shown = scene.trace(), _shown(scene)
     s, j, n = scene.SAMPLE, scene.FOCUS, 4
-    # this sample's chain: ∂L/∂a, δ at the output, the hidden activation, δ of the hidden unit
+    # this sample's chain: ∂L/∂a, δ at the output, the hidden activation, the hidden unit's δ
     for key in [(0, "sigmoid_3", "grad_output", (s, 0)), (0, "sigmoid_3", "grad_input", (s, 0)),
                 (0, "sigmoid_1", "output", (s, j)), (0, "sigmoid_1", "grad_output", (s, j)),
                 (0, "sigmoid_1", "grad_input", (s, j))]:

@@ -33,13 +33,18 @@ def test_shown_numbers_match_trace(final):
     assert_shown_match_trace(scene, min_count=3 * len(steps) + 1)
     last = scene.trace("main").all_steps[-1]
     for role in scene.runs:
+        t = scene.trace(role)
         shown = [s for s in scene.shown.items
                  if s.role == role and s.quantity == "loss" and s.step == steps[-1]]
-        assert shown and shown[-1].value == scene.trace(role).scalars("loss")[last]
+        assert shown and shown[-1].value == t.scalars("loss")[last]
+        accuracy = [s for s in scene.shown.items if s.role == role and s.layer == "epoch"]
+        assert [a.value for a in accuracy] == [t.epochs[-1]["accuracy"]]
+        assert accuracy[0].text == f"{100 * t.epochs[-1]['accuracy']:.1f}%"
 
 
 def test_gradient_norms_are_the_traced_w_grad(final):
-    """Each bar label is ‖W.grad‖ of that layer at that step, formatted."""
+    """Each norm on screen is ‖W.grad‖ of that layer at that step, formatted, and the
+    bars end at the last recorded step's norms."""
     from scenes.vanishing_gradients import fmt_norm
 
     _, scene = final
@@ -51,8 +56,13 @@ def test_gradient_norms_are_the_traced_w_grad(final):
         w_grad = scene.trace(s.role).get(s.step, s.layer, "W.grad")
         assert s.value == pytest.approx(float(np.linalg.norm(w_grad)), rel=1e-12), s
         assert s.text == fmt_norm(s.value)
-    bars = scene.panels[0].chart.bars
-    assert all(b.get_fill_opacity() > 0 for b in bars)  # every bar was drawn
+    last = scene.steps[-1]
+    for p in scene.panels:
+        t = scene.trace(p.role)
+        for i, (bar, layer) in enumerate(zip(p.chart.bars, p.layers)):
+            norm = float(np.linalg.norm(t.get(last, layer, "W.grad")))
+            assert bar.get_fill_opacity() > 0
+            assert bar.get_top()[1] == pytest.approx(p.chart.top(i, norm)[1], abs=1e-6)
 
 
 def test_sigmoid_gradients_vanish_relu_do_not(final):
