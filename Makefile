@@ -34,12 +34,15 @@ install: sysdeps $(STAMP)
 demo: install
 	$(BIN)/nnanim train xor_mlp -o runs/xor_mlp.trace
 	$(BIN)/nnanim trace info runs/xor_mlp.trace
+	$(BIN)/nnanim lecture -q m -o out/lecture.mp4 --slides out/slides
 
 test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python benchmarks/engine_vs_torch.py
+	$(BIN)/python benchmarks/render_speed.py
+	$(BIN)/python benchmarks/gif_size.py
 
 clean:
 	rm -rf runs out media .pytest_cache

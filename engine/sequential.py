@@ -18,7 +18,9 @@ class Sequential(Layer):
     was set. Parameters are addressed as ``"<layer>.<param>"`` (``"dense_0.W"``).
 
     When ``record`` is a (TraceWriter, step) pair, forward stores each layer's
-    ``input`` and ``output`` and backward its ``grad_output`` and ``grad_input``.
+    ``output`` (and the first layer's ``input``) and backward each ``grad_input`` (and
+    the last layer's ``grad_output``); the trace reader serves a layer's ``input`` and
+    ``grad_output`` from its neighbours, so every value is stored once.
     Activations are layers of their own, so a neuron's pre-activation z is the output
     of the Dense/Conv2D layer before it and a = f(z) is the activation layer's output.
     """
@@ -55,12 +57,17 @@ class Sequential(Layer):
     # -- passes ----------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
         rec = self.record
+        prev = None
         for layer in self.layers:
             y = layer.forward(x)
             if rec is not None:
                 w, step = rec
-                w.record(step, layer.name, "input", x, batch_axis=True)
+                # a layer's input is the previous layer's output: stored once, and
+                # Trace.get("input") reads it from there
+                if prev is None or not w.policy.records(prev.name, "output"):
+                    w.record(step, layer.name, "input", x, batch_axis=True)
                 w.record(step, layer.name, "output", y, batch_axis=True)
+            prev = layer
             x = y
         return x
 
@@ -75,13 +82,17 @@ class Sequential(Layer):
         if hasattr(first, "needs_input_grad"):
             first.needs_input_grad = (self.input_grad or (
                 rec is not None and rec[0].policy.records(first.name, "grad_input")))
+        above = None
         for layer in reversed(self.layers):
             g = layer.backward(grad_out)
             if rec is not None:
                 w, step = rec
-                w.record(step, layer.name, "grad_output", grad_out, batch_axis=True)
+                # ∂L/∂y of a layer is ∂L/∂x of the layer above: stored once (there)
+                if above is None or not w.policy.records(above.name, "grad_input"):
+                    w.record(step, layer.name, "grad_output", grad_out, batch_axis=True)
                 if g is not None:
                     w.record(step, layer.name, "grad_input", g, batch_axis=True)
+            above = layer
             grad_out = g
         return grad_out
 

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -105,6 +106,10 @@ class TraceWriter:
         self._chunk_index = 0
         self._closed = False
         self.on_checkpoint = None  # optional callback(n_steps_saved), e.g. for progress output
+        # chunks are written by one background thread, in order, so training goes on
+        # while a checkpoint is written (zlib and file I/O release the GIL)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trace-writer")
+        self._last_write: Future | None = None
 
     # -- what to record ---------------------------------------------------------------
     def set_layers(self, layers: list[dict]) -> None:
@@ -149,34 +154,52 @@ class TraceWriter:
         self.manifest["summary"].update(_jsonable(summary))
 
     # -- writing ----------------------------------------------------------------------
-    def checkpoint(self) -> None:
-        """Write pending arrays as a new chunk, then the manifest (both atomic)."""
+    def checkpoint(self, wait: bool = False) -> None:
+        """Write pending arrays as a new chunk, then the manifest (both atomic), in the
+        background thread; ``wait`` blocks until everything queued is on disk."""
+        self._raise_write_error()
+        static = None
         if self._static:
-            _write_npz(self.partial / "static.npz", self._static, self.policy.compress)
+            static = self._static
             self.manifest["static"] = sorted(self._static)
+            self._static = {}
         ended = {f"{e['step']:06d}" for e in self._pending_steps}
         # a step cut off mid-way (Ctrl-C) has arrays but no entry: drop them
-        self._pending = {k: v for k, v in self._pending.items() if k[:6] in ended}
+        arrays = {k: v for k, v in self._pending.items() if k[:6] in ended}
         chunk = None
-        if self._pending:
+        if arrays:
             chunk = f"chunk-{self._chunk_index:05d}.npz"
-            _write_npz(self.partial / chunk, self._pending, self.policy.compress)
             self.manifest["chunks"].append(chunk)
             self._chunk_index += 1
         for entry in self._pending_steps:
             entry["chunk"] = chunk if entry.pop("recorded") else None
         self.manifest["steps"].extend(self._pending_steps)
         self._pending, self._pending_steps, self._steps_in_chunk = {}, [], 0
-        _write_json(self.partial / "manifest.json", self.manifest)
+        manifest = json.loads(json.dumps(self.manifest))  # a snapshot for the thread
+        self._last_write = self._writer.submit(self._write, static, chunk, arrays, manifest)
+        if wait:
+            self._last_write.result()
+
+    def _write(self, static, chunk, arrays, manifest) -> None:
+        if static is not None:
+            _write_npz(self.partial / "static.npz", static, self.policy.compress)
+        if chunk is not None:
+            _write_npz(self.partial / chunk, arrays, self.policy.compress)
+        _write_json(self.partial / "manifest.json", manifest)
         if self.on_checkpoint is not None:
-            self.on_checkpoint(len(self.manifest["steps"]))
+            self.on_checkpoint(len(manifest["steps"]))
+
+    def _raise_write_error(self) -> None:
+        if self._last_write is not None and self._last_write.done():
+            self._last_write.result()  # re-raises an error of the background write
 
     def close(self, status: str = "complete") -> Path:
         """Flush, mark the status and move the trace to its final path."""
         if self._closed:
             return self.path
         self.manifest["status"] = status
-        self.checkpoint()
+        self.checkpoint(wait=True)
+        self._writer.shutdown()
         if self.path.exists():
             old = self.path.with_name(self.path.name + ".old")
             if old.exists():
@@ -192,11 +215,13 @@ class TraceWriter:
     def fail(self) -> None:
         """Mark the run failed and leave it in ``<path>.partial``; ``<path>`` is untouched."""
         self.manifest["status"] = "failed"
-        self.checkpoint()
+        self.checkpoint(wait=True)
+        self._writer.shutdown()
         self._closed = True
 
     def abort(self) -> None:
         """Drop everything written (used when a run fails before it starts)."""
+        self._writer.shutdown(wait=True)
         shutil.rmtree(self.partial, ignore_errors=True)
         self._closed = True
 
@@ -311,16 +336,43 @@ class Trace:
             self._index = index
         return self._index
 
+    def _neighbour(self, layer: str, quantity: str) -> tuple[str, str] | None:
+        """Where an unstored ``input`` / ``grad_output`` lives: the previous layer's
+        ``output`` / the next layer's ``grad_input`` (each value is stored once)."""
+        names = self.layers
+        if layer not in names:
+            return None
+        i = names.index(layer)
+        if quantity == "input" and i > 0:
+            return names[i - 1], "output"
+        if quantity == "grad_output" and i + 1 < len(names):
+            return names[i + 1], "grad_input"
+        return None
+
+    def _stored(self, step: int, layer: str) -> list[str]:
+        return self._build_index().get(step, {}).get(layer, [])
+
+    def _resolve(self, step: int, layer: str, quantity: str) -> tuple[str, str]:
+        if quantity not in self._stored(step, layer):
+            alias = self._neighbour(layer, quantity)
+            if alias is not None and alias[1] in self._stored(step, alias[0]):
+                return alias
+        return layer, quantity
+
     def quantities(self, layer: str, step: int | None = None) -> list[str]:
         idx = self._build_index()
         if step is None:
             step = next((s for s in self.steps if layer in idx.get(s, {})), None)
             if step is None:
                 return []
-        return sorted(idx.get(step, {}).get(layer, []))
+        qs = set(idx.get(step, {}).get(layer, []))
+        qs |= {q for q in ("input", "grad_output")
+               if q not in qs and self._resolve(step, layer, q) != (layer, q)}
+        return sorted(qs)
 
     def has(self, step: int, layer: str, quantity: str) -> bool:
-        return quantity in self._build_index().get(step, {}).get(layer, [])
+        layer, quantity = self._resolve(step, layer, quantity)
+        return quantity in self._stored(step, layer)
 
     def get(self, step: int, layer: str, quantity: str) -> np.ndarray:
         """The array recorded at (step, layer, quantity); a clear TraceError if absent."""
@@ -331,9 +383,13 @@ class Trace:
                                  f"(steps {self.all_steps[0] if self.all_steps else '-'}"
                                  f"..{self.all_steps[-1] if self.all_steps else '-'})")
             raise TraceError(f"step {step} has no recorded arrays (recording policy)")
+        layer_asked, quantity_asked = layer, quantity
+        if self.manifest["chunks"]:
+            layer, quantity = self._resolve(step, layer, quantity)
         key = step_key(step, layer, quantity)
         f = self._open(chunk)
         if key not in f.files:
+            layer, quantity = layer_asked, quantity_asked
             if layer not in self.layers and layer not in ("batch", "objective", "eval", "watch"):
                 raise TraceError(f"no layer '{layer}' (layers: {', '.join(self.layers)})")
             raise TraceError(f"no quantity '{quantity}' for layer '{layer}' at step {step}")
