@@ -1,8 +1,12 @@
 """Layer probes: the decks' convolution and pooling examples, traced by the engine."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
-from conftest import CONFIGS
+from conftest import CONFIGS, ROOT
 
 from engine import config
 from engine.errors import ConfigError
@@ -95,3 +99,21 @@ b = [0]
                                   t.get(0, "maxpool2d_1", "grad_input"))
     with pytest.raises(ConfigError, match="params.conv2d_9"):
         run(config.loads(text.replace("params.conv2d_0", "params.conv2d_9")), tmp_path / "u")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (("stride = 1", "stride = 0"), "stride"),
+    (("kernel_size = 3", "kernel_size = 7"), "larger than the padded input"),
+    (("padding = 0", "padding = \"full\""), "padding"),
+])
+def test_render_with_impossible_conv_config_is_one_line_exit_2(edit, message, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((CONFIGS / "conv_deck.toml").read_text().replace(*edit))
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", "Convolution",
+                        "--config", str(bad), "--format", "png", "-q", "l",
+                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
+                       env={**os.environ, "NNANIM_CACHE": str(tmp_path / "c")})
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], p.stderr
+    assert not (tmp_path / "x.png").exists()
