@@ -6,25 +6,27 @@ from typing import Callable
 import numpy as np
 
 
-def numerical_grad(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_grad(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6,
+                   indices: np.ndarray | None = None) -> np.ndarray:
     """dF/dx by central differences, perturbing ``x`` in place one entry at a time.
 
     ``f`` takes no argument and reads ``x`` itself (so it can be a closure over a
     layer's parameter). Each entry costs two calls of ``f``; meant for small arrays.
         g_i = (f(x + eps·e_i) - f(x - eps·e_i)) / (2·eps)
+    With ``indices`` (flat positions), only those entries: returns g[indices], 1-D.
     """
-    grad = np.zeros_like(x, dtype=np.float64)
     flat = x.reshape(-1)  # a view: x must be contiguous
-    gflat = grad.reshape(-1)
-    for i in range(flat.size):
+    idx = np.arange(flat.size) if indices is None else np.asarray(indices)
+    g = np.empty(len(idx), dtype=np.float64)
+    for k, i in enumerate(idx):
         old = flat[i]
         flat[i] = old + eps
         fp = f()
         flat[i] = old - eps
         fm = f()
         flat[i] = old
-        gflat[i] = (fp - fm) / (2 * eps)
-    return grad
+        g[k] = (fp - fm) / (2 * eps)
+    return g.reshape(x.shape) if indices is None else g
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:

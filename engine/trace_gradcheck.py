@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import TraceError
-from .gradcheck import relative_error
+from .gradcheck import numerical_grad, relative_error
 from .trace import Trace
 
 
@@ -82,15 +82,7 @@ def gradcheck_step(trace: Trace, step: int, max_entries: int = 32, eps: float = 
         flat = p.reshape(-1)
         idx = (np.arange(flat.size) if flat.size <= max_entries
                else np.sort(rng.choice(flat.size, max_entries, replace=False)))
-        fd = np.empty(len(idx))
-        for k, i in enumerate(idx):
-            old = flat[i]
-            flat[i] = old + eps
-            fp = f()
-            flat[i] = old - eps
-            fm = f()
-            flat[i] = old
-            fd[k] = (fp - fm) / (2 * eps)
+        fd = numerical_grad(f, p, eps, indices=idx)
         rows.append(GradcheckRow(layer, name, len(idx), flat.size,
                                  relative_error(fd, recorded[idx])))
     return rows
