@@ -506,11 +506,16 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
               show_default=True, help="Playback speed factor: 2 halves the length.")
 @click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
               help="Also write a PNG at the end of every section into this folder.")
-def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills_dir) -> None:
+@click.option("--events", is_flag=True,
+              help="End on a card listing the run's events (see 'nnanim trace events').")
+def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills_dir,
+           events) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""
     if trace_path is not None and config is not None:
         raise click.UsageError("give --trace or --config, not both")
-    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else None
+    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else {}
+    if events:
+        env["NNANIM_EVENTS"] = "1"
     out, _ = render_scene(scene, trace=trace_path, config=config, quality=quality, fmt=fmt,
                           output=output, theme=theme, speed=speed, extra_env=env)
     click.echo(f"wrote {out}")

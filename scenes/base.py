@@ -101,9 +101,36 @@ class TraceScene(Scene):
         super().next_section(name, *args, **kwargs)
 
     def tear_down(self) -> None:
+        if os.environ.get("NNANIM_EVENTS") == "1":
+            self.show_events()
         self._save_still()
         self._mark_section()
         super().tear_down()
+
+    def show_events(self) -> None:
+        """``nnanim render --events``: end on a card listing the main run's events (first
+        NaN/inf, exploding or vanishing gradients, dying ReLU layers) with their steps."""
+        from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
+
+        from engine.analysis import find_events
+
+        self.events = find_events(self.trace("main"))
+        self.next_section("events")
+        lines = [self.label("Events in this run", size=40)]
+        if not self.events:
+            lines.append(self.label("none: finite values, no exploding or vanishing "
+                                    "gradients, no dying ReLU layer", size=24,
+                                    color=self.theme.muted))
+        for e in self.events[:8]:
+            lines.append(self.label(f"step {e.step}: {e.kind} in {e.where} — {e.detail}",
+                                    size=22, color=self.theme.gradient))
+        card = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        if card.width > 13:
+            card.scale_to_fit_width(13)
+        if self.mobjects:
+            self.play(FadeOut(*self.mobjects), run_time=self.t(0.5))
+        self.play(FadeIn(card), run_time=self.t(0.5))
+        self.wait(self.t(3))
 
     def _mark_section(self) -> None:
         """With NNANIM_SECTIONS set, append (name, start, end) of the section that just

@@ -126,3 +126,21 @@ def test_doctor_reports_each_check():
     for name in ("ffmpeg", "latex", "dvisvgm", "cairo", "pango", "DejaVu Sans", "manim"):
         assert name in out
     assert rc == (0 if "all set" in out else 1)
+
+
+def test_render_highlights_events(tmp_path, monkeypatch):
+    """nnanim render --events ends on a card with the run's events, from engine.analysis."""
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT / "tests"))
+    from scene_utils import render
+
+    monkeypatch.setenv("NNANIM_CACHE", str(tmp_path / "cache"))
+    text = (CONFIGS / "linear_regression.toml").read_text().replace("lr = 0.01", "lr = 0.2")
+    run(config.loads(text), tmp_path / "div.trace")
+    png, scene = render("LinearRegressionGD", tmp_path, trace=tmp_path / "div.trace",
+                        extra_env={"NNANIM_EVENTS": "1"})
+    assert [(e.step, e.kind) for e in scene.events] == [(2, "exploding")]
+    assert png.exists()
+    rc, out, _ = nnanim("render", "--help")
+    assert rc == 0 and "--events" in out
