@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DoubleArrow, Dot, FadeIn, FadeOut,
-                   Mobject, Text, Transform, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, DoubleArrow, Dot, FadeIn,
+                   FadeOut, Mobject, Succession, Text, Transform, VGroup)
 
 from engine.errors import TraceError
 from engine.trace import Trace
@@ -294,10 +294,12 @@ class VanishingGradients(TraceScene):
         if new.width > 13.6:
             new.scale_to_fit_width(13.6)
         new.move_to([0, Y_CAPTION, 0])
-        anims = [FadeIn(new, shift=0.1 * UP)]
-        if self.caption is not None:
-            anims += self.fade_out(self.caption)
-        self.play(*anims, run_time=self.t(0.6))
+        appear = FadeIn(new, shift=0.1 * UP)
+        if self.caption is None:
+            self.play(appear, run_time=self.t(0.6))
+        else:  # one play, old line out first, then the new one in: never two lines at once
+            self.play(Succession(AnimationGroup(*self.fade_out(self.caption)), appear),
+                      run_time=self.t(0.6))
         self.settle(new)
         self.caption = new
         if wait:
