@@ -26,18 +26,24 @@ def ffmpeg() -> str:
 def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
                max_colors: int = 128) -> Path:
     """Encode ``video`` as a looping slide GIF at ``width`` px and ``fps``; atomic write."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp.gif")
     graph = (f"fps={fps},scale={width}:-2:flags=lanczos,split[a][b];"
              f"[a]palettegen=max_colors={max_colors}:stats_mode=full:reserve_transparent=0[p];"
              f"[b][p]paletteuse=dither=none:diff_mode=rectangle")
-    cmd = [ffmpeg(), "-v", "error", "-y", "-i", str(video), "-filter_complex", graph,
-           "-loop", "0", "-f", "gif", str(tmp)]
+    return ffmpeg_to(out, ["-i", str(video), "-filter_complex", graph, "-loop", "0",
+                           "-f", "gif"], "encode the GIF")
+
+
+def ffmpeg_to(out: Path, args: list[str], what: str) -> Path:
+    """Run ``ffmpeg args <tmp>`` with a temporary file beside ``out``, then rename it, so
+    ``out`` is never half-written; a failure raises one line saying ``what`` failed."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True)
+        r = subprocess.run([ffmpeg(), "-v", "error", "-y", *args, str(tmp)],
+                           capture_output=True, text=True)
         if r.returncode != 0:
-            raise NnanimError(f"ffmpeg could not encode the GIF: {r.stderr.strip()[-300:]}")
+            raise NnanimError(f"ffmpeg could not {what}: {r.stderr.strip()[-300:]}")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

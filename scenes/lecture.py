@@ -12,7 +12,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from engine.errors import NnanimError
-from scenes.gif import ffmpeg
+from scenes.gif import ffmpeg, ffmpeg_to
 
 
 def _render_task(task: dict) -> str:
@@ -101,18 +101,9 @@ def build_lecture(scenes: list[str], out: Path, *, quality: str = "m", theme: st
         meta.write_text(";FFMETADATA1\n" + "".join(
             f"[CHAPTER]\nTIMEBASE=1/1000\nSTART={int(a * 1000)}\nEND={int(b * 1000)}\n"
             f"title={title}\n" for a, b, title in chapters))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        part_file = out.with_name(f".{out.stem}.tmp{out.suffix}")
-        cmd = [ffmpeg(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
-               "-i", str(meta), "-map", "0", "-map_metadata", "1", "-map_chapters", "1",
-               "-c", "copy", "-movflags", "+faststart", str(part_file)]
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise NnanimError(f"ffmpeg could not join the parts: {r.stderr.strip()[-300:]}")
-            os.replace(part_file, out)
-        finally:
-            part_file.unlink(missing_ok=True)
+        ffmpeg_to(out, ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(meta),
+                        "-map", "0", "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
+                        "-movflags", "+faststart"], "join the parts")
     if slides is not None:
         write_slides(out, stops, Path(slides), title=" · ".join(scenes))
     return out

@@ -20,6 +20,11 @@ def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", **k
     return render_scene(scene, quality=quality, fmt=fmt, output=out, **kw)
 
 
+def shown_texts(scene) -> dict:
+    """{(role, step, layer, quantity, index): text} of every number the scene showed."""
+    return {(s.role, s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
+
+
 def assert_shown_match_trace(scene, min_count: int = 1) -> None:
     """Every number the scene recorded equals the trace array entry it names, and its text
     is that number formatted (so the screen shows the trace, not a recomputation)."""

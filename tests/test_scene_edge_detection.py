@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 from conftest import CONFIGS, ROOT
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from scene_utils import assert_shown_match_trace, assert_snapshot, render, shown_texts
 
 from engine import config
 from engine.run import run
@@ -22,9 +22,6 @@ CONV, POOL = "conv2d_0", "maxpool2d_1"  # POOL: the chained probe's second layer
 def last(tmp_path_factory):
     return render(SCENE, tmp_path_factory.mktemp("edge"))
 
-
-def shown_texts(scene) -> dict:
-    return {(s.role, s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
 
 
 def test_last_frame_renders(last):
