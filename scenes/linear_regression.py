@@ -2,7 +2,7 @@
 
 Sections
   setup     the data with the starting line and its residuals; the loss surface L(a, b)
-            (traced, drawn as a heatmap with marching-squares contours)
+            (traced, drawn as a heatmap with contour lines)
   reading   the gradient at the start, read the deck's way ("summed residual positive →
             make b larger"), and the first updates with their numbers
   descent   every step: the line and residuals move, the path grows on the contours,
@@ -17,7 +17,7 @@ from manim import (DOWN, LEFT, ORIGIN, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Arr
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
-from scenes.mobjects.contour_lines import ContourLines
+from scenes.mobjects.contour_map import ContourLines
 from scenes.mobjects.heatmap import Heatmap
 from scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from scenes.mobjects.plot_axes import PlotAxes, nice_ticks
@@ -157,8 +157,8 @@ class LinearRegressionGD(TraceScene):
         heat.stretch_to_fit_height(height * len(by) / (len(by) - 1))
         heat.move_to(plot.box)
         levels = z.min() + np.geomspace(0.004, 0.6, 8) * np.ptp(z)
-        contours = ContourLines(ax, by, z, levels, plot.p, color=th.text, stroke_width=1.5,
-                                stroke_opacity=0.35)
+        contours = ContourLines(ax, by, z, levels, plot.points_of, color=th.text,
+                                stroke_width=1.5, stroke_opacity=0.35)
         return plot, Group(heat, contours)
 
     def make_readouts(self) -> VGroup:

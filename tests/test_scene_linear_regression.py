@@ -1,5 +1,5 @@
 """LinearRegressionGD: renders, shows only traced numbers, reads ∂L/∂b the deck's way, ends
-on the traced fit, refuses traces it cannot show; and marching-squares contours."""
+on the traced fit, refuses traces it cannot show; and the contour lines it draws."""
 import subprocess
 import sys
 
@@ -92,17 +92,21 @@ def test_refuses_a_trace_it_cannot_show(other_trace, tmp_path):
 
 
 def test_contour_paths_trace_a_circle():
-    from scenes.mobjects.contour_lines import contour_paths
+    from scenes.mobjects.contour_map import ContourLines, contour_paths
 
     g = np.linspace(-2, 2, 41)
     X, Y = np.meshgrid(g, g)
-    paths = contour_paths(X ** 2 + Y ** 2, 1.0)
+    paths = contour_paths(g, g, X ** 2 + Y ** 2, 1.0)
     assert len(paths) == 1
     p = paths[0]
     assert np.allclose(p[0], p[-1])  # closed
-    r = np.hypot((p[:, 0] - 20) / 10, (p[:, 1] - 20) / 10)  # grid units back to x, y
+    r = np.hypot(p[:, 0], p[:, 1])  # in the grid's own coordinates
     assert np.allclose(r, 1.0, atol=0.01)
     # a curve cut by the border stays open; a saddle gives two separate pieces
-    open_path = contour_paths((X - 1.5) ** 2 + Y ** 2, 1.0)
+    open_path = contour_paths(g, g, (X - 1.5) ** 2 + Y ** 2, 1.0)
     assert len(open_path) == 1 and not np.allclose(open_path[0][0], open_path[0][-1])
-    assert len(contour_paths(X * Y, 0.5)) == 2
+    assert len(contour_paths(g, g, X * Y, 0.5)) == 2
+    # ContourLines draws them through the mapping it is given: one subpath a piece
+    lines = ContourLines(g, g, X * Y, [0.5], lambda xy: np.column_stack([xy, 0 * xy[:, 0]]),
+                         color="#FFFFFF")
+    assert len(lines) == 1 and len(lines[0].get_subpaths()) == 2

@@ -1,6 +1,10 @@
-"""ContourMap: a function of two variables on a grid, as one shaded image plus contour lines,
-with the mapping from (x, y) to scene points that paths on the map need."""
+"""Contours of a function of two variables sampled on a grid (contourpy, vectorized):
+ContourLines draws them through any coordinates-to-scene mapping; ContourMap is the shaded
+image plus its contour lines, with the mapping from (x, y) to scene points that paths on
+the map need."""
 from __future__ import annotations
+
+from typing import Callable, Sequence
 
 import contourpy
 import numpy as np
@@ -9,6 +13,38 @@ from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UP, Group, ImageMob
 
 from ..theme import Theme
 from .heatmap import colorize
+
+
+def contour_paths(xs: np.ndarray, ys: np.ndarray, z: np.ndarray,
+                  level: float) -> list[np.ndarray]:
+    """Polylines where ``z[i, j] = f(xs[j], ys[i])`` crosses ``level``, each an (m, 2) array
+    of (x, y) coordinates; closed curves repeat their first point at the end."""
+    gen = contourpy.contour_generator(np.asarray(xs, dtype=np.float64),
+                                      np.asarray(ys, dtype=np.float64),
+                                      np.asarray(z, dtype=np.float64))
+    return [ln for ln in gen.lines(level) if len(ln) > 1]
+
+
+class ContourLines(VGroup):
+    """Contour lines of ``z[i, j] = f(xs[j], ys[i])`` at ``levels``: one VMobject per level
+    that has any (all its lines as subpaths). ``points_of`` maps (n, 2) coordinates to
+    (n, 3) scene points (``ContourMap.points_of``, ``PlotAxes.points_of``)."""
+
+    def __init__(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: Sequence[float],
+                 points_of: Callable[[np.ndarray], np.ndarray], color: str,
+                 stroke_width: float = 1.5, stroke_opacity: float = 0.7) -> None:
+        super().__init__()
+        for level in levels:
+            lines = contour_paths(xs, ys, z, level)
+            if not lines:
+                continue
+            vm = VMobject(stroke_color=color, stroke_width=stroke_width,
+                          stroke_opacity=stroke_opacity)
+            for ln in lines:
+                pts = points_of(ln)
+                vm.start_new_path(pts[0])
+                vm.add_points_as_corners(pts[1:])
+            self.add(vm)
 
 
 class ContourMap(Group):
@@ -50,20 +86,10 @@ class ContourMap(Group):
         self.frame = Rectangle(width=width, height=height, stroke_color=theme.grid,
                                stroke_width=2)
         self.add(self.image, self.frame)
-        self.contours = VGroup()
-        gen = contourpy.contour_generator(xs, ys, shade)
         lo, hi = float(np.min(shade)), float(np.max(shade))
-        for level in np.linspace(lo, hi, levels + 2)[1:-1]:
-            lines = [ln for ln in gen.lines(level) if len(ln) > 1]
-            if not lines:
-                continue
-            vm = VMobject(stroke_color=line_color or theme.muted, stroke_width=line_width,
-                          stroke_opacity=line_opacity)
-            for ln in lines:
-                pts = self.points_of(ln)
-                vm.start_new_path(pts[0])
-                vm.add_points_as_corners(pts[1:])
-            self.contours.add(vm)
+        self.contours = ContourLines(xs, ys, shade, np.linspace(lo, hi, levels + 2)[1:-1],
+                                     self.points_of, line_color or theme.muted,
+                                     stroke_width=line_width, stroke_opacity=line_opacity)
         self.add(self.contours)
 
     @staticmethod

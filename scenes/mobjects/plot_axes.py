@@ -30,6 +30,7 @@ class PlotAxes(VGroup):
     """Axes for data in ``x_range`` × ``y_range``, ``width`` × ``height`` scene units.
 
     p(x, y)           scene point of a data point (follows the group when moved or scaled)
+    points_of(xy)     scene points of an (n, 2) array of data points
     polyline(xs, ys)  a VMobject through the points, cut where they leave the box
     clip(p, q)        the part of segment p→q (data coordinates) inside the box, or None
     contains(x, y)    whether a data point lies in the box
@@ -83,6 +84,16 @@ class PlotAxes(VGroup):
         lo, size = self._frame()
         return np.array([lo[0] + (x - x0) / (x1 - x0) * size[0],
                          lo[1] + (y - y0) / (y1 - y0) * size[1], 0.0])
+
+    def points_of(self, xy: np.ndarray) -> np.ndarray:
+        """(n, 2) data points -> (n, 3) scene points: ``p`` for many points at once."""
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        lo, size = self._frame()
+        out = np.zeros((len(xy), 3))
+        out[:, 0] = lo[0] + (xy[:, 0] - x0) / (x1 - x0) * size[0]
+        out[:, 1] = lo[1] + (xy[:, 1] - y0) / (y1 - y0) * size[1]
+        return out
 
     def unit(self) -> tuple[float, float]:
         """Scene units per data unit along x and y."""
