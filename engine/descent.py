@@ -74,7 +74,7 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
             optimizer.step(params, grads)
             if rec:
                 writer.record(step, LAYER, "theta.after", theta, group="param_after")
-                for sname, s in optimizer.state_arrays(key).items():
+                for sname, s in optimizer.state_buffers(key).items():
                     writer.record(step, LAYER, f"theta.{sname}", s, group="state")
             if writer is not None:
                 writer.end_step(step, loss=value, lr=optimizer.lr,

@@ -32,7 +32,8 @@ def _fraction(name: str, x) -> float:
 
 
 class Optimizer:
-    """Base: per-key state, ``step(params, grads)`` and ``state_arrays(key)``.
+    """Base: per-key state, ``step(params, grads)``, ``state_arrays(key)`` (copies) and
+    ``state_buffers(key)`` (the live buffers).
 
     params, grads: dict[str, ndarray], same keys, same shape per key.
     """
@@ -71,6 +72,11 @@ class Optimizer:
     def state_arrays(self, key: str) -> dict[str, np.ndarray]:
         """Copies of key's state buffers, name -> array ({} before its first step)."""
         return {n: a.copy() for n, a in self.state.get(key, {}).items()}
+
+    def state_buffers(self, key: str) -> dict[str, np.ndarray]:
+        """key's live state buffers, name -> array, not copied: the next ``step`` changes
+        them in place (for a trace writer, which copies what it keeps)."""
+        return dict(self.state.get(key, {}))
 
     def reset(self) -> None:
         """Forget all state, as a fresh optimizer."""

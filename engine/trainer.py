@@ -107,7 +107,7 @@ class Trainer:
                 for key, p in params.items():
                     layer, name = key.rsplit(".", 1)
                     writer.record(step, layer, f"{name}.after", p, group="param_after")
-                    for sname, s in self.optimizer.state_arrays(key).items():
+                    for sname, s in self.optimizer.state_buffers(key).items():
                         writer.record(step, layer, f"{name}.{sname}", s, group="state")
         finally:
             model.record = None
