@@ -101,6 +101,7 @@ class TraceWriter:
         }
         self._static: dict[str, np.ndarray] = {}
         self._pending: dict[str, np.ndarray] = {}
+        self._recorded_steps: set[int] = set()  # steps with arrays in _pending
         self._pending_steps: list[dict] = []
         self._steps_in_chunk = 0
         self._chunk_index = 0
@@ -135,12 +136,12 @@ class TraceWriter:
         if batch_axis and self.policy.samples is not None:
             a = a[: self.policy.samples]
         self._pending[step_key(step, layer, quantity)] = np.array(a, copy=True)
+        self._recorded_steps.add(step)
 
     def end_step(self, step: int, **scalars: Any) -> None:
         """Close step ``step`` with its scalars (loss, lr, epoch, ...)."""
         entry = {"step": int(step), **_jsonable(scalars)}
-        prefix = f"{step:06d}/"
-        entry["recorded"] = any(k.startswith(prefix) for k in self._pending)
+        entry["recorded"] = step in self._recorded_steps
         self._pending_steps.append(entry)
         if entry["recorded"]:
             self._steps_in_chunk += 1
@@ -175,6 +176,7 @@ class TraceWriter:
             entry["chunk"] = chunk if entry.pop("recorded") else None
         self.manifest["steps"].extend(self._pending_steps)
         self._pending, self._pending_steps, self._steps_in_chunk = {}, [], 0
+        self._recorded_steps = set()
         manifest = json.loads(json.dumps(self.manifest))  # a snapshot for the thread
         self._last_write = self._writer.submit(self._write, static, chunk, arrays, manifest)
         if wait:
