@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config ffmpeg texlive-latex-base \
-                texlive-latex-extra texlive-fonts-recommended dvisvgm fonts-dejavu-core
+                texlive-latex-extra texlive-fonts-recommended dvisvgm fonts-dejavu-core \
+                chromium chromium-driver
 
 .PHONY: demo test install sysdeps bench clean
 

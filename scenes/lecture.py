@@ -109,61 +109,118 @@ def build_lecture(scenes: list[str], out: Path, *, quality: str = "m", theme: st
     return out
 
 
+def frame_rate(path: Path, default: float = 30.0) -> float:
+    """Frames per second of the first video stream of ``path`` (``default`` if unreadable)."""
+    r = subprocess.run([ffmpeg().replace("ffmpeg", "ffprobe"), "-v", "error", "-select_streams",
+                        "v:0", "-show_entries", "stream=r_frame_rate", "-of", "csv=p=0",
+                        str(path)], capture_output=True, text=True)
+    try:
+        num, _, den = r.stdout.strip().partition("/")
+        fps = float(num) / float(den or 1)
+    except (ValueError, ZeroDivisionError):
+        return default
+    return fps if fps > 0 else default
+
+
+# The slide player. Stops are section end times; it pauses on the *last frame* of a section
+# (seeking to half a frame before the end: the frame at the end itself is the first one of
+# the next section, e.g. the next part's title card), detected on every presented frame with
+# requestVideoFrameCallback (requestAnimationFrame where missing), and 1.5 frames early so a
+# late tick never shows the next section. A last stop at the very end of the video is also
+# reached through the `ended` event. Self-contained: no external script, font or style.
 PLAYER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
- html, body {{ margin: 0; height: 100%; background: #000; color: #ccc;
-              font: 14px "DejaVu Sans", sans-serif; }}
+ html, body {{ margin: 0; height: 100%; background: #000; overflow: hidden; }}
  video {{ width: 100vw; height: 100vh; object-fit: contain; display: block; }}
- #hud {{ position: fixed; left: 12px; bottom: 10px; opacity: .7; }}
+ #hud {{ position: fixed; left: 12px; bottom: 10px; padding: 3px 10px; border-radius: 4px;
+        background: rgba(0, 0, 0, .6); color: #eee; opacity: .8; pointer-events: none;
+        font: 15px "DejaVu Sans", sans-serif; white-space: pre; }}
+ #hud.off {{ display: none; }}
 </style></head>
 <body>
-<video id="v" src="{video}" preload="auto"></video>
+<video id="v" src="{video}" preload="auto" playsinline></video>
 <div id="hud"></div>
 <script>
-// Pauses at the end of every section; → / space / click: play on; ←: back one; f: full screen.
-const stops = {stops};
+// → / space / PageDown / Enter / click: play to the end of the next section;
+// ← / PageUp / Backspace: undo the last → (back one stop); f: full screen; h: hide this line.
+const stops = {stops};  // section end times, seconds
+const frame = {frame};  // one frame, seconds
 const v = document.getElementById("v"), hud = document.getElementById("hud");
-let next = 0;  // index of the stop the video is playing towards
+let next = 0;  // index of the stop the video plays towards; the stops before it are passed
+const at = i => i < 0 ? 0 : Math.max(0, stops[i].t - frame / 2);  // last frame of section i
 function show() {{
-  hud.textContent = next < stops.length ? `${{next + 1}}/${{stops.length}}  ${{stops[next].label}}`
-                                        : "end";
+  const n = stops.length;
+  if (v.error) hud.textContent = `cannot play ${{v.currentSrc}} (error ${{v.error.code}})`;
+  else if (!v.paused) hud.textContent = `${{next + 1}}/${{n}}  ${{stops[next].label}}  ▶`;
+  else if (next === 0) hud.textContent = `0/${{n}}  → to start`;
+  else hud.textContent = `${{next}}/${{n}}  ${{stops[next - 1].label}}` +
+                         (next === n ? "  · end" : "");
 }}
-function watch() {{
-  if (!v.paused && next < stops.length && v.currentTime >= stops[next].t - 0.03) {{
-    v.pause(); v.currentTime = stops[next].t; next += 1; show();
-  }}
-  requestAnimationFrame(watch);
+function stopAt(i) {{ v.pause(); v.currentTime = at(i); next = i + 1; show(); }}
+function check(t) {{  // t: media time of the frame on screen
+  if (!v.paused && next < stops.length && t >= stops[next].t - 1.5 * frame) stopAt(next);
 }}
-function forward() {{ if (v.paused && next < stops.length) v.play(); }}
-function back() {{
-  next = Math.max(0, next - (v.paused ? 2 : 1));
-  v.pause(); v.currentTime = next > 0 ? stops[next - 1].t : 0; show();
+if ("requestVideoFrameCallback" in v) {{
+  const onFrame = (now, meta) => {{ check(meta.mediaTime); v.requestVideoFrameCallback(onFrame); }};
+  v.requestVideoFrameCallback(onFrame);
+}} else {{
+  const onTick = () => {{ check(v.currentTime); requestAnimationFrame(onTick); }};
+  requestAnimationFrame(onTick);
+}}
+v.addEventListener("ended", () => {{ next = stops.length; show(); }});
+v.addEventListener("play", show);
+v.addEventListener("error", show);
+function forward() {{
+  if (v.paused && next < stops.length)
+    v.play().catch(e => {{  // AbortError: a ← paused it before it began
+      if (e.name !== "AbortError") hud.textContent = `cannot play: ${{e.message}}`;
+    }});
+}}
+function back() {{  // paused at stop next-1: to the stop before it; playing: to where it began
+  stopAt(Math.max(-1, next - (v.paused ? 2 : 1)));
 }}
 document.addEventListener("keydown", e => {{
+  if (e.ctrlKey || e.altKey || e.metaKey) return;  // leave Alt+← etc. to the browser
   if (["ArrowRight", " ", "PageDown", "Enter"].includes(e.key)) {{ e.preventDefault(); forward(); }}
-  if (["ArrowLeft", "PageUp", "Backspace"].includes(e.key)) {{ e.preventDefault(); back(); }}
-  if (e.key === "f") document.documentElement.requestFullscreen();
+  else if (["ArrowLeft", "PageUp", "Backspace"].includes(e.key)) {{ e.preventDefault(); back(); }}
+  else if (e.key === "f") document.fullscreenElement ? document.exitFullscreen()
+                                                     : document.documentElement.requestFullscreen();
+  else if (e.key === "h") hud.classList.toggle("off");
 }});
-v.addEventListener("click", forward);
-show(); requestAnimationFrame(watch);
+document.addEventListener("click", forward);
+show();
 </script>
 </body></html>
 """
 
 
-def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nnanim") -> Path:
-    """A self-contained folder: index.html (the player) and the lecture video beside it."""
+def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nnanim",
+                 fps: float | None = None) -> Path:
+    """A self-contained folder: index.html (the player) and the lecture video beside it.
+    ``stops``: ``[{"t": seconds, "label": str}]``, section end times; ``fps`` defaults to
+    the video's own frame rate."""
+    import html
     import shutil
+    from urllib.parse import quote
 
+    video = Path(video)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / video.name
     if target.resolve() != video.resolve():
         tmp = folder / f".{video.name}.tmp"
         shutil.copyfile(video, tmp)
         os.replace(tmp, target)
-    html = PLAYER.format(title=title, video=video.name, stops=json.dumps(stops))
+    fps = fps or frame_rate(video)
+    kept: list[dict] = []  # stops less than half a frame apart are one stop (the later label)
+    for stop in sorted(stops, key=lambda s: s["t"]):
+        if kept and stop["t"] - kept[-1]["t"] < 0.5 / fps:
+            kept[-1] = stop
+        else:
+            kept.append(stop)
+    page = PLAYER.format(title=html.escape(title), video=html.escape(quote(video.name)),
+                         stops=json.dumps(kept).replace("</", "<\\/"), frame=f"{1 / fps:.6f}")
     tmp = folder / ".index.html.tmp"
-    tmp.write_text(html)
+    tmp.write_text(page)
     os.replace(tmp, folder / "index.html")
     return folder / "index.html"
