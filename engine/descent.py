@@ -71,9 +71,11 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
                 if batch is not None:
                     writer.record(step, "batch", "indices", batch, group="batch")
             result.path.append(theta.copy())
+            if writer is not None:
+                writer.before_update(step)
             optimizer.step(params, grads)
             if rec:
-                writer.record(step, LAYER, "theta.after", theta, group="param_after")
+                writer.record_after(step, LAYER, "theta", theta)
                 for sname, s in optimizer.state_buffers(key).items():
                     writer.record(step, LAYER, f"theta.{sname}", s, group="state")
             if writer is not None:

@@ -14,6 +14,10 @@ holds a valid trace of everything up to the last checkpoint. A run writes into
 (Ctrl-C, SIGTERM); after a hard kill the ``.partial`` folder is still a readable trace.
 Zip entries carry a fixed timestamp and the manifest has no clock time, so the same
 config and seed give byte-identical files.
+
+Each value is stored once: a layer's ``input`` / ``grad_output`` are its neighbours'
+``output`` / ``grad_input``, and (version 2) a parameter's ``P.after`` at step s is ``P`` at
+step s+1 when that step is recorded in the same chunk; ``Trace`` serves both transparently.
 """
 from __future__ import annotations
 
@@ -31,7 +35,9 @@ from .errors import TraceError
 from .recording import RecordPolicy
 
 FORMAT = "nnanim-trace"
-VERSION = 1
+VERSION = 2
+#: versions ``Trace`` reads; version 1 stored every ``P.after``
+READABLE_VERSIONS = (1, 2)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -98,10 +104,16 @@ class TraceWriter:
             "format": FORMAT, "version": VERSION, "kind": kind, "status": "running",
             "seed": int(seed), "config": _jsonable(config), "policy": self.policy.to_dict(),
             "layers": [], "steps": [], "epochs": [], "chunks": [], "static": [], "summary": {},
+            "after_next": [],
         }
         self._static: dict[str, np.ndarray] = {}
         self._pending: dict[str, np.ndarray] = {}
         self._recorded_steps: set[int] = set()  # steps with arrays in _pending
+        # "P.after" of a recorded step is the next step's "P": kept as the live parameter
+        # (no copy) in _live until the next step records P (then _next_of maps the after
+        # key to that P's key) or is about to update without recording it (then copied)
+        self._live: dict[tuple[str, str], tuple[int, str, np.ndarray]] = {}
+        self._next_of: dict[str, str] = {}
         self._pending_steps: list[dict] = []
         self._steps_in_chunk = 0
         self._chunk_index = 0
@@ -135,11 +147,50 @@ class TraceWriter:
         a = np.asarray(array)
         if batch_axis and self.policy.samples is not None:
             a = a[: self.policy.samples]
-        self._pending[step_key(step, layer, quantity)] = np.array(a, copy=True)
+        key = step_key(step, layer, quantity)
+        self._pending[key] = np.array(a, copy=True)
         self._recorded_steps.add(step)
+        if self._live:
+            live = self._live.get((layer, quantity))
+            if live is not None and live[0] == step - 1 and live[2] is array:
+                # the previous step's "P.after" is this very value: stored once (here)
+                del self._live[(layer, quantity)]
+                self._next_of[live[1]] = key
+
+    def record_after(self, step: int, layer: str, param: str, array: np.ndarray,
+                     group: str = "param_after") -> None:
+        """Record ``<param>.after`` at ``step``: ``array`` is the live parameter, the very
+        array the optimizer updates in place and the next step records as ``param``.
+
+        Nothing is copied here. If step+1 records ``param`` (before its update) and lands
+        in the same chunk, that copy is the only one stored and ``Trace`` serves
+        ``<param>.after`` of ``step`` from it; otherwise the value is copied by
+        ``before_update`` or at the next checkpoint. The caller must call
+        ``before_update`` before anything changes ``array`` again.
+        """
+        if not self.policy.records(layer, group):
+            return
+        self._live[(layer, param)] = (step, step_key(step, layer, f"{param}.after"),
+                                      np.asarray(array))
+        self._recorded_steps.add(step)
+
+    def before_update(self, step: int) -> None:
+        """``step`` is about to update the parameters: copy each ``P.after`` of an earlier
+        step that this step did not record as ``P``."""
+        if self._live:
+            self._copy_live()
+
+    def _copy_live(self) -> None:
+        """Copy every live ``P.after`` (the parameters have not changed since)."""
+        for _, key, a in self._live.values():
+            self._pending[key] = np.array(a, copy=True)
+        self._live = {}
 
     def end_step(self, step: int, **scalars: Any) -> None:
         """Close step ``step`` with its scalars (loss, lr, epoch, ...)."""
+        if any(s < step for s, _, _ in self._live.values()):
+            raise RuntimeError("TraceWriter: parameters recorded with record_after were "
+                               "updated without before_update()")
         entry = {"step": int(step), **_jsonable(scalars)}
         entry["recorded"] = step in self._recorded_steps
         self._pending_steps.append(entry)
@@ -165,6 +216,16 @@ class TraceWriter:
             self.manifest["static"] = sorted(self._static)
             self._static = {}
         ended = {f"{e['step']:06d}" for e in self._pending_steps}
+        # P.after of a step is stored unless the next step's P is in this chunk: a chunk
+        # never needs a later one, so a kill after any checkpoint leaves a whole trace
+        self._copy_live()
+        after_next = set()
+        for after_key, next_key in self._next_of.items():
+            if next_key[:6] in ended:
+                after_next.add(int(after_key[:6]))
+            else:
+                self._pending[after_key] = self._pending[next_key]
+        self._next_of = {}
         # a step cut off mid-way (Ctrl-C) has arrays but no entry: drop them
         arrays = {k: v for k, v in self._pending.items() if k[:6] in ended}
         chunk = None
@@ -174,6 +235,7 @@ class TraceWriter:
             self._chunk_index += 1
         for entry in self._pending_steps:
             entry["chunk"] = chunk if entry.pop("recorded") else None
+        self.manifest["after_next"].extend(sorted(after_next))
         self.manifest["steps"].extend(self._pending_steps)
         self._pending, self._pending_steps, self._steps_in_chunk = {}, [], 0
         self._recorded_steps = set()
@@ -252,9 +314,9 @@ class Trace:
             raise TraceError(f"{mpath} is corrupt: {e.msg if hasattr(e, 'msg') else e}") from None
         if not isinstance(m, dict) or m.get("format") != FORMAT:
             raise TraceError(f"{self.path} is not an nnanim trace (bad manifest format)")
-        if m.get("version") != VERSION:
-            raise TraceError(f"{self.path}: trace version {m.get('version')} "
-                             f"is not supported (expected {VERSION})")
+        if m.get("version") not in READABLE_VERSIONS:
+            raise TraceError(f"{self.path}: trace version {m.get('version')} is not "
+                             f"supported (expected {' or '.join(map(str, READABLE_VERSIONS))})")
         for key in ("kind", "config", "layers", "steps", "epochs", "chunks"):
             if key not in m:
                 raise TraceError(f"{mpath} is corrupt: missing '{key}'")
@@ -263,6 +325,9 @@ class Trace:
         self._static_cache: dict[str, np.ndarray] = {}
         self._step_chunk = {e["step"]: e.get("chunk") for e in m["steps"]}
         self._index: dict[int, dict[str, list[str]]] | None = None
+        self._params_cache: dict[str, tuple[str, ...]] = {}
+        # steps whose P.after are stored as the next step's P (version 2)
+        self._after_next = set(m.get("after_next", ()))
 
     # -- metadata -------------------------------------------------------------------------
     @property
@@ -354,12 +419,26 @@ class Trace:
     def _stored(self, step: int, layer: str) -> list[str]:
         return self._build_index().get(step, {}).get(layer, [])
 
-    def _resolve(self, step: int, layer: str, quantity: str) -> tuple[str, str]:
+    def _params(self, layer: str) -> tuple[str, ...]:
+        cached = self._params_cache.get(layer)
+        if cached is None:
+            info = next((l for l in self.manifest["layers"] if l.get("name") == layer), {})
+            cached = self._params_cache[layer] = tuple(info.get("params") or ())
+        return cached
+
+    def _resolve(self, step: int, layer: str, quantity: str) -> tuple[int, str, str]:
+        """Where (step, layer, quantity) is stored: itself, a neighbour layer's value at
+        the same step, or, for ``P.after`` of a step listed in ``after_next``, the next
+        step's ``P``."""
         if quantity not in self._stored(step, layer):
             alias = self._neighbour(layer, quantity)
             if alias is not None and alias[1] in self._stored(step, alias[0]):
-                return alias
-        return layer, quantity
+                return (step, *alias)
+            if step in self._after_next and quantity.endswith(".after"):
+                p = quantity[:-len(".after")]
+                if p in self._params(layer) and p in self._stored(step + 1, layer):
+                    return step + 1, layer, p
+        return step, layer, quantity
 
     def quantities(self, layer: str, step: int | None = None) -> list[str]:
         idx = self._build_index()
@@ -368,12 +447,15 @@ class Trace:
             if step is None:
                 return []
         qs = set(idx.get(step, {}).get(layer, []))
-        qs |= {q for q in ("input", "grad_output")
-               if q not in qs and self._resolve(step, layer, q) != (layer, q)}
+        served = ["input", "grad_output"]
+        if step in self._after_next:
+            served += [f"{p}.after" for p in self._params(layer)]
+        qs |= {q for q in served
+               if q not in qs and self._resolve(step, layer, q) != (step, layer, q)}
         return sorted(qs)
 
     def has(self, step: int, layer: str, quantity: str) -> bool:
-        layer, quantity = self._resolve(step, layer, quantity)
+        step, layer, quantity = self._resolve(step, layer, quantity)
         return quantity in self._stored(step, layer)
 
     def get(self, step: int, layer: str, quantity: str) -> np.ndarray:
@@ -385,13 +467,14 @@ class Trace:
                                  f"(steps {self.all_steps[0] if self.all_steps else '-'}"
                                  f"..{self.all_steps[-1] if self.all_steps else '-'})")
             raise TraceError(f"step {step} has no recorded arrays (recording policy)")
-        layer_asked, quantity_asked = layer, quantity
+        asked = step, layer, quantity
         if self.manifest["chunks"]:
-            layer, quantity = self._resolve(step, layer, quantity)
+            step, layer, quantity = self._resolve(step, layer, quantity)
+            chunk = self._step_chunk.get(step, chunk)
         key = step_key(step, layer, quantity)
         f = self._open(chunk)
         if key not in f.files:
-            layer, quantity = layer_asked, quantity_asked
+            step, layer, quantity = asked
             if layer not in self.layers and layer not in ("batch", "objective", "eval", "watch"):
                 raise TraceError(f"no layer '{layer}' (layers: {', '.join(self.layers)})")
             raise TraceError(f"no quantity '{quantity}' for layer '{layer}' at step {step}")

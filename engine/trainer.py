@@ -102,11 +102,14 @@ class Trainer:
                     layer, name = key.rsplit(".", 1)
                     writer.record(step, layer, name, p, group="param")
                     writer.record(step, layer, f"{name}.grad", grads[key], group="grad")
+            if writer is not None:
+                writer.before_update(step)  # copies what P.after of an earlier step needs
             self.optimizer.step(params, grads)
             if model.record is not None:
                 for key, p in params.items():
                     layer, name = key.rsplit(".", 1)
-                    writer.record(step, layer, f"{name}.after", p, group="param_after")
+                    # the live array, stored once: as this P.after or the next step's P
+                    writer.record_after(step, layer, name, p)
                     for sname, s in self.optimizer.state_buffers(key).items():
                         writer.record(step, layer, f"{name}.{sname}", s, group="state")
         finally:

@@ -195,3 +195,141 @@ def test_missing_chunk_and_unknown_names(good_trace):
     os.remove(good_trace / "chunk-00000.npz")
     with pytest.raises(TraceError, match="missing data file"):
         Trace(good_trace).get(0, "dense_0", "W")
+
+
+# -- P.after stored once: as the next step's P ----------------------------------------------
+
+def _trainer_run(tmp_path, name, interrupt=None, **policy):
+    """XOR trained by Trainer.fit with every step recorded, Adam; returns the trace and
+    the parameters actually held after each step (snapshots taken in on_step)."""
+    from engine.losses import get_loss
+    from engine.optimizers import Adam
+    from engine.run import build_model
+    from engine.trainer import Trainer
+
+    cfg = small_xor(epochs=9)
+    model = build_model(cfg, np.random.default_rng(0), np.float64)
+    opt = Adam(lr=0.05)
+    if interrupt is not None:  # interrupt(step) may raise inside the optimizer's step
+        step_fn, count = opt.step, [0]
+
+        def step(params, grads):
+            interrupt(count[0], lambda: step_fn(params, grads))
+            count[0] += 1
+        opt.step = step
+    tr = Trainer(model, get_loss("bce"), opt, rng=np.random.default_rng(0))
+    w = TraceWriter(tmp_path / name, kind="network", config=cfg, seed=0,
+                    policy=RecordPolicy(**policy))
+    w.set_layers(model.describe_layers())
+    held = []
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float).repeat(4, axis=0)
+    y = np.array([[0], [1], [1], [0]], dtype=float).repeat(4, axis=0)
+    res = tr.fit(x, y, epochs=9, batch_size=4, writer=w,
+                 on_step=lambda s, loss: held.append({k: v.copy() for k, v in
+                                                      model.named_params().items()}))
+    w.close(status="interrupted" if res.interrupted else "complete")
+    return Trace(tmp_path / name), held
+
+
+def _stored_keys(t):
+    keys = set()
+    for c in t.manifest["chunks"]:
+        with np.load(t.path / c) as z:
+            keys |= set(z.files)
+    return keys
+
+
+def test_after_served_from_next_step_equals_held_parameters(tmp_path):
+    t, held = _trainer_run(tmp_path, "t", checkpoint_every=5)
+    # a run that stores every P.after: one step per chunk
+    ref, _ = _trainer_run(tmp_path, "ref", checkpoint_every=1)
+    assert t.steps == ref.steps == list(range(36)) and ref.manifest["after_next"] == []
+    stored = _stored_keys(t)
+    ends = {5 * i + 4 for i in range(7)} | {35}  # the last step of each chunk
+    assert {int(k[:6]) for k in stored if k.endswith("/W.after")} == ends
+    assert set(t.manifest["after_next"]) == set(range(36)) - ends
+    for s in t.steps:
+        for layer in ("dense_0", "dense_2"):
+            assert t.quantities(layer, s) == ref.quantities(layer, s)
+            for p in ("W", "b"):
+                assert t.has(s, layer, f"{p}.after")
+                after = t.get(s, layer, f"{p}.after")
+                np.testing.assert_array_equal(after, held[s][f"{layer}.{p}"])
+                np.testing.assert_array_equal(after, ref.get(s, layer, f"{p}.after"))
+                for q in (p, f"{p}.grad", f"{p}.m", f"{p}.v"):
+                    np.testing.assert_array_equal(t.get(s, layer, q), ref.get(s, layer, q))
+    assert not t.has(35, "dense_0", "nope.after") and not t.has(3, "dense_0", "W.grad.after")
+    # what is not stored is the bulk of every P.after
+    assert sum(k.endswith(".after") for k in stored) == 4 * len(ends)
+    assert t.size_bytes() < ref.size_bytes()
+
+
+def test_after_needs_param_at_next_step(tmp_path):
+    # P not recorded (policy), or the next step not recorded: P.after is stored
+    for name, policy in (("noparam", dict(quantities=["param_after", "grad"])),
+                         ("every2", dict(every=2))):
+        t, held = _trainer_run(tmp_path, name, **policy)
+        # (with every=2, the last step 35 is recorded after 34)
+        assert t.manifest["after_next"] == ([34] if name == "every2" else [])
+        for s in t.steps:
+            assert t.quantities("dense_0", s)[:2] == (["W", "W.after"] if name == "every2"
+                                                      else ["W.after", "W.grad"])
+            np.testing.assert_array_equal(t.get(s, "dense_0", "W.after"), held[s]["dense_0.W"])
+    t, _ = _trainer_run(tmp_path, "noafter", quantities=["param", "grad"])
+    assert not t.has(3, "dense_0", "W.after") and "W.after" not in t.quantities("dense_0", 3)
+
+
+@pytest.mark.parametrize("when", ["before the update", "after the update"])
+def test_interrupted_step_leaves_after_of_the_last_recorded_step(tmp_path, when):
+    def interrupt(step, update):
+        if step == 8 and when == "before the update":
+            raise KeyboardInterrupt
+        update()
+        if step == 8:  # step 8 updated the parameters but never ended
+            raise KeyboardInterrupt
+
+    t, held = _trainer_run(tmp_path, "t", interrupt=interrupt, checkpoint_every=50)
+    assert t.status == "interrupted" and t.steps == list(range(8)) and len(held) == 8
+    assert 7 not in t.manifest["after_next"]
+    for s in range(8):
+        np.testing.assert_array_equal(t.get(s, "dense_2", "W.after"), held[s]["dense_2.W"])
+
+
+def test_objective_after_is_the_path(tmp_path):
+    from engine.config import load
+
+    run(load(ROOT / "assets" / "configs" / "race_ravine_adam.toml"), tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    theta = t.series("objective", "theta")
+    after = t.series("objective", "theta.after")
+    np.testing.assert_array_equal(after[:-1], theta[1:])
+    assert len(t.manifest["after_next"]) == len(t.steps) - len(t.manifest["chunks"])
+    assert t.quantities("objective", 0) == sorted(t.quantities("objective", 0))
+    assert "theta.after" in t.quantities("objective", 0)
+
+
+def test_version_1_traces_are_read_as_stored(tmp_path):
+    run(small_xor(epochs=6, checkpoint_every=1), tmp_path / "t")
+    m = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    assert m["version"] == 2 and m["after_next"] == []
+    m["version"] = 1
+    del m["after_next"]
+    (tmp_path / "t" / "manifest.json").write_text(json.dumps(m))
+    t = Trace(tmp_path / "t")
+    np.testing.assert_array_equal(t.get(2, "dense_0", "W.after"), t.get(3, "dense_0", "W"))
+    m["version"] = 3
+    (tmp_path / "t" / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(TraceError, match="version 3 is not supported"):
+        Trace(tmp_path / "t")
+
+
+def test_record_after_without_before_update_is_an_error(tmp_path):
+    w = TraceWriter(tmp_path / "t", kind="network", config={}, seed=0)
+    p = np.zeros(3)
+    w.record(0, "dense_0", "W", p)
+    w.record_after(0, "dense_0", "W", p)
+    w.end_step(0)
+    p += 1  # step 1 updates p, but never told the writer
+    with pytest.raises(RuntimeError, match="before_update"):
+        w.end_step(1)
+    w.abort()
