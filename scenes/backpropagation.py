@@ -6,15 +6,15 @@ numbers, then the whole training run fast-forwarded.
 from __future__ import annotations
 
 import numpy as np
-from contourpy import contour_generator
 from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, Axes, Create, Dot,
-                   FadeIn, FadeOut, Group, Indicate, MathTex, Rectangle, ReplacementTransform,
+                   FadeIn, FadeOut, Group, Indicate, Rectangle, ReplacementTransform,
                    ShowPassingFlash, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup,
                    VMobject, linear)
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.format import fmt_auto
+from scenes.mobjects.contour_map import contour_paths
 from scenes.mobjects.heatmap import Heatmap, colorize
 from scenes.mobjects.light_text import light
 from scenes.mobjects.network_graph import NetworkGraph
@@ -90,15 +90,11 @@ class Backpropagation(TraceScene):
         return [self.array("main", step, self.names[k], quantity) for k in (0, 2)]
 
     # -- layout helpers ---------------------------------------------------------------------
-    def label(self, *args, **kwargs):
-        """Text without its SVG parse data: cheap to copy, so fades and transforms are fast."""
-        return light(super().label(*args, **kwargs))
-
     def eqs(self, *rows: list, size: float = 38, sizes: dict | None = None) -> list[VGroup]:
         """Formula rows typeset in ONE LaTeX run (each MathTex costs a latex process) and
-        made light (see label), one VGroup per row. A row is a list of parts: a str is drawn
-        in the text colour, (tex, colour) in that colour; ``sizes`` {row: font size}
-        overrides ``size``."""
+        made light (as TraceScene.tex does), one VGroup per row. A row is a list of parts: a
+        str is drawn in the text colour, (tex, colour) in that colour; ``sizes`` {row: font
+        size} overrides ``size``."""
         args, owners = [], []
         for r, row in enumerate(rows):
             if r:
@@ -107,7 +103,7 @@ class Backpropagation(TraceScene):
             for p in row:
                 args.append(p[0] if isinstance(p, tuple) else p)
                 owners.append((r, p[1] if isinstance(p, tuple) else None))
-        tex = light(MathTex(*args, font_size=size, color=self.theme.text))
+        tex = self.tex(*args, size=size)
         out = [VGroup() for _ in rows]
         for sub, owner in zip(tex, owners):
             if owner is not None:
@@ -536,7 +532,7 @@ class Backpropagation(TraceScene):
             heat.pixel_array = pix[step]
             if step not in contours:  # the a = 0.5 level of the traced output grid
                 z = tr.get(step, "eval", "pred").reshape(shape)
-                contours[step] = contour_generator(gx, gy, z).lines(0.5)
+                contours[step] = contour_paths(gx, gy, z, 0.5)
             boundary.clear_points()
             for line in contours[step]:
                 pts = [to_map(x, y) for x, y in line]

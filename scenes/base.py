@@ -173,7 +173,16 @@ class TraceScene(Scene):
 
     # -- text in the theme --------------------------------------------------------------------
     def label(self, text: str, size: float = 28, color: str | None = None, **kw) -> Text:
-        return Text(text, font=FONT, font_size=size, color=color or self.theme.text, **kw)
+        """Text in the theme's font and colour, light (``mobjects.light_text``): cheap for
+        animations to copy. t2c/t2w given here work."""
+        from .mobjects.light_text import light
+
+        return light(Text(text, font=FONT, font_size=size, color=color or self.theme.text,
+                          **kw))
 
     def tex(self, *tex: str, size: float = 36, color: str | None = None, **kw) -> MathTex:
-        return MathTex(*tex, font_size=size, color=color or self.theme.text, **kw)
+        """MathTex in the theme's colour, light like ``label``: select its parts by index
+        (get_part_by_tex/set_color_by_tex need the dropped id table)."""
+        from .mobjects.light_text import light
+
+        return light(MathTex(*tex, font_size=size, color=color or self.theme.text, **kw))

@@ -26,7 +26,6 @@ from scenes.format import fmt, fmt_int
 from scenes.mobjects.feature_map_grid import FeatureMapGrid
 from scenes.mobjects.glyph_number import glyph_number
 from scenes.mobjects.heatmap import Heatmap
-from scenes.mobjects.light_text import light
 from scenes.mobjects.plot_axes import PlotAxes
 from scenes.mobjects.probability_bars import ProbabilityBars
 from scenes.mobjects.signed_legend import SignedLegend
@@ -137,10 +136,6 @@ class CNNOnMNIST(TraceScene):
         return self.shown.add(formatter(value), value, "main", None, "epoch", metric, k)
 
     # -- small builders -----------------------------------------------------------------------
-    def label(self, text: str, size: float = 28, color: str | None = None, **kw):
-        """TraceScene.label, made cheap to copy (this scene animates many labels)."""
-        return light(super().label(text, size=size, color=color, **kw))
-
     def header(self, op: str, detail: str) -> VGroup:
         """Two lines above a stage: the operation, then what it gives (muted)."""
         return VGroup(self.label(op, size=22),

@@ -21,12 +21,12 @@ from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, D
                    FadeIn, FadeOut, Group, LaggedStart, Line, Mobject, Rectangle,
                    ReplacementTransform, Succession, Transform, TransformFromCopy, ValueTracker,
                    VGroup, linear)
-from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 
 from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.format import fmt_auto
 from scenes.mobjects.heatmap import Heatmap, colorize
+from scenes.mobjects.light_text import light
 from scenes.mobjects.padded_grid import PaddedGrid
 from scenes.mobjects.product_sum import ProductSum
 from scenes.mobjects.sliding_window import SlidingWindow
@@ -115,18 +115,6 @@ def find_conv(trace) -> ConvSlice:
     return ConvSlice(name, step, trace.kind == "network", batch, w.shape[0], (h, wd), (kh, kw))
 
 
-def drop_svg_paths(m: Mobject) -> Mobject:
-    """Forget the SVG parse data texts keep once their points are built (each glyph's parsed
-    path, each text's id→group table): every animation deep-copies mobjects, and a glyph then
-    copies in microseconds instead of a millisecond (a worked sum has some 60 glyphs)."""
-    for sub in m.get_family():
-        if isinstance(sub, SVGMobject):
-            sub.id_to_vgroup_dict = {}
-        elif isinstance(sub, VMobjectFromSVGPath):
-            sub.path_obj = None
-    return m
-
-
 def outlined(hm: Heatmap, theme) -> Heatmap:
     """A heatmap with a thin outline, so a sparse map still shows its extent."""
     hm.add(Rectangle(width=hm.width, height=hm.height, stroke_color=theme.grid,
@@ -209,9 +197,9 @@ class ConvolutionBackward(TraceScene):
         longest one fits its cell."""
         longest = max(len(fmt_auto(v)) for v in np.ravel(values))
         font = min(cell * 38, 0.85 * cell / (CHAR_WIDTH * longest))
-        return drop_svg_paths(ValueGrid(values, self.theme, cell=cell, color=color,
-                                        font_size=font, formatter=lambda v: minus(fmt_auto(v)),
-                                        blank=np.ones(values.shape, bool) if blank else None))
+        return light(ValueGrid(values, self.theme, cell=cell, color=color,
+                               font_size=font, formatter=lambda v: minus(fmt_auto(v)),
+                               blank=np.ones(values.shape, bool) if blank else None))
 
     def map(self, quantity: str, color: str, cell: float, px: float) -> Mobject:
         """A traced map: a numbered grid when the maps are small, else a heatmap with
@@ -245,14 +233,8 @@ class ConvolutionBackward(TraceScene):
 
     def fit(self, m: Mobject) -> Mobject:
         """``m`` (a line of text) scaled down to MAX_WIDTH if wider, glyph paths dropped."""
-        drop_svg_paths(m)
+        light(m)
         return m.scale_to_fit_width(MAX_WIDTH) if m.width > MAX_WIDTH else m
-
-    def label(self, *args, **kwargs) -> Mobject:
-        return drop_svg_paths(super().label(*args, **kwargs))
-
-    def tex(self, *args, **kwargs) -> Mobject:
-        return drop_svg_paths(super().tex(*args, **kwargs))
 
     def row(self, *items: Mobject) -> Group:
         """Maps and operators side by side, centred on the row line."""
@@ -298,7 +280,7 @@ class ConvolutionBackward(TraceScene):
         else:
             self.remove(line)
             self.add(new_line)
-        value = drop_svg_paths(grid.make_text(self.num(quantity, *cell)[0]))
+        value = light(grid.make_text(self.num(quantity, *cell)[0]))
         value.move_to(grid.square(*cell))
         fill = TransformFromCopy(new_line.result_glyphs, value)
         if slow:
@@ -385,8 +367,8 @@ class ConvolutionBackward(TraceScene):
         # the window: ∂L/∂Y over X at each of the kh×kw kernel positions
         if self.small:
             labels = [[minus(fmt_auto(v)) for v in r] for r in self.plane("grad_output")]
-            window = drop_svg_paths(SlidingWindow(x, (oh, ow), th, labels=labels,
-                                                  label_color=th.gradient, label_size=18))
+            window = light(SlidingWindow(x, (oh, ow), th, labels=labels,
+                                         label_color=th.gradient, label_size=18))
             window.place(0, 0)
             arrive = [TransformFromCopy(g.numbers, window.labels), FadeIn(window.frame)]
         else:
@@ -443,9 +425,8 @@ class ConvolutionBackward(TraceScene):
         # layout: pad(∂L/∂Y) ⋆ rot180(K) = ∂L/∂X
         g_vals = self.plane("grad_output")
         if self.small:
-            gp = drop_svg_paths(PaddedGrid(self.traced("grad_output"), pad, th, cell=cell,
-                                           color=th.gradient,
-                                           formatter=lambda v: minus(fmt_auto(v))))
+            gp = light(PaddedGrid(self.traced("grad_output"), pad, th, cell=cell,
+                                  color=th.gradient, formatter=lambda v: minus(fmt_auto(v))))
         else:
             gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
                                   px * (g_vals.shape[0] + 2 * kh - 2), outline=False)
@@ -526,8 +507,8 @@ class ConvolutionBackward(TraceScene):
         # the flipped kernel slides over the padded gradient
         if self.small:
             labels = [[minus(fmt_auto(v)) for v in r] for r in self.plane("W")[::-1, ::-1]]
-            window = drop_svg_paths(SlidingWindow(gp, (kh, kw), th, labels=labels,
-                                                  label_color=th.value, label_size=17))
+            window = light(SlidingWindow(gp, (kh, kw), th, labels=labels,
+                                         label_color=th.value, label_size=17))
             window.place(0, 0)
             arrive = [TransformFromCopy(kflip.numbers, window.labels), FadeIn(window.frame)]
         else:
@@ -689,7 +670,7 @@ class ConvolutionBackward(TraceScene):
                               formatter=fmt_auto)
         bias = ProductSum([[("∂L/∂b = Σ ∂L/∂Y", th.text)]], (minus(db_t), th.gradient), th,
                           font_size=26)
-        foot = VGroup(drop_svg_paths(bias))
+        foot = VGroup(light(bias))
         if cv.network:
             foot.add(*[self.fit(self.label(t, size=20, color=th.muted)) for t in (
                 f"training step {cv.step}; maps shown: sample 1 of the batch, input channel 1, "

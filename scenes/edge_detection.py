@@ -140,16 +140,10 @@ class EdgeDetection(TraceScene):
         return None
 
     # -- pieces -----------------------------------------------------------------------------
-    def label(self, *args, **kwargs):
-        """Text without its SVG parse data: animations copy it cheaply (light_text)."""
-        return light(super().label(*args, **kwargs))
-
     def grid(self, values: np.ndarray, **kwargs) -> ValueGrid:
         """A ValueGrid with typographic minus signs and light numbers."""
-        g = ValueGrid(values, self.theme, formatter=lambda v: minus(fmt_auto(v)), **kwargs)
-        for t in g.numbers:
-            light(t)
-        return g
+        return light(ValueGrid(values, self.theme, formatter=lambda v: minus(fmt_auto(v)),
+                               **kwargs))
 
     @staticmethod
     def fade_in(*mobjects) -> Fade:

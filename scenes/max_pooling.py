@@ -100,18 +100,12 @@ class MaxPooling(TraceScene):
         return self.label(minus(text), size=size, color=color)
 
     # -- layout -----------------------------------------------------------------------------
-    def label(self, *args, **kwargs) -> Text:
-        """Text without its SVG parse data: animations copy it cheaply (light_text)."""
-        return light(super().label(*args, **kwargs))
-
     def grid(self, values: np.ndarray, color: str, left: float, top: float,
              blank: bool = False) -> ValueGrid:
-        g = ValueGrid(values, self.theme, cell=self.cell, color=color,
-                      font_size=self.font, formatter=lambda v: minus(fmt_auto(v)),
-                      blank=np.ones(values.shape, bool) if blank else None)
-        for t in g.numbers:
-            light(t)  # copied by the animations: keep it cheap
-        return g.move_to([left, top, 0], aligned_edge=LEFT + UP)
+        g = light(ValueGrid(values, self.theme, cell=self.cell, color=color,
+                            font_size=self.font, formatter=lambda v: minus(fmt_auto(v)),
+                            blank=np.ones(values.shape, bool) if blank else None))
+        return g.move_to([left, top, 0], aligned_edge=LEFT + UP)  # light: copied cheaply
 
     def tag(self, tex: str, grid: ValueGrid, color: str) -> VGroup:
         """A math label above a grid."""

@@ -14,7 +14,6 @@ from engine.trace import Trace
 from scenes.base import TraceScene
 from scenes.format import fmt, fmt_int
 from scenes.mobjects.layer_strip import LayerStrip
-from scenes.mobjects.light_text import light
 from scenes.mobjects.log_bar_chart import LogBarChart
 from scenes.mobjects.sparkline import Sparkline
 from scenes.shown import ShownValues
@@ -264,13 +263,6 @@ class VanishingGradients(TraceScene):
         return VGroup(chart.level_line(norms[-1]), arrow, label), note.move_to(where)
 
     # -- helpers ----------------------------------------------------------------------------
-    # texts without their SVG parse data: fades and transforms copy them ~15× faster
-    def label(self, text: str, size: float = 28, color: str | None = None, **kw) -> Text:
-        return light(super().label(text, size, color, **kw))
-
-    def tex(self, *tex: str, size: float = 36, color: str | None = None, **kw) -> Mobject:
-        return light(super().tex(*tex, size=size, color=color, **kw))
-
     # manim redraws every frame all mobjects from the first moving one to the end of the
     # scene's list, so still things go to the back and things about to fade to the front.
     def settle(self, *mobs: Mobject) -> None:

@@ -1,19 +1,30 @@
-"""light(): a Text without the SVG parse data it keeps after layout.
+"""light(): texts without the SVG parse data they keep after layout.
 
-manim's Text holds each glyph's parsed SVG path and an id→group table; animations deep-copy
-their mobjects, and copying that data makes a Text ~15× slower to copy (30 ms for a short
-label). Scenes that animate many labels (FadeIn of table rows, lag_ratio groups) strip it.
-The glyph outlines (points), colours and sizes are untouched.
+manim's Text, MarkupText and MathTex hold each glyph's parsed SVG path and an id→group
+table; animations deep-copy their mobjects, and copying that data makes a Text ~15× slower
+to copy (30 ms for a short label; a glyph then copies in microseconds instead of a
+millisecond). Scenes that animate many texts (FadeIn of table rows, lag_ratio groups,
+worked sums of some 60 glyphs) strip it: ``TraceScene.label``/``tex`` always do. The glyph
+outlines (points), colours and sizes are untouched.
 """
 from __future__ import annotations
 
-from manim import Text
+from typing import TypeVar
+
+from manim import Mobject, SVGMobject
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+M = TypeVar("M", bound=Mobject)
 
 
-def light(text: Text) -> Text:
-    """``text`` itself, without its SVG parse data (colour, move and scale still work;
-    Text's t2c/t2w lookups by substring do not)."""
-    text.id_to_vgroup_dict = {}
-    for part in text.family_members_with_points():
-        part.path_obj = None
-    return text
+def light(m: M) -> M:
+    """``m`` itself, every text in its family (``m`` may be a Text, a MathTex or any group
+    holding some) without its SVG parse data. Colour, move, scale and indexing still work,
+    and so do Text's t2c/t2w given at construction; later lookups through the id table
+    (MathTex's get_part_by_tex, set_color_by_tex) do not."""
+    for sub in m.get_family():
+        if isinstance(sub, SVGMobject):
+            sub.id_to_vgroup_dict = {}
+        elif isinstance(sub, VMobjectFromSVGPath):
+            sub.path_obj = None
+    return m
