@@ -85,6 +85,7 @@ class Conv2D(Layer):
         advance; None for stride > 1 "same" before the first forward)
     needs_input_grad : set False on a first layer to skip dL/dx (backward
         then returns None)
+    input_grad_rows : K computes dL/dx of the first K samples only (None: all)
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1,
@@ -106,6 +107,7 @@ class Conv2D(Layer):
         self.dtype = np.dtype(dtype)
         self.init = init
         self.needs_input_grad = True
+        self.input_grad_rows: int | None = None
 
         kh, kw = self.kernel_size
         fan_in = self.in_channels * kh * kw
@@ -212,8 +214,11 @@ class Conv2D(Layer):
 
         c = self.in_channels
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        if self.input_grad_rows is not None:
+            g = g[:self.input_grad_rows]
+            n = len(g)
         dcols = (self.params["W"].reshape(o, k).T @ g).reshape(n, c, kh, kw, oh, ow)
-        dxp = np.zeros(self._xp_shape, dtype=self.dtype)
+        dxp = np.zeros((n,) + self._xp_shape[1:], dtype=self.dtype)
         for i in range(kh):  # col2im: one strided add per kernel offset
             for j in range(kw):
                 dxp[:, :, i:i + (oh - 1) * sh + 1:sh, j:j + (ow - 1) * sw + 1:sw] += \

@@ -26,7 +26,8 @@ class Dense(Layer):
     ``grads`` are overwritten (not accumulated) by each backward, in place so
     references held elsewhere stay valid. Set ``needs_input_grad = False`` on a
     first layer to skip dL/dx (``backward`` then returns None), as torch does for
-    inputs that do not require grad.
+    inputs that do not require grad; ``input_grad_rows = K`` computes dL/dx of the
+    first K samples only (what a trace keeps).
     """
 
     def __init__(self, in_features: int, out_features: int, init: str = "glorot",
@@ -40,6 +41,7 @@ class Dense(Layer):
         self.dtype = np.dtype(dtype)
         self.init = init
         self.needs_input_grad = True
+        self.input_grad_rows: int | None = None
         w = get_initializer(init)((self.out_features, self.in_features),
                                   self.in_features, self.out_features, rng)
         self.params = {"W": w.astype(self.dtype),
@@ -63,6 +65,8 @@ class Dense(Layer):
         np.sum(g, axis=0, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
+        if self.input_grad_rows is not None:
+            g = g[:self.input_grad_rows]
         return g @ self.params["W"]
 
     def describe(self) -> str:

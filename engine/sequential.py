@@ -75,13 +75,18 @@ class Sequential(Layer):
         """Backprop ∂L/∂y through every layer; returns ∂L/∂x (None unless recorded).
 
         Like PyTorch with an input that does not require grad, the first layer skips
-        ∂L/∂x (nobody updates the data) unless the trace records it at this step.
+        ∂L/∂x (nobody updates the data) unless the trace records it at this step, and
+        then computes it for the ``samples`` the trace keeps (so the result may have
+        fewer rows than the batch) unless ``input_grad`` is set.
         """
         rec = self.record
         first = self.layers[0]
         if hasattr(first, "needs_input_grad"):
-            first.needs_input_grad = (self.input_grad or (
-                rec is not None and rec[0].policy.records(first.name, "grad_input")))
+            recorded = rec is not None and rec[0].policy.records(first.name, "grad_input")
+            first.needs_input_grad = self.input_grad or recorded
+            # for the trace alone, ∂L/∂x of the samples it keeps is enough
+            first.input_grad_rows = None if self.input_grad else (
+                rec[0].policy.samples if recorded else None)
         above = None
         for layer in reversed(self.layers):
             g = layer.backward(grad_out)

@@ -333,3 +333,31 @@ def test_record_after_without_before_update_is_an_error(tmp_path):
     with pytest.raises(RuntimeError, match="before_update"):
         w.end_step(1)
     w.abort()
+
+
+@pytest.mark.parametrize("first", ["dense", "conv"])
+def test_first_layer_input_grad_only_for_recorded_samples(tmp_path, first):
+    from engine import Conv2D, Dense, Flatten, Sequential
+
+    rng = np.random.default_rng(0)
+    if first == "dense":
+        layers, x = [Dense(6, 3, rng=rng)], rng.normal(size=(10, 6))
+    else:
+        layers, x = [Conv2D(2, 3, 3, padding=1, rng=rng), Flatten()], rng.normal(size=(10, 2, 5, 5))
+    model = Sequential(layers)
+    g = rng.normal(size=model.forward(x).shape)
+    model.input_grad = True
+    full = model.backward(g)
+    assert full.shape == x.shape
+    model.input_grad = False
+    assert model.backward(g) is None  # nothing asks for ∂L/∂x
+    w = TraceWriter(tmp_path / "t", kind="network", config={}, seed=0,
+                    policy=RecordPolicy(samples=4))
+    model.record = (w, 0)
+    model.forward(x)
+    part = model.backward(g)  # recorded: the 4 samples the trace keeps
+    model.record = None
+    assert part.shape == (4,) + x.shape[1:]
+    np.testing.assert_allclose(part, full[:4], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(w._pending[f"000000/{layers[0].name}/grad_input"], part)
+    w.abort()
