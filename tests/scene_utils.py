@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
+from conftest import ROOT
 from PIL import Image
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -18,6 +22,38 @@ def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", **k
     os.environ.setdefault("NNANIM_CACHE", str(tmp_path.parent / "nnanim-cache"))
     out = tmp_path / f"{scene}{kw.pop('suffix', '')}.{fmt}"
     return render_scene(scene, quality=quality, fmt=fmt, output=out, **kw)
+
+
+def rendered(scene: str, **kw):
+    """A module-scoped fixture: ``scene`` rendered once for the tests of a module, as
+    render's (last frame PNG, scene object); ``kw`` go to render (``config=...``).
+    In a test module: ``last = rendered(SCENE)``."""
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory):
+        return render(scene, tmp_path_factory.mktemp(scene), **kw)
+
+    return fixture
+
+
+def refusal(scene: str, tmp_path: Path, *args: str, env: dict | None = None) -> str:
+    """``nnanim render scene *args`` (a PNG into tmp_path), which must refuse: exit code 2
+    and exactly one line on stderr, returned without its newline."""
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", scene, *args,
+                        "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
+                       capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.count("\n") == 1 and p.stderr.endswith("\n"), p.stderr
+    return p.stderr.strip()
+
+
+def shown_text_sets(scene) -> dict:
+    """{(step, layer, quantity, index): the set of texts it was shown as} (a number may be
+    written more than once, in different precisions)."""
+    out: dict = {}
+    for s in scene.shown.items:
+        out.setdefault((s.step, s.layer, s.quantity, s.index), set()).add(s.text)
+    return out
 
 
 def shown_texts(scene) -> dict:

@@ -1,11 +1,9 @@
 """Backpropagation scene: renders, shows only traced numbers, tells the batch-mean truth."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from conftest import CONFIGS, small_xor
+from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
+                         shown_text_sets)
 
 from engine import config
 from engine.errors import TraceError
@@ -13,19 +11,7 @@ from engine.run import run
 from scenes.format import fmt
 
 SCENE = "Backpropagation"
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("backprop"))
-
-
-def _shown(scene) -> dict:
-    """(step, layer, quantity, index) -> the set of texts it was shown as."""
-    out: dict = {}
-    for s in scene.shown.items:
-        out.setdefault((s.step, s.layer, s.quantity, s.index), set()).add(s.text)
-    return out
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def test_last_frame_renders(last):
@@ -40,7 +26,7 @@ def test_every_number_on_screen_is_the_traces(last):
 
 def test_the_followed_sample_and_the_batch_gradient_come_from_the_trace(last):
     _, scene = last
-    t, shown = scene.trace(), _shown(scene)
+    t, shown = scene.trace(), shown_text_sets(scene)
     s, j, n = scene.SAMPLE, scene.FOCUS, 4
     # this sample's chain: ∂L/∂a, δ at the output, the hidden activation, the hidden unit's δ
     for key in [(0, "sigmoid_3", "grad_output", (s, 0)), (0, "sigmoid_3", "grad_input", (s, 0)),
@@ -76,12 +62,7 @@ def test_mid_frames(tmp_path, upto, what):
 
 def test_an_objective_trace_is_refused_in_one_line(tmp_path):
     run(config.load(CONFIGS / "descent_1d.toml"), tmp_path / "objective")
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(tmp_path / "objective"), "--format", "png", "-q", "l",
-                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "network" in lines[0], r.stderr
+    assert "network" in refusal(SCENE, tmp_path, "--trace", str(tmp_path / "objective"))
 
 
 def _grid(cfg):

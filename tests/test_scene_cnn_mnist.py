@@ -1,13 +1,11 @@
 """CNNOnMNIST: renders, shows only traced numbers (the prediction, the logits, the curves'
 values), follows a digit the network never trained on, refuses traces it cannot show."""
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from conftest import CONFIGS, small_xor
+from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
 from engine import config
 from engine.run import run
@@ -16,11 +14,7 @@ from scenes.format import fmt
 
 SCENE = "CNNOnMNIST"
 FORWARD_END, AFTER_EPOCH_1 = 26, 33  # animation numbers: end of section 1, first row added
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("cnn"))
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def test_last_frame_renders(last):
@@ -87,20 +81,11 @@ def test_watched_digits_are_held_out_and_time_points_are_epoch_ends(last):
 def test_refuses_a_trace_of_another_kind(tmp_path):
     trace = tmp_path / "descent.trace"
     run(config.load(CONFIGS / "descent_1d.toml"), trace)
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(trace), "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
-                       capture_output=True, text=True)
-    assert p.returncode == 2
-    assert len(p.stderr.strip().splitlines()) == 1
-    assert "needs a trace of kind 'network'" in p.stderr
+    assert "needs a trace of kind 'network'" in refusal(SCENE, tmp_path, "--trace", str(trace))
 
 
 def test_refuses_a_network_that_is_not_the_cnn(tmp_path):
     trace = tmp_path / "xor.trace"
     run(small_xor(epochs=2), trace)
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(trace), "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
-                       capture_output=True, text=True)
-    assert p.returncode == 2
-    assert len(p.stderr.strip().splitlines()) == 1
-    assert "CNNOnMNIST needs Conv2D-ReLU-MaxPool2D" in p.stderr
+    assert "CNNOnMNIST needs Conv2D-ReLU-MaxPool2D" in refusal(SCENE, tmp_path, "--trace",
+                                                               str(trace))

@@ -1,11 +1,8 @@
 """Convolution scene: the deck's I ∗ K from the trace, its variants, and refusals."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from conftest import CONFIGS
+from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
 from engine import config
 from engine.errors import TraceError
@@ -17,11 +14,7 @@ SCENE = "Convolution"
 # animation numbers (manim counts plays and waits) of mid frames worth a snapshot
 FIRST_FILLED = 17      # conv_deck: the first sum has flown into (1,1)
 SAME_FIRST_ROW = 25    # conv_deck_same: the window over the zero border, top row
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("conv"))
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def _factor(s: str) -> float:
@@ -124,9 +117,5 @@ def test_read_conv_refuses_what_it_cannot_show(tmp_path):
 
 def test_wrong_kind_is_one_line_exit_2(tmp_path):
     run(config.load(CONFIGS / "descent_1d.toml"), tmp_path / "obj")
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(tmp_path / "obj"), "-o", str(tmp_path / "x.png"), "--format", "png"],
-                       capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 2
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and "needs a trace of kind 'layer'" in lines[0], p.stderr
+    assert "needs a trace of kind 'layer'" in refusal(SCENE, tmp_path, "--trace",
+                                                      str(tmp_path / "obj"))

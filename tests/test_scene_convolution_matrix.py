@@ -1,11 +1,8 @@
 """ConvolutionAsMatrix scene: M built from the traced kernel, M · vec(I) = the traced output."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from conftest import CONFIGS
+from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
 from engine import config
 from engine.errors import TraceError
@@ -14,11 +11,7 @@ from engine.run import run
 SCENE = "ConvolutionAsMatrix"
 BUILDING = 16    # the first two rows of M placed, the window on I
 MULTIPLYING = 46  # row 4 · x written out, y filling
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("convmat"))
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def _matrix(scene) -> np.ndarray:
@@ -95,9 +88,5 @@ def test_too_large_a_matrix_is_refused(tmp_path):
 
 def test_wrong_kind_is_one_line_exit_2(tmp_path):
     run(config.load(CONFIGS / "descent_1d.toml"), tmp_path / "obj")
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(tmp_path / "obj"), "-o", str(tmp_path / "x.png"), "--format", "png"],
-                       capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 2
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and "needs a trace of kind 'layer'" in lines[0], p.stderr
+    assert "needs a trace of kind 'layer'" in refusal(SCENE, tmp_path, "--trace",
+                                                      str(tmp_path / "obj"))

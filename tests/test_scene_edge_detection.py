@@ -2,13 +2,12 @@
 window position's products and output, the feature map's range, a pooled block), checks
 that the pooled run pools the full run's feature map, refuses traces it cannot show."""
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT
-from scene_utils import assert_shown_match_trace, assert_snapshot, render, shown_texts
+from conftest import CONFIGS
+from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
+                         shown_texts)
 
 from engine import config
 from engine.run import run
@@ -16,12 +15,7 @@ from scenes.format import fmt_auto
 
 SCENE = "EdgeDetection"
 CONV, POOL = "conv2d_0", "maxpool2d_1"  # POOL: the chained probe's second layer
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("edge"))
-
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def test_last_frame_renders(last):
@@ -88,12 +82,7 @@ def other_traces(tmp_path_factory):
 def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, args, env, message):
     args = [str(other_traces / a) if a.endswith(".trace") else a for a in args]
     env = {**os.environ, **{k: str(other_traces / v) for k, v in env.items()}}
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, *args,
-                        "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
-                       capture_output=True, text=True, cwd=ROOT, env=env)
-    assert p.returncode == 2
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], p.stderr
+    assert message in refusal(SCENE, tmp_path, *args, env=env)
 
 
 def test_a_window_that_is_not_a_digit_crop(tmp_path):

@@ -1,25 +1,18 @@
 """GradientDescent1D: renders, shows only traced numbers, reads the slope's sign the deck's
 way, shows the three learning rates' outcomes, refuses traces it cannot show; and its
 ScrollingTable."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, render, shown_texts
+from conftest import CONFIGS, small_xor
+from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
+                         shown_texts)
 
 from engine import config
 from engine.run import run
 from scenes.format import fmt
 
 SCENE = "GradientDescent1D"
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("gd"))
-
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def test_last_frame_renders(last):
@@ -88,13 +81,7 @@ def other_traces(tmp_path_factory):
     ("lr.trace", "needs a 1-D objective run"),
 ])
 def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, trace, message):
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(other_traces / trace), "--format", "png", "-q", "l",
-                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
-                       cwd=ROOT)
-    assert p.returncode == 2
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], p.stderr
+    assert message in refusal(SCENE, tmp_path, "--trace", str(other_traces / trace))
 
 
 def test_scrolling_table_keeps_the_last_rows():

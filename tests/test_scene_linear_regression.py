@@ -1,23 +1,16 @@
 """LinearRegressionGD: renders, shows only traced numbers, reads ∂L/∂b the deck's way, ends
 on the traced fit, refuses traces it cannot show; and the contour lines it draws."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from conftest import CONFIGS
+from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
 from engine import config
 from engine.run import run
 from scenes.format import fmt
 
 SCENE = "LinearRegressionGD"
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("lr"))
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def test_last_frame_renders(last):
@@ -82,13 +75,7 @@ def other_trace(tmp_path_factory):
 
 
 def test_refuses_a_trace_it_cannot_show(other_trace, tmp_path):
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(other_trace), "--format", "png", "-q", "l",
-                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
-                       cwd=ROOT)
-    assert p.returncode == 2
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and "needs a 2-D objective run" in lines[0], p.stderr
+    assert "needs a 2-D objective run" in refusal(SCENE, tmp_path, "--trace", str(other_trace))
 
 
 def test_contour_paths_trace_a_circle():

@@ -1,12 +1,10 @@
 """MaxPooling: renders, shows only traced numbers (x, the argmax of each window, y, ∂L/∂y,
 ∂L/∂x), handles overlapping windows (stride 1) and refuses traces it cannot show."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from conftest import CONFIGS, ROOT
-from scene_utils import assert_shown_match_trace, assert_snapshot, render, shown_texts
+from conftest import CONFIGS
+from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
+                         shown_texts)
 
 from engine import config
 from engine.run import run
@@ -14,17 +12,8 @@ from scenes.format import fmt_auto
 
 SCENE = "MaxPooling"
 LAYER = "maxpool2d_0"
-
-
-@pytest.fixture(scope="module")
-def last(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("maxpool"))
-
-
-@pytest.fixture(scope="module")
-def stride1(tmp_path_factory):
-    return render(SCENE, tmp_path_factory.mktemp("maxpool_s1"), config="maxpool_stride1")
-
+last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
+stride1 = rendered(SCENE, config="maxpool_stride1")
 
 
 def test_last_frame_renders(last):
@@ -94,10 +83,4 @@ def other_traces(tmp_path_factory):
     ("conv.trace", "needs a MaxPool2D probe"),
 ])
 def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, trace, message):
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", SCENE, "--trace",
-                        str(other_traces / trace), "--format", "png", "-q", "l",
-                        "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
-                       cwd=ROOT)
-    assert p.returncode == 2
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], p.stderr
+    assert message in refusal(SCENE, tmp_path, "--trace", str(other_traces / trace))

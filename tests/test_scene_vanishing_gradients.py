@@ -2,23 +2,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import ROOT, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, render
+from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
 SCENE = "VanishingGradients"
-
-
-@pytest.fixture(scope="module")
-def final(tmp_path_factory):
-    """The last frame and the scene object, rendered once for the module."""
-    return render(SCENE, tmp_path_factory.mktemp("vg"))
+final = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
 def test_last_frame_matches_snapshot(final):
@@ -90,22 +82,14 @@ def test_mid_frames_match_snapshots(tmp_path, animation, name):
     assert_snapshot(png, f"{SCENE}_{name}")
 
 
-def _cli(*args: str, cache: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NNANIM_CACHE=str(cache))
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
 def test_objective_trace_is_refused(tmp_path):
     from engine import config
     from engine.run import run
 
     trace = tmp_path / "descent.trace"
     run(config.load(ROOT / "assets" / "configs" / "descent_1d.toml"), trace)
-    r = _cli("render", SCENE, "--trace", str(trace), "-o", str(tmp_path / "x.mp4"),
-             cache=tmp_path)
-    assert r.returncode == 2
-    assert r.stderr.count("\n") == 1 and "kind 'network'" in r.stderr
+    assert "kind 'network'" in refusal(SCENE, tmp_path, "--trace", str(trace),
+                                       env=dict(os.environ, NNANIM_CACHE=str(tmp_path)))
 
 
 def test_shallow_network_trace_is_refused(tmp_path):
@@ -113,7 +97,5 @@ def test_shallow_network_trace_is_refused(tmp_path):
 
     trace = tmp_path / "xor.trace"
     run(small_xor(), trace)
-    r = _cli("render", SCENE, "--trace", str(trace), "--format", "png",
-             "-o", str(tmp_path / "x.png"), cache=tmp_path)
-    assert r.returncode == 2
-    assert r.stderr.count("\n") == 1 and "3 to 12 Dense layers" in r.stderr
+    assert "3 to 12 Dense layers" in refusal(SCENE, tmp_path, "--trace", str(trace),
+                                             env=dict(os.environ, NNANIM_CACHE=str(tmp_path)))
