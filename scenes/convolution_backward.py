@@ -228,6 +228,21 @@ class ConvolutionBackward(TraceScene):
         return Rectangle(width=fw, height=fh, stroke_color=color,
                          stroke_width=width).move_to(centre)
 
+    def window_from(self, m: Mobject, source: Mobject, values: np.ndarray, color: str,
+                    label_size: float) -> tuple[Mobject, list]:
+        """A window of ``values``' shape at the top-left of map ``m``, and the animations
+        that bring it from map ``source``: small maps get a SlidingWindow whose numbers
+        (``values``) fly in from ``source``'s, large ones an outline grown from ``source``."""
+        th, (h, w) = self.theme, values.shape
+        if not self.small:
+            window = self.frame(m, 0, 0, h, w, th.active)
+            return window, [TransformFromCopy(self.frame(source, 0, 0, h, w, color), window)]
+        labels = [[minus(fmt_auto(v)) for v in r] for r in values]
+        window = light(SlidingWindow(m, (h, w), th, labels=labels, label_color=color,
+                                     label_size=label_size))
+        window.place(0, 0)
+        return window, [TransformFromCopy(source.numbers, window.labels), FadeIn(window.frame)]
+
     def under(self, m: Mobject, text: str, color: str, y: float) -> Mobject:
         return self.label(text, size=24, color=color).move_to([m.get_x(), y, 0])
 
@@ -365,15 +380,7 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(1.0))
 
         # the window: ∂L/∂Y over X at each of the kh×kw kernel positions
-        if self.small:
-            labels = [[minus(fmt_auto(v)) for v in r] for r in self.plane("grad_output")]
-            window = light(SlidingWindow(x, (oh, ow), th, labels=labels,
-                                         label_color=th.gradient, label_size=18))
-            window.place(0, 0)
-            arrive = [TransformFromCopy(g.numbers, window.labels), FadeIn(window.frame)]
-        else:
-            window = self.frame(x, 0, 0, oh, ow, th.active)
-            arrive = [TransformFromCopy(self.frame(g, 0, 0, oh, ow, th.gradient), window)]
+        window, arrive = self.window_from(x, g, self.plane("grad_output"), th.gradient, 18)
         how = self.note("∂L/∂Y lies over X like a kernel: multiply the cells it covers, add "
                         "them up" + ("" if self.small else f" ({oh}×{ow} products a sample)"))
         self.play(*arrive, FadeIn(how), run_time=self.t(1.2))
@@ -505,15 +512,7 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(0.8))
 
         # the flipped kernel slides over the padded gradient
-        if self.small:
-            labels = [[minus(fmt_auto(v)) for v in r] for r in self.plane("W")[::-1, ::-1]]
-            window = light(SlidingWindow(gp, (kh, kw), th, labels=labels,
-                                         label_color=th.value, label_size=17))
-            window.place(0, 0)
-            arrive = [TransformFromCopy(kflip.numbers, window.labels), FadeIn(window.frame)]
-        else:
-            window = self.frame(gp, 0, 0, kh, kw, th.active)
-            arrive = [TransformFromCopy(self.frame(kflip, 0, 0, kh, kw, th.value), window)]
+        window, arrive = self.window_from(gp, kflip, self.plane("W")[::-1, ::-1], th.value, 17)
         slide_note = self.note("a full convolution: the window visits every position where "
                                "it touches ∂L/∂Y")
         self.play(*arrive, ReplacementTransform(flip_note, slide_note), run_time=self.t(1.2))
