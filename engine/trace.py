@@ -21,10 +21,13 @@ step s+1 when that step is recorded in the same chunk; ``Trace`` serves both tra
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import struct
 import zipfile
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
@@ -48,17 +51,109 @@ def step_key(step: int, layer: str, quantity: str) -> str:
 def _write_npz(path: Path, arrays: dict[str, np.ndarray], compress: bool) -> None:
     """np.savez with fixed zip timestamps (deterministic bytes), written atomically."""
     tmp = path.with_name(path.name + ".tmp")
+    if compress:
+        _write_npz_zipfile(tmp, arrays, compress=True)
+    else:
+        _write_npz_stored(tmp, arrays)
+    os.replace(tmp, path)
+
+
+def _write_npz_zipfile(path: Path, arrays: dict[str, np.ndarray], compress: bool) -> None:
+    """The .npz through ``zipfile``, streaming each array into its entry."""
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(tmp, "w", compression=method, allowZip64=True) as zf:
+    with zipfile.ZipFile(path, "w", compression=method, allowZip64=True) as zf:
         for key, arr in arrays.items():
             info = zipfile.ZipInfo(key + ".npy", date_time=_ZIP_EPOCH)
             info.compress_type = method
             info.external_attr = 0o644 << 16
             if compress:
                 info._compresslevel = 1  # fast deflate: traces are mostly float noise
-            with zf.open(info, "w", force_zip64=arr.nbytes > 2**31) as f:  # no extra copy
-                np.lib.format.write_array(f, np.ascontiguousarray(arr), allow_pickle=False)
-    os.replace(tmp, path)
+            arr = np.ascontiguousarray(arr)
+            size = len(_npy_header(arr)) + arr.nbytes
+            with zf.open(info, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as f:
+                np.lib.format.write_array(f, arr, allow_pickle=False)
+
+
+_NPY_HEADERS: dict[tuple, bytes] = {}
+
+
+def _npy_header(arr: np.ndarray) -> bytes:
+    """The header ``np.lib.format.write_array`` puts before a C-contiguous ``arr``."""
+    k = (arr.dtype, arr.shape)
+    h = _NPY_HEADERS.get(k)
+    if h is None:
+        fmt = np.lib.format
+        buf = io.BytesIO()
+        d = fmt.header_data_from_array_1_0(arr)
+        try:
+            fmt.write_array_header_1_0(buf, d)
+        except ValueError:  # too long for version 1.0 (as write_array then does)
+            buf = io.BytesIO()
+            fmt.write_array_header_2_0(buf, d)
+        h = buf.getvalue()
+        if len(_NPY_HEADERS) < 10_000:
+            _NPY_HEADERS[k] = h
+    return h
+
+
+_ZIP_DOSDATE = (_ZIP_EPOCH[0] - 1980) << 9 | _ZIP_EPOCH[1] << 5 | _ZIP_EPOCH[2]
+_ZIP_DOSTIME = _ZIP_EPOCH[3] << 11 | _ZIP_EPOCH[4] << 5 | _ZIP_EPOCH[5] // 2
+_ZIP_UNIX, _ZIP_VERSION, _ZIP64_VERSION = 3, 20, 45
+
+
+def _write_npz_stored(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """The same bytes as ``_write_npz_zipfile(path, arrays, compress=False)``, without
+    zipfile's per-entry cost (an entry's header is written once, its CRC computed
+    first, small entries share buffered writes): uncompressed chunks hold thousands of
+    small arrays. Zip64 records where zipfile writes them."""
+    limit = zipfile.ZIP64_LIMIT
+    central = []
+    with open(path, "wb", buffering=1 << 20) as f:
+        offset = 0
+        for key, arr in arrays.items():
+            arr = np.ascontiguousarray(arr)
+            if arr.dtype.hasobject:
+                raise ValueError("object arrays cannot be saved in a trace")
+            header = _npy_header(arr)
+            data = arr.reshape(-1).view(np.uint8)
+            crc = zlib.crc32(data, zlib.crc32(header))
+            size = len(header) + arr.nbytes
+            try:
+                name, flags = (key + ".npy").encode("ascii"), 0
+            except UnicodeEncodeError:
+                name, flags = (key + ".npy").encode("utf-8"), 0x800
+            zip64 = size > limit
+            version = _ZIP64_VERSION if zip64 else _ZIP_VERSION
+            extra = struct.pack("<HHQQ", 1, 16, size, size) if zip64 else b""
+            fixed = 0xFFFFFFFF if zip64 else size
+            f.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", version, 0, flags, 0,
+                                _ZIP_DOSTIME, _ZIP_DOSDATE, crc, fixed, fixed, len(name),
+                                len(extra)) + name + extra)
+            f.write(header)
+            f.write(data)
+            central.append((name, flags, crc, size, offset, version))
+            offset += 30 + len(name) + len(extra) + size
+        start = offset
+        for name, flags, crc, size, at, version in central:
+            fields = ([size, size] if size > limit else []) + ([at] if at > limit else [])
+            extra = struct.pack("<HH" + "Q" * len(fields), 1, 8 * len(fields), *fields) \
+                if fields else b""
+            if fields:
+                version = _ZIP64_VERSION
+            fixed = 0xFFFFFFFF if size > limit else size
+            f.write(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", version, _ZIP_UNIX, version,
+                                0, flags, 0, _ZIP_DOSTIME, _ZIP_DOSDATE, crc, fixed, fixed,
+                                len(name), len(extra), 0, 0, 0, 0o644 << 16,
+                                0xFFFFFFFF if at > limit else at) + name + extra)
+            offset += 46 + len(name) + len(extra)
+        count, cd_size = len(central), offset - start
+        if count > zipfile.ZIP_FILECOUNT_LIMIT or start > limit or cd_size > limit:
+            f.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, _ZIP64_VERSION,
+                                _ZIP64_VERSION, 0, 0, count, count, cd_size, start))
+            f.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, offset, 1))
+            count, cd_size, start = min(count, 0xFFFF), min(cd_size, 0xFFFFFFFF), \
+                min(start, 0xFFFFFFFF)
+        f.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, cd_size, start, 0))
 
 
 def _write_json(path: Path, obj: Any) -> None:
