@@ -507,7 +507,8 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
 @click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
               help="Also write a PNG at the end of every section into this folder.")
 @click.option("--events", is_flag=True,
-              help="End on a card listing the run's events (see 'nnanim trace events').")
+              help="Mark the run's events (see 'nnanim trace events') as the scene reaches "
+                   "their steps, and end on a card listing them.")
 def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills_dir,
            events) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""

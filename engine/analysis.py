@@ -57,7 +57,9 @@ def _dead_fraction(out: np.ndarray) -> float:
 
 def find_events(trace: Trace) -> list[Event]:
     """First NaN/inf, first exploding or vanishing gradient norm per parameter, and
-    ReLU layers whose dead-unit fraction passes DEAD_FRACTION (first step and peak)."""
+    ReLU layers whose dead-unit fraction passes DEAD_FRACTION (first step and peak).
+    Layer probes (kind "layer") only report NaN/inf: they are not training, and their
+    gradient's size is that of the upstream gradient the config chose."""
     events: list[Event] = []
     loss = trace.scalars("loss")
     steps = trace.all_steps
@@ -68,6 +70,8 @@ def find_events(trace: Trace) -> list[Event]:
         nonfinite = np.flatnonzero(~np.isfinite(norms))
         if len(nonfinite):
             events.append(Event(int(s[nonfinite[0]]), "non-finite", key, "gradient is NaN/inf"))
+        if trace.kind == "layer":
+            continue  # a probe's gradient scale is the upstream gradient it was given
         finite = np.isfinite(norms)
         big = np.flatnonzero(finite & (norms > EXPLODE))
         if len(big):
@@ -91,9 +95,8 @@ def find_events(trace: Trace) -> list[Event]:
                 first = s
         if first is not None:
             events.append(Event(first, "dead-relu", info["name"],
-                                f"{100 * peak:.0f}% of units (neurons or channels) output 0 "
-                                f"for every recorded sample "
-                                f"(peak at step {peak_step})"))
+                                f"{100 * peak:.0f}% of units output 0 on every recorded "
+                                f"sample (peak at step {peak_step})"))
     return sorted(events, key=lambda e: (e.step, e.kind))
 
 

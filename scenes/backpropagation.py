@@ -482,7 +482,8 @@ class Backpropagation(TraceScene):
             ticks.add(self.label(str(val), 22, th.muted).next_to(to_map(gx[0], val), LEFT, 0.12))
         x1, x2, final = self.eqs(
             ["x_1"], ["x_2"],
-            ["L =", self.v(self.number("main", last, "scalar", "loss", digits=4)[1])],
+            ["L =", self.v(self.number("main", last, "scalar", "loss", digits=4,
+                                                now=False)[1])],
             size=34)
         ticks.add(x1.next_to(frame, DOWN, buff=0.12), x2.next_to(frame, LEFT, buff=0.4))
         boundary = VMobject(stroke_color=th.text, stroke_width=4).set_z_index(2)
@@ -553,8 +554,16 @@ class Backpropagation(TraceScene):
 
         self.add(curve, boundary, marker)
         VGroup(curve, marker, counter).set_z_index(2)
-        self.play(UpdateFromAlphaFunc(Group(net.edges, heat, boundary, curve, marker, counter),
-                                      advance), run_time=self.t(12.0), rate_func=linear)
+        moving = Group(net.edges, heat, boundary, curve, marker, counter)
+        # one linear sweep of 12 s; with --events it pauses its bookkeeping at each event's
+        # step (same frames) so the event's badge comes in as the curve passes that step
+        cuts = [0.0, *sorted({e.step / all_steps[-1] for e in self.run_events("main")
+                              if 0 < e.step < all_steps[-1]} if self.events_on else ()), 1.0]
+        for a0, a1 in zip(cuts, cuts[1:]):
+            self.play(UpdateFromAlphaFunc(moving, lambda m, a, a0=a0, a1=a1:
+                                          advance(m, a0 + a * (a1 - a0))),
+                      run_time=self.t(12.0 * (a1 - a0)), rate_func=linear)
+            self.reached("main", int(round(a1 * all_steps[-1])))
 
         # where it ends: the batch's outputs at the last recorded step, next to their points
         xb = self.array("main", last, "batch", "x")

@@ -22,6 +22,8 @@ from .shown import ShownValues
 from .theme import current_theme
 
 FONT = "DejaVu Sans"
+BADGE_HOLD = 4.0   # seconds an event badge stays (at speed 1) unless a newer one replaces it
+BADGE_CORNER = np.array([-1.0, 1.0, 0.0])  # top left: over the title, while steps run
 
 
 class TraceScene(Scene):
@@ -46,6 +48,13 @@ class TraceScene(Scene):
             raise TraceError("speed must be > 0")
         self.shown = ShownValues()
         self._traces: dict[str, Trace] = {}
+        # nnanim render --events: each run's events, announced when the scene reaches them
+        self.events_on = os.environ.get("NNANIM_EVENTS") == "1"
+        self.events: dict[str, list] = {}          # role -> [engine.analysis.Event]
+        self.event_marks: list[tuple] = []         # (role, step, scene time) announced
+        self._announced: dict[str, int] = {}       # role -> how many events announced
+        self._pending: list[tuple] = []            # (role, [Event]) for the next play
+        self._badge, self._badge_since = None, 0.0
         for role in self.runs:
             self.trace(role)
 
@@ -70,8 +79,12 @@ class TraceScene(Scene):
         return self.trace(role).get(step, layer, quantity)
 
     def number(self, role: str, step: int | None, layer: str, quantity: str,
-               index: Any = (), digits: int = 3, formatter=None) -> tuple[float, str]:
+               index: Any = (), digits: int = 3, formatter=None,
+               now: bool = True) -> tuple[float, str]:
         """(value, text) of one traced number, recorded as shown.
+
+        ``now``: the picture shows the run at this step (the default), so --events may
+        announce what happened up to it; False for a total or a final value shown ahead.
 
         layer "scalar" reads a per-step scalar (quantity "loss", "lr", ...), layer
         "epoch" a per-epoch metric (quantity "val_accuracy", ..., index (epoch,)), layer
@@ -86,6 +99,8 @@ class TraceScene(Scene):
             value = t.static(quantity)[index]
         else:
             value = t.get(step, layer, quantity)[index]
+        if now and step is not None and layer not in ("epoch", "static"):
+            self.reached(role, step)
         value = float(value)
         text = (formatter or (lambda v: fmt(v, digits)))(value)
         self.shown.add(text, value, role, step, layer, quantity, index)
@@ -101,34 +116,101 @@ class TraceScene(Scene):
         super().next_section(name, *args, **kwargs)
 
     def tear_down(self) -> None:
-        if os.environ.get("NNANIM_EVENTS") == "1":
+        if self.events_on:
             self.show_events()
         self._save_still()
         self._mark_section()
         super().tear_down()
 
+    # -- events (nnanim render --events) ----------------------------------------------------
+    def run_events(self, role: str) -> list:
+        """The events engine.analysis finds in run ``role`` (computed once)."""
+        if role not in self.events:
+            from engine.analysis import find_events
+
+            self.events[role] = find_events(self.trace(role))
+        return self.events[role]
+
+    def reached(self, role: str, step: int) -> None:
+        """The picture now shows run ``role`` at training step ``step``. With --events, the
+        run's events up to that step are announced by a badge in the next play or wait.
+        ``number()`` calls this; scenes call it where steps advance without a number."""
+        if not self.events_on:
+            return
+        events, done = self.run_events(role), self._announced.get(role, 0)
+        new = [e for e in events[done:] if e.step <= step]
+        if new:
+            self._announced[role] = done + len(new)
+            self._pending.append((role, new))
+
+    def play(self, *animations, **kwargs) -> None:
+        if self.events_on:
+            animations = (*animations, *self._badge_animations(animations, kwargs))
+        super().play(*animations, **kwargs)
+
+    def _badge_animations(self, animations, kwargs) -> list:
+        """Fade the pending events' badge in (and the previous one out, or an old one out
+        after BADGE_HOLD seconds), done in the first 0.4 s of this play."""
+        from manim import Animation
+
+        from scenes.mobjects.event_badge import BadgeFade, EventBadge
+
+        now, hold = float(self.renderer.time), self.t(BADGE_HOLD)
+        if self._badge is not None and self._badge not in self.mobjects:
+            self._badge = None  # the scene cleared it (a section change)
+        out_old = self._badge is not None and (self._pending or now - self._badge_since >= hold)
+        if out_old and any(isinstance(a, Animation) and self._badge in a.mobject.get_family()
+                           for a in animations):
+            out_old = False  # the scene is fading it out itself
+        if not (self._pending or out_old):
+            return []
+        run_time = kwargs.get("run_time") or max(
+            [getattr(a, "run_time", 1.0) for a in animations] or [1.0])
+        anims = []
+        if out_old:
+            anims.append(BadgeFade(self._badge, False, run_time))
+            self._badge = None
+        if self._pending:
+            events = [e for _, group in self._pending for e in group]
+            roles = {role for role, _ in self._pending}
+            run = None
+            if len(self.runs) > 1:  # several runs on screen: say which one
+                run = ", ".join(sorted(self.trace(r).manifest["config"]["run"]["name"]
+                                       for r in roles))
+            badge = EventBadge(events, self.theme, run=run)
+            badge.to_corner(BADGE_CORNER, buff=0.1)
+            for role, group in self._pending:
+                self.event_marks += [(role, e.step, now) for e in group]
+            self._pending = []
+            anims.append(BadgeFade(badge, True, run_time))
+            self._badge, self._badge_since = badge, now
+        return anims
+
     def show_events(self) -> None:
-        """``nnanim render --events``: end on a card listing the main run's events (first
-        NaN/inf, exploding or vanishing gradients, dying ReLU layers) with their steps."""
+        """``nnanim render --events``: end on a card listing the events (first NaN/inf,
+        exploding or vanishing gradients, dying ReLU layers) of every run, with steps."""
         from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
-        from engine.analysis import find_events
-
-        self.events = find_events(self.trace("main"))
+        self._pending = []  # the card lists them all
         self.next_section("events")
-        lines = [self.label("Events in this run", size=40)]
-        if not self.events:
+        named = len(self.runs) > 1
+        found = [(role, e) for role in self.runs for e in self.run_events(role)]
+        lines = [self.label("Events in this run" if not named else "Events in these runs",
+                            size=40)]
+        if not found:
             lines.append(self.label("none: finite values, no exploding or vanishing "
                                     "gradients, no dying ReLU layer", size=24,
                                     color=self.theme.muted))
-        for e in self.events[:8]:
-            lines.append(self.label(f"step {e.step}: {e.kind} in {e.where} — {e.detail}",
-                                    size=22, color=self.theme.gradient))
+        for role, e in found[:8]:
+            run = self.trace(role).manifest["config"]["run"]["name"] + ", " if named else ""
+            lines.append(self.label(f"{run}step {e.step}: {e.kind} in {e.where} — {e.detail}",
+                                    size=22, color=self.theme.alert))
         card = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         if card.width > 13:
             card.scale_to_fit_width(13)
         if self.mobjects:
             self.play(FadeOut(*self.mobjects), run_time=self.t(0.5))
+        self._badge = None
         self.play(FadeIn(card), run_time=self.t(0.5))
         self.wait(self.t(3))
 

@@ -304,17 +304,18 @@ class CNNOnMNIST(TraceScene):
 
         probs = out["probabilities"]
         texts = [self.number("main", step, "watch", "probabilities", (d, k),
-                             formatter=percent)[1] for k in range(len(probs))]
+                             formatter=percent, now=False)[1] for k in range(len(probs))]
         m.bars = ProbabilityBars(probs, texts, th, length=1.5, row=0.25, font_size=20)
         logits_right = m.strip.get_right()[0] + 1.2
         m.bars.move_to([0, y2, 0]).align_to([logits_right + 0.25, 0, 0], LEFT)
         m.logits = VGroup(*[
-            glyph_number(self.number("main", step, "watch", dense, (d, k), digits=2)[1],
+            glyph_number(self.number("main", step, "watch", dense, (d, k), digits=2,
+                                     now=False)[1],
                          [logits_right, m.bars.row_y(k), 0], 20, th.value, align=RIGHT)
             for k in range(len(probs))])
         m.pred = int(np.argmax(probs))
         _, pct = self.number("main", step, "watch", "probabilities", (d, m.pred),
-                             formatter=percent)
+                             formatter=percent, now=False)
         m.prediction = self.label(f"prediction: {m.pred} ({pct})", size=26, color=th.active)
         m.prediction.next_to(m.bars, DOWN, buff=0.3).align_to(m.bars, LEFT)
         m.others, others_head = self.other_digits(t, step, m.bars.get_right()[0] + 0.3, y2)
@@ -362,7 +363,7 @@ class CNNOnMNIST(TraceScene):
             probs = t.get(step, "watch", "probabilities")[k]
             pred = int(np.argmax(probs))
             _, pct = self.number("main", step, "watch", "probabilities", (k, pred),
-                                 formatter=percent)
+                                 formatter=percent, now=False)
             thumb = Heatmap(t.static("watch/x")[k][0], th, height=0.7, vmin=0.0, vmax=1.0)
             card = Group(Group(thumb, self.outline(thumb)), self.label(f"{pred} ({pct})", size=20))
             cards.add(card.arrange(DOWN, buff=0.1))
@@ -511,7 +512,7 @@ class CNNOnMNIST(TraceScene):
                               scales=scales[1], outline=th.grid)
         maps.move_to([xs[1], y, 0], aligned_edge=LEFT)
         p, p_text = self.number("main", step, "watch", "probabilities", (d, lab),
-                                formatter=percent)
+                                formatter=percent, now=False)
         bar = Rectangle(width=max(p * 0.8, 0.02), height=0.2, stroke_width=0,
                         fill_color=th.value, fill_opacity=1.0)
         bar.move_to([xs[2], y, 0], aligned_edge=LEFT)

@@ -397,6 +397,8 @@ class GradientDescent1D(TraceScene):
             anims = []
             for i, (role, plot, _, _) in enumerate(panels):
                 x, f, after = paths[role]
+                if k < len(x):
+                    self.reached(role, k)  # step k is taken now, even off the plot
                 if k >= len(x) or not inside[role]:
                     continue
                 x1 = after[k]

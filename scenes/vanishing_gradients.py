@@ -324,7 +324,8 @@ class VanishingGradients(TraceScene):
         title = self.label("Vanishing gradients", 36).move_to([-6.9, Y_TITLE, 0],
                                                               aligned_edge=LEFT)
         last = self.trace("main").all_steps[-1]
-        _, end = self.number("main", last, "scalar", "step", formatter=fmt_int)
+        _, end = self.number("main", last, "scalar", "step", formatter=fmt_int,
+                           now=False)
         self.step_end = self.label(f"/ {end}", 22, color=th.muted)
         self.step_end.move_to([6.9, Y_TITLE, 0], aligned_edge=RIGHT)
         widest = self.label(end, 30).width  # step numbers are right-aligned, "step" stays put

@@ -129,7 +129,8 @@ def test_doctor_reports_each_check():
 
 
 def test_render_highlights_events(tmp_path, monkeypatch):
-    """nnanim render --events ends on a card with the run's events, from engine.analysis."""
+    """nnanim render --events: a badge when the scene first shows the event's step, and an
+    end card with the run's events, both from engine.analysis."""
     import sys as _sys
 
     _sys.path.insert(0, str(ROOT / "tests"))
@@ -138,9 +139,63 @@ def test_render_highlights_events(tmp_path, monkeypatch):
     monkeypatch.setenv("NNANIM_CACHE", str(tmp_path / "cache"))
     text = (CONFIGS / "linear_regression.toml").read_text().replace("lr = 0.01", "lr = 0.2")
     run(config.loads(text), tmp_path / "div.trace")
+    sections = tmp_path / "sections.jsonl"
     png, scene = render("LinearRegressionGD", tmp_path, trace=tmp_path / "div.trace",
-                        extra_env={"NNANIM_EVENTS": "1"})
-    assert [(e.step, e.kind) for e in scene.events] == [(2, "exploding")]
+                        extra_env={"NNANIM_EVENTS": "1", "NNANIM_SECTIONS": str(sections)})
+    assert [(e.step, e.kind) for e in scene.events["main"]] == [(2, "exploding")]
     assert png.exists()
+    # announced once, inside the scene (before the end card), after step 2 was on screen
+    (role, step, at), = scene.event_marks
+    assert (role, step) == ("main", 2)
+    ends = [json.loads(line) for line in sections.read_text().splitlines()]
+    card = next(e for e in ends if e["section"] == "events")
+    assert 0 < at < card["start"]
+    assert any(s.step is not None and s.step >= 2 and s.layer not in ("static", "epoch")
+               for s in scene.shown.items)
     rc, out, _ = nnanim("render", "--help")
     assert rc == 0 and "--events" in out
+
+
+def test_events_off_means_no_badge(tmp_path, monkeypatch):
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT / "tests"))
+    from scene_utils import render
+
+    monkeypatch.setenv("NNANIM_CACHE", str(tmp_path / "cache"))
+    text = (CONFIGS / "linear_regression.toml").read_text().replace("lr = 0.01", "lr = 0.2")
+    run(config.loads(text), tmp_path / "div.trace")
+    _, scene = render("LinearRegressionGD", tmp_path, trace=tmp_path / "div.trace",
+                      upto_animation=40)
+    assert scene.event_marks == [] and scene.events == {}
+
+
+def test_event_badge_groups_one_step():
+    """Two NaN/inf events of one step make one title naming both places; other kinds are
+    counted, not listed (the end card lists them)."""
+    from engine.analysis import Event
+    from scenes.mobjects.event_badge import EventBadge
+    from scenes.theme import DARK
+
+    events = [Event(22, "non-finite", "loss", "loss = inf"),
+              Event(22, "non-finite", "objective.theta", "gradient is NaN/inf"),
+              Event(30, "vanishing", "dense_0.W", "tiny")]
+    badge = EventBadge(events, DARK, run="lr-large")
+    title, detail = badge.lines  # Text keeps its string without spaces
+    assert [m.text for m in title] == ["\u26a0step22:NaN/inf", "runlr-large+1more"]
+    assert detail.text == "loss,objective.theta:loss=inf"
+    assert badge.width <= 8.2 + 0.36 + 1e-6
+    many = EventBadge([Event(5, "vanishing", f"dense_{i}.W", "tiny") for i in range(6)], DARK)
+    assert [m.text for m in many.lines[0]] == ["\u26a0step5:vanishinggradient"]
+    assert many.lines[1].text == "dense_0.W,dense_1.W,dense_2.W+3more:tiny"
+
+
+def test_layer_probes_report_no_gradient_size_events(tmp_path):
+    """A probe's gradient is as big as the upstream gradient its config chose: no
+    "exploding" there (the edge-detection probe's ‖∂L/∂W‖ is in the thousands)."""
+    from engine.analysis import find_events
+
+    run(config.load(CONFIGS / "edge_digit_full.toml"), tmp_path / "p")
+    t = Trace(tmp_path / "p")
+    assert t.kind == "layer"
+    assert find_events(t) == []
