@@ -285,9 +285,10 @@ class OptimizerRace(TraceScene):
                     axis_config={"color": th.grid, "stroke_width": 2, "tick_size": 0.05})
         axes.move_to(np.array([(x_left + x_right) / 2, (y_bot + y_top) / 2, 0]))
         marks = VGroup()
-        every = 1 if hi - lo <= 4 else 2  # decade labels no closer than ~0.5 units
+        # at most 5 decade labels (no closer than ~0.5 units), even when a run diverges
+        every = max(1, -(-(hi - lo) // 4))
         for e in range(lo, hi + 1):
-            if e > lo:
+            if e > lo and (e - lo) % every == 0:
                 marks.add(Line(axes.c2p(0, e - lo), axes.c2p(T - 1, e - lo), color=th.grid,
                                stroke_width=1, stroke_opacity=0.6))
             if (e - lo) % every == 0:
