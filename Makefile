@@ -42,6 +42,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/engine_vs_torch.py
+	$(BIN)/python benchmarks/recording_cost.py
 	$(BIN)/python benchmarks/render_speed.py
 	$(BIN)/python benchmarks/gif_size.py
 

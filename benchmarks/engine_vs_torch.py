@@ -5,8 +5,10 @@ Same architecture, data (the bundled MNIST subset), batch 128, float32 and threa
   CNN  Conv(1->8, 3x3)-ReLU-MaxPool(2)-Flatten-Dense(1352->10)
 Both use softmax cross-entropy and Adam. The engine is timed with tracing off and with the
 recording policy of the bundled config (mnist_mlp / mnist_cnn; the models are built here,
-since the bundled CNN config has a second conv block), chunk writes included. Prints ms/step and the ratios; targets: engine/torch <= 1.2 (MLP), <= 1.5 (CNN),
-recording overhead <= 15 %.
+since the bundled CNN config has a second conv block). The timed window records only the
+policy's every-8th/32nd steps and ends before a chunk is written; benchmarks/recording_cost.py
+measures recorded steps and chunk writes. Prints ms/step and the ratios; targets:
+engine/torch <= 1.2 (MLP), <= 1.5 (CNN), recording overhead <= 15 %.
 
     .venv/bin/python benchmarks/engine_vs_torch.py [--steps 60] [--threads 2]
 """
