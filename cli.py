@@ -490,11 +490,35 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
     return output, scene
 
 
+def scene_options(command):
+    """The options every scene-rendering command shares: which run, stills, events."""
+    for option in reversed([
+        click.option("--trace", "trace_path", type=click.Path(path_type=Path),
+                     help="Trace to animate (default: the scene's bundled run, trained once)."),
+        click.option("--config", "config", help="Train this config (cached) and animate it."),
+        click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
+                     help="Also write a PNG at the end of every section into this folder."),
+        click.option("--events", is_flag=True,
+                     help="Mark the run's events (see 'nnanim trace events') as the scene "
+                          "reaches their steps, and end on a card listing them."),
+    ]):
+        command = option(command)
+    return command
+
+
+def scene_env(trace_path, config, stills_dir, events) -> dict:
+    """Environment for render_scene from the shared scene options (checked here)."""
+    if trace_path is not None and config is not None:
+        raise click.UsageError("give --trace or --config, not both")
+    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else {}
+    if events:
+        env["NNANIM_EVENTS"] = "1"
+    return env
+
+
 @main.command()
 @click.argument("scene")
-@click.option("--trace", "trace_path", type=click.Path(path_type=Path),
-              help="Trace to animate (default: the scene's bundled run, trained once).")
-@click.option("--config", "config", help="Train this config (cached) and animate it.")
+@scene_options
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="m",
               show_default=True, help="l=480p15, m=720p30, h=1080p60, k=2160p60.")
 @click.option("--format", "fmt", type=click.Choice(["mp4", "png", "gif"]), default="mp4",
@@ -504,19 +528,10 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
 @click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
               show_default=True, help="Playback speed factor: 2 halves the length.")
-@click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
-              help="Also write a PNG at the end of every section into this folder.")
-@click.option("--events", is_flag=True,
-              help="Mark the run's events (see 'nnanim trace events') as the scene reaches "
-                   "their steps, and end on a card listing them.")
-def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills_dir,
-           events) -> None:
+def render(scene, trace_path, config, stills_dir, events, quality, fmt, output, theme,
+           speed) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""
-    if trace_path is not None and config is not None:
-        raise click.UsageError("give --trace or --config, not both")
-    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else {}
-    if events:
-        env["NNANIM_EVENTS"] = "1"
+    env = scene_env(trace_path, config, stills_dir, events)
     out, _ = render_scene(scene, trace=trace_path, config=config, quality=quality, fmt=fmt,
                           output=output, theme=theme, speed=speed, extra_env=env)
     click.echo(f"wrote {out}")
@@ -524,9 +539,7 @@ def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills
 
 @main.command()
 @click.argument("scene")
-@click.option("--trace", "trace_path", type=click.Path(path_type=Path),
-              help="Trace to animate (default: the scene's bundled run).")
-@click.option("--config", "config", help="Train this config (cached) and animate it.")
+@scene_options
 @click.option("--width", type=click.IntRange(160, 1920), default=640, show_default=True)
 @click.option("--fps", type=click.IntRange(5, 30), default=12, show_default=True)
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light",
@@ -535,24 +548,23 @@ def render(scene, trace_path, config, quality, fmt, output, theme, speed, stills
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="GIF file (default: out/<SCENE>.gif).")
-@click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
-              help="Also write a PNG at the end of every section into this folder.")
-def gif(scene, trace_path, config, width, fps, theme, speed, output, stills_dir) -> None:
+def gif(scene, trace_path, config, stills_dir, events, width, fps, theme, speed,
+        output) -> None:
     """A slide GIF of SCENE: one palette, no dithering, loops forever."""
     import tempfile
 
     from scenes.gif import encode_gif
 
-    if trace_path is not None and config is not None:
-        raise click.UsageError("give --trace or --config, not both")
+    env = scene_env(trace_path, config, stills_dir, events)
     output = output or Path("out") / f"{scene}.gif"
     height = int(round(width * 9 / 16 / 2)) * 2
-    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else None
     with tempfile.TemporaryDirectory(prefix="nnanim-gif-") as tmp:
         video, _ = render_scene(scene, trace=trace_path, config=config, fmt="mp4",
                                 output=Path(tmp) / "clip.mp4", theme=theme, speed=speed,
                                 size=(width, height), fps=fps, extra_env=env)
-        encode_gif(video, output, fps=fps, width=width)
+        from scenes.theme import THEMES
+
+        encode_gif(video, output, fps=fps, width=width, keep=THEMES[theme].colors())
     click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.2f} MB)")
     if stills_dir:
         click.echo(f"stills in {stills_dir}")

@@ -34,6 +34,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from cli import render_scene
     from scenes.gif import encode_gif
+    from scenes.theme import THEMES
 
     height = int(round(args.width * 9 / 16 / 2)) * 2
     print(f"{args.width}x{height} @ {args.fps} fps, theme {args.theme}")
@@ -45,7 +46,8 @@ def main() -> None:
             common = dict(theme=args.theme, size=(args.width, height), fps=args.fps)
             ref, _ = render_scene(scene, fmt="gif", output=tmp / f"{scene}-manim.gif", **common)
             video, _ = render_scene(scene, fmt="mp4", output=tmp / f"{scene}.mp4", **common)
-            ours = encode_gif(video, tmp / f"{scene}-nnanim.gif", fps=args.fps, width=args.width)
+            ours = encode_gif(video, tmp / f"{scene}-nnanim.gif", fps=args.fps, width=args.width,
+                              keep=THEMES[args.theme].colors())  # as 'nnanim gif' does
             secs = duration(video)
             a, b = ref.stat().st_size, ours.stat().st_size
             print(f"{scene:<22}{secs:>9.1f}{a / 1e6:>10.2f}MB{b / 1e6:>10.2f}MB{b / a:>8.2f}"

@@ -24,13 +24,41 @@ def ffmpeg() -> str:
 
 
 def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
-               max_colors: int = 128) -> Path:
-    """Encode ``video`` as a looping slide GIF at ``width`` px and ``fps``; atomic write."""
-    graph = (f"fps={fps},scale={width}:-2:flags=lanczos,split[a][b];"
-             f"[a]palettegen=max_colors={max_colors}:stats_mode=full:reserve_transparent=0[p];"
-             f"[b][p]paletteuse=dither=none:diff_mode=rectangle")
-    return ffmpeg_to(out, ["-i", str(video), "-filter_complex", graph, "-loop", "0",
-                           "-f", "gif"], "encode the GIF")
+               max_colors: int = 128, keep: tuple[str, ...] = ()) -> Path:
+    """Encode ``video`` as a looping slide GIF at ``width`` px and ``fps``; atomic write.
+
+    ``keep``: colours ("#RRGGBB") the palette must hold exactly, however few pixels use
+    them (a theme's meanings: an alert badge on screen for a second must stay the alert
+    colour, not become the nearest frequent colour, which may mean something else)."""
+    import tempfile
+
+    scale = f"fps={fps},scale={width}:-2:flags=lanczos"
+    with tempfile.TemporaryDirectory(prefix="nnanim-palette-") as tmp:
+        palette = Path(tmp) / "palette.png"
+        ffmpeg_to(palette, ["-i", str(video), "-vf",
+                            f"{scale},palettegen=max_colors={max_colors}:stats_mode=full:"
+                            f"reserve_transparent=0", "-update", "1", "-frames:v", "1"],
+                  "build the GIF palette")
+        if keep:
+            add_to_palette(palette, keep)
+        graph = f"[0:v]{scale}[v];[v][1:v]paletteuse=dither=none:diff_mode=rectangle"
+        return ffmpeg_to(out, ["-i", str(video), "-i", str(palette), "-filter_complex", graph,
+                               "-loop", "0", "-f", "gif"], "encode the GIF")
+
+
+def add_to_palette(palette: Path, colors: tuple[str, ...]) -> None:
+    """Put ``colors`` into ffmpeg's 16x16 palette image in place of its unused or
+    repeated entries (a palette of max_colors < 256 leaves the rest free)."""
+    import numpy as np
+    from PIL import Image
+
+    entries = np.asarray(Image.open(palette).convert("RGB")).reshape(-1, 3)
+    used = list(dict.fromkeys(map(tuple, entries.tolist())))
+    wanted = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colors]
+    extra = [c for c in dict.fromkeys(wanted) if c not in used]
+    merged = used[:256 - len(extra)] + extra
+    merged += [merged[-1]] * (256 - len(merged))  # repeats never win a nearest-colour tie
+    Image.fromarray(np.array(merged, dtype=np.uint8).reshape(16, 16, 3)).save(palette)
 
 
 def ffmpeg_to(out: Path, args: list[str], what: str) -> Path:

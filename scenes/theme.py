@@ -29,6 +29,12 @@ class Theme:
     alert: str
     series: tuple[str, ...]  # distinct colours for several runs (optimizer race, learning rates)
 
+    def colors(self) -> tuple[str, ...]:
+        """Every colour that means something, e.g. for a GIF palette that must keep them."""
+        return (self.background, self.text, self.muted, self.value, self.gradient,
+                self.active, self.update, self.positive, self.negative, self.grid,
+                self.alert, *self.series)
+
 
 DARK = Theme(name="dark", background="#111418", text="#ECECEC", muted="#8A8F98",
              value="#58C4DD", gradient="#FF8C42", active="#FFE14D", update="#7BD88F",

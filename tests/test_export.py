@@ -109,3 +109,53 @@ def test_interrupted_render_leaves_no_output(tmp_path, monkeypatch):
     r = run_cli("render", SCENE, "-q", "l", "-o", out)
     assert r.exit_code == 130
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_gif_marks_events_in_their_colour(tmp_path):
+    """nnanim gif --events: the badge stays pink-red, the alert colour (the palette holds
+    every theme colour, however few pixels use it; without that it became the gradient's
+    orange), and a GIF without --events has no alert-coloured pixel."""
+    from engine import config
+    from engine.run import run
+    from scenes.theme import LIGHT
+
+    text = (cli.ASSETS / "configs" / "linear_regression.toml").read_text()
+    run(config.loads(text.replace("lr = 0.01", "lr = 0.2")), tmp_path / "div.trace")
+    alert = tuple(int(LIGHT.alert[i:i + 2], 16) for i in (1, 3, 5))
+
+    def alert_frames(path) -> int:
+        """Frames with alert pixels: red-blue hue (orange has blue < green) and dark
+        enough to be a stroke's core, not its antialiased edge."""
+        im, count = Image.open(path), 0
+        palette = np.reshape(im.getpalette(), (-1, 3)).tolist()  # the global table
+        assert list(alert) in palette
+        for k in range(im.n_frames):
+            im.seek(k)
+            r, g, b = np.moveaxis(np.asarray(im.convert("RGB"), dtype=int), 2, 0)
+            pink = (r > 150) & (g < 110) & (b - g > 25)
+            count += int(pink.sum() >= 20)
+        return count
+
+    for flag, name in (("--events", "e.gif"), (None, "plain.gif")):
+        args = [sys.executable, "-m", "cli", "gif", "LinearRegressionGD", "--trace",
+                tmp_path / "div.trace", "--fps", "10", "--speed", "3",
+                "-o", tmp_path / name] + ([flag] if flag else [])
+        r = subprocess.run(args, capture_output=True, text=True, cwd=cli.ASSETS.parent)
+        assert r.returncode == 0, r.stderr
+    marked, plain = alert_frames(tmp_path / "e.gif"), alert_frames(tmp_path / "plain.gif")
+    assert plain == 0 and marked >= 5
+
+
+def test_palette_keeps_theme_colours(tmp_path):
+    """add_to_palette puts missing colours into ffmpeg's palette without dropping any the
+    palette used."""
+    from scenes.gif import add_to_palette
+    from scenes.theme import DARK
+
+    used = [(i, i, i) for i in range(0, 200, 2)]  # 100 greys, then ffmpeg's black filler
+    entries = np.array(used + [(0, 0, 0)] * 156, dtype=np.uint8).reshape(16, 16, 3)
+    Image.fromarray(entries).save(tmp_path / "p.png")
+    add_to_palette(tmp_path / "p.png", DARK.colors())
+    got = {tuple(c) for c in np.asarray(Image.open(tmp_path / "p.png")).reshape(-1, 3).tolist()}
+    wanted = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in DARK.colors()}
+    assert set(used) <= got and wanted <= got
