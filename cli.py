@@ -254,8 +254,8 @@ def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
     part = loss_parting_step(ta, tb)
     la, lb = ta.scalars("loss"), tb.scalars("loss")
     click.echo(f"losses: identical over {min(len(la), len(lb))} common steps" if part is None
-               else f"losses part at step {part}: A {la[ta.all_steps.index(part)]:.6g}  "
-                    f"B {lb[tb.all_steps.index(part)]:.6g}")
+               else f"losses part at step {part}: A {la[ta.step_position(part)]:.6g}  "
+                    f"B {lb[tb.step_position(part)]:.6g}")
     click.echo(f"final loss: A {la[-1]:.6g}  B {lb[-1]:.6g}")
     dist = param_distance(ta, tb)
     if dist:

@@ -421,6 +421,8 @@ class Trace:
         self._step_chunk = {e["step"]: e.get("chunk") for e in m["steps"]}
         self._index: dict[int, dict[str, list[str]]] | None = None
         self._params_cache: dict[str, tuple[str, ...]] = {}
+        self._scalar_cache: dict[str, np.ndarray] = {}
+        self._step_position = {e["step"]: i for i, e in enumerate(m["steps"])}
         # steps whose P.after are stored as the next step's P (version 2)
         self._after_next = set(m.get("after_next", ()))
 
@@ -467,8 +469,21 @@ class Trace:
         return self.manifest.get("summary", {})
 
     def scalars(self, name: str) -> np.ndarray:
-        """A per-step scalar (``loss``, ``lr``, ``epoch``, ...) over every step."""
-        return np.array([e.get(name, np.nan) for e in self.manifest["steps"]], dtype=float)
+        """A per-step scalar (``loss``, ``lr``, ``epoch``, ...) over every step (read-only:
+        built once, since scenes read one entry at a time)."""
+        series = self._scalar_cache.get(name)
+        if series is None:
+            series = np.array([e.get(name, np.nan) for e in self.manifest["steps"]], dtype=float)
+            series.setflags(write=False)
+            self._scalar_cache[name] = series
+        return series
+
+    def step_position(self, step: int) -> int:
+        """Where ``step`` is in ``all_steps`` (and in every ``scalars`` series)."""
+        try:
+            return self._step_position[step]
+        except KeyError:
+            raise TraceError(f"{self.path}: no step {step}") from None
 
     def epoch_metric(self, name: str) -> np.ndarray:
         return np.array([e.get(name, np.nan) for e in self.manifest["epochs"]], dtype=float)

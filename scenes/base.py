@@ -92,7 +92,7 @@ class TraceScene(Scene):
         """
         t = self.trace(role)
         if layer == "scalar":
-            value = t.scalars(quantity)[t.all_steps.index(step)]
+            value = t.scalars(quantity)[t.step_position(step)]
         elif layer == "epoch":  # a per-epoch metric; index = (epoch,)
             value = t.epochs[(index if isinstance(index, tuple) else (index,))[0]][quantity]
         elif layer == "static":

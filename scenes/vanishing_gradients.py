@@ -57,7 +57,7 @@ def grad_norm(trace: Trace, step: int, layer: str) -> float:
     recorded it (``record.grad_norms``, as the bundled runs do), else the Frobenius norm
     of the recorded W.grad (a display reduction, like the length of an arrow)."""
     if norm_key(layer) in trace.manifest["steps"][0]:
-        return float(trace.scalars(norm_key(layer))[trace.all_steps.index(step)])
+        return float(trace.scalars(norm_key(layer))[trace.step_position(step)])
     return float(np.linalg.norm(trace.get(step, layer, "W.grad")))
 
 
@@ -185,7 +185,7 @@ class VanishingGradients(TraceScene):
                      aligned_edge=RIGHT)
         static = VGroup(header, chart.grid, chart.ticks, loss.baseline, ticks, word)
         return Panel(role, layers, act, color, header, chart, strip, loss, static,
-                     Dot(loss.point(t.all_steps.index(self.steps[0])), radius=0.05,
+                     Dot(loss.point(t.step_position(self.steps[0])), radius=0.05,
                          color=color))
 
     def loss_value(self, panel: Panel, step: int) -> Text:
@@ -439,7 +439,7 @@ class VanishingGradients(TraceScene):
                                 in zip(p.end_values, self.end_values(p, step))]
                 anims += [Transform(p.chart.bars[i], p.chart.bar_for(i, v))
                           for i, v in enumerate(self.norms[p.role][k])]
-                at = self.trace(p.role).all_steps.index(step)  # index into the loss series
+                at = self.trace(p.role).step_position(step)  # index into the loss series
                 anims += [Transform(p.loss.line, p.loss.line_upto(at)),
                           p.loss_dot.animate.move_to(p.loss.point(at))]
             self.play(*anims, run_time=self.pace(j, slow=2, first=0.8, rest=0.3))

@@ -69,7 +69,7 @@ def assert_shown_match_trace(scene, min_count: int = 1) -> None:
     for s in shown:
         t = scene.trace(s.role)
         if s.layer == "scalar":
-            expected = t.scalars(s.quantity)[t.all_steps.index(s.step)]
+            expected = t.scalars(s.quantity)[t.step_position(s.step)]
         elif s.layer == "epoch":
             expected = t.epochs[s.index[0]][s.quantity]
         elif s.layer == "static":

@@ -390,3 +390,15 @@ def test_stored_chunks_are_the_bytes_zipfile_writes(tmp_path, monkeypatch, limit
         for k, v in arrays.items():
             assert z[k].dtype == v.dtype
             np.testing.assert_array_equal(z[k], np.ascontiguousarray(v))
+
+
+def test_scalars_are_built_once_and_read_only(tmp_path):
+    run(small_xor(epochs=3), tmp_path / "x")
+    t = Trace(tmp_path / "x")
+    loss = t.scalars("loss")
+    assert t.scalars("loss") is loss and not loss.flags.writeable
+    with pytest.raises(ValueError):
+        loss[0] = 0.0
+    assert [t.step_position(s) for s in t.all_steps] == list(range(len(t.all_steps)))
+    with pytest.raises(TraceError, match="no step 999"):
+        t.step_position(999)
