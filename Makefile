@@ -7,14 +7,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config ffmpeg texlive-latex-base \
-                texlive-latex-extra texlive-fonts-recommended dvisvgm fonts-dejavu-core \
-                chromium chromium-driver
+                texlive-latex-extra texlive-fonts-recommended dvisvgm fonts-dejavu-core
+# only the tests need a browser (the slide player is clicked through in headless Chromium)
+TEST_APT_PACKAGES := chromium chromium-driver
 
-.PHONY: demo test install sysdeps bench clean
+.PHONY: demo test install sysdeps testdeps bench clean
 
-## System packages: apt-get only what dpkg says is missing (a second run is instant).
-sysdeps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+## apt-get only what dpkg says is missing (a second run is instant).
+define apt_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -23,6 +24,13 @@ sysdeps:
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+sysdeps:
+	$(call apt_missing,$(APT_PACKAGES))
+
+testdeps:
+	$(call apt_missing,$(TEST_APT_PACKAGES))
 
 ## The virtualenv, with the versions pinned in constraints.txt; rebuilt when they change.
 $(STAMP): pyproject.toml constraints.txt
@@ -37,7 +45,7 @@ demo: install
 	$(BIN)/nnanim trace info runs/xor_mlp.trace
 	$(BIN)/nnanim lecture -q m -o out/lecture.mp4 --slides out/slides
 
-test: install
+test: install testdeps
 	$(BIN)/python -m pytest -q
 
 bench: install

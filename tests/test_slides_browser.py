@@ -1,7 +1,7 @@
 """The slide player (``nnanim lecture --slides``) in a real browser: headless Chromium,
 driven by selenium with real key presses and clicks, as a presenter would.
 
-Needs Debian's chromium and chromium-driver (``make install`` installs them). Without them
+Needs Debian's chromium and chromium-driver (``make test`` or ``make testdeps`` installs them). Without them
 these tests fail rather than skip: a player nobody has opened is not tested.
 
 The test video has one flat colour per section (red, green, blue), so the centre pixel of a
@@ -38,7 +38,7 @@ def browser(tmp_path_factory):
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         pytest.fail(f"{' and '.join(missing)} not found: the slide-player tests drive Debian's "
-                    "chromium; run `make install` (or `make test`), which apt-installs "
+                    "chromium; run `make testdeps` (or `make test`), which apt-installs "
                     "chromium and chromium-driver", pytrace=False)
     try:
         from selenium import webdriver
