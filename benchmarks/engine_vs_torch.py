@@ -44,7 +44,6 @@ def main() -> None:
 
     from engine import config
     from engine.mnist import load_mnist_subset, prepare
-    from engine.recording import RecordPolicy
     from engine import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
     from engine.run import _policy
     from engine.losses import SparseCategoricalCrossEntropy

@@ -120,7 +120,7 @@ class MaxPool2D(_Pool2D):
     @property
     def argmax(self) -> np.ndarray:
         """Flat index into H·W of each window's max, shape (N, C, OH, OW)."""
-        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        (_, kw), (sh, sw) = self.kernel_size, self.stride
         w = self._x_shape[3]
         idx = self.window_argmax.astype(np.int64)
         oh, ow = idx.shape[2:]

@@ -75,6 +75,24 @@ class TraceScene(Scene):
     def check_trace(self, role: str, trace: Trace) -> None:
         """Raise TraceError if ``trace`` lacks what the scene shows."""
 
+    def require_objective(self, trace: Trace, dims: int, statics=(), quantities=(),
+                          coords_name: str = "θ") -> None:
+        """The checks objective scenes share: a ``dims``-D objective run, with ``statics``
+        and ``quantities`` of layer "objective", recorded at every step."""
+        name = type(self).__name__
+        info = trace.layer_info
+        coords = info[0].get("coords") if info else None
+        if len(info) != 1 or info[0].get("name") != "objective" or len(coords or []) != dims:
+            raise TraceError(f"{name} needs a {dims}-D objective run ({coords_name}); "
+                             f"{trace.path} has coordinates {coords}")
+        missing = [k for k in statics if k not in trace.manifest.get("static", [])]
+        missing += [q for q in quantities if q not in trace.quantities("objective")]
+        if missing:
+            raise TraceError(f"{name}: {trace.path} lacks {', '.join(missing)}")
+        if not trace.steps or trace.steps != trace.all_steps:
+            raise TraceError(f"{name} needs every step recorded (record.every = 1) in "
+                             f"{trace.path}")
+
     def array(self, role: str, step: int, layer: str, quantity: str) -> np.ndarray:
         return self.trace(role).get(step, layer, quantity)
 

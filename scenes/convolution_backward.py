@@ -532,7 +532,6 @@ class ConvolutionBackward(TraceScene):
                          for a in range(kh)])
 
     def slide_numbers(self, gp: PaddedGrid, window: SlidingWindow, dx: ValueGrid) -> None:
-        th = self.theme
         h, w = self.conv.in_shape
         self.active, line = None, None
         for i, (r, c) in enumerate([(r, c) for r in range(h) for c in range(w)]):

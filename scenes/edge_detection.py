@@ -185,7 +185,6 @@ class EdgeDetection(TraceScene):
         return lines
 
     def construct(self) -> None:
-        th = self.theme
         self.names = {"main": layer_of_type(self.trace("main"), "Conv2D"),
                       "full": layer_of_type(self.trace("full"), "Conv2D"),
                       "pooled": layer_of_type(self.trace("pooled"), "MaxPool2D")}

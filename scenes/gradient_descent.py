@@ -13,7 +13,6 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot, FadeIn,
                    GrowArrow, Line, Rectangle, VGroup, VMobject, Write, smooth)
 
-from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from scenes.mobjects.plot_axes import PlotAxes, nice_ticks
@@ -46,19 +45,9 @@ class GradientDescent1D(TraceScene):
     duration = 64.0
 
     def check_trace(self, role, trace) -> None:
-        info = trace.layer_info
-        if len(info) != 1 or info[0].get("name") != OBJ or len(info[0].get("coords", [])) != 1:
-            raise TraceError(f"GradientDescent1D needs a 1-D objective run; {trace.path} has "
-                             f"coordinates {info[0].get('coords') if info else None}")
         statics = ["curve/x", "curve/f"] + (["probe/theta", "probe/value", "probe/grad"]
                                             if role == "main" else [])
-        missing = [k for k in statics if k not in trace.manifest.get("static", [])]
-        missing += [q for q in QUANTITIES if q not in trace.quantities(OBJ)]
-        if missing:
-            raise TraceError(f"GradientDescent1D: {trace.path} lacks {', '.join(missing)}")
-        if trace.steps != trace.all_steps:
-            raise TraceError(f"GradientDescent1D needs every step recorded (record.every = 1) "
-                             f"in {trace.path}")
+        self.require_objective(trace, 1, statics, QUANTITIES, coords_name="x")
 
     # -- trace reading ----------------------------------------------------------------------
     def num(self, role: str, step, layer: str, quantity: str, index=(), color=None,

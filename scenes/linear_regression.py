@@ -15,7 +15,6 @@ from manim import (DOWN, LEFT, ORIGIN, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Arr
                    Dot, FadeIn, GrowArrow, Group, Line, SurroundingRectangle, VGroup,
                    there_and_back)
 
-from engine.errors import TraceError
 from scenes.base import TraceScene
 from scenes.mobjects.contour_map import ContourLines
 from scenes.mobjects.heatmap import Heatmap
@@ -47,18 +46,7 @@ class LinearRegressionGD(TraceScene):
     duration = 39.0
 
     def check_trace(self, role, trace) -> None:
-        info = trace.layer_info
-        if len(info) != 1 or info[0].get("name") != OBJ or len(info[0].get("coords", [])) != 2:
-            raise TraceError(f"LinearRegressionGD needs a 2-D objective run with θ = (a, b); "
-                             f"{trace.path} has coordinates "
-                             f"{info[0].get('coords') if info else None}")
-        missing = [k for k in STATICS if k not in trace.manifest.get("static", [])]
-        missing += [q for q in QUANTITIES if q not in trace.quantities(OBJ)]
-        if missing:
-            raise TraceError(f"LinearRegressionGD: {trace.path} lacks {', '.join(missing)}")
-        if trace.steps != trace.all_steps:
-            raise TraceError(f"LinearRegressionGD needs every step recorded "
-                             f"(record.every = 1) in {trace.path}")
+        self.require_objective(trace, 2, STATICS, QUANTITIES, coords_name="θ = (a, b)")
 
     # -- numbers --------------------------------------------------------------------------------
     def caption(self, text: str):
@@ -205,7 +193,7 @@ class LinearRegressionGD(TraceScene):
     def place_model(self, theta: np.ndarray) -> None:
         """Line a·x + b, residual segments and the point (a, b) for θ (drawing only)."""
         plot, (a, b) = self.data_plot, theta
-        (x0, x1), (y0, y1) = plot.x_range, plot.y_range
+        (x0, x1), (y0, _) = plot.x_range, plot.y_range
         seg = plot.clip((x0, a * x0 + b), (x1, a * x1 + b))
         ends = [plot.p(*seg[0]), plot.p(*seg[1])] if seg else [plot.p(x0, y0)] * 2
         self.line.set_points_as_corners(ends)

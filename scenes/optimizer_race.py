@@ -118,19 +118,8 @@ class OptimizerRace(TraceScene):
     COL_LEFT, COL_RIGHT = 2.1, 6.85
 
     def check_trace(self, role: str, trace: Trace) -> None:
-        info = trace.layer_info[0] if trace.layer_info else {}
-        if len(info.get("coords", [])) != 2:
-            raise TraceError(f"OptimizerRace needs a 2-D objective (θ = (x, y)), "
-                             f"but {trace.path} has coordinates {info.get('coords')}")
-        missing = [k for k in ("surface/x", "surface/y", "surface/z")
-                   if k not in trace.manifest.get("static", [])]
-        if missing:
-            raise TraceError(f"{trace.path} has no loss surface ({', '.join(missing)})")
-        if not trace.steps or trace.steps != list(range(len(trace.all_steps))):
-            raise TraceError(f"OptimizerRace draws θ at every step, but {trace.path} "
-                             f"recorded only some steps (record.every = 1 needed)")
-        if not trace.has(0, "objective", "theta"):
-            raise TraceError(f"{trace.path} did not record θ (record.quantities: 'param')")
+        self.require_objective(trace, 2, ("surface/x", "surface/y", "surface/z"), ("theta",),
+                               coords_name="θ = (x, y)")
 
     # -- the scene ------------------------------------------------------------------------
     def construct(self) -> None:

@@ -105,3 +105,11 @@ def test_scrolling_table_keeps_the_last_rows():
     assert np.isclose(ys[0], table.slot_y(1))
     # cells are right-aligned in their columns
     assert np.isclose(table.rows[0][1].get_right()[0], table.rule.get_end()[0])
+
+
+def test_refuses_a_run_recorded_every_other_step(tmp_path):
+    """The scene draws x at every step: a sparser recording is refused in one line."""
+    text = (CONFIGS / "descent_1d.toml").read_text() + "\n[record]\nevery = 2\n"
+    run(config.loads(text), tmp_path / "sparse.trace")
+    message = refusal(SCENE, tmp_path, "--trace", str(tmp_path / "sparse.trace"))
+    assert "GradientDescent1D needs every step recorded (record.every = 1)" in message
