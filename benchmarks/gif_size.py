@@ -10,18 +10,11 @@ nnanim's MB per 10 s of animation (aim <= 2 MB at 640 px).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def duration(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
-                          "-of", "csv=p=0", str(path)], capture_output=True, text=True).stdout
-    return float(out.strip() or "nan")
 
 
 def main() -> None:
@@ -33,6 +26,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from cli import render_scene
+    from scenes.ffmpeg import duration
     from scenes.gif import encode_gif
     from scenes.theme import THEMES
 

@@ -8,19 +8,12 @@ caching is off. Target: >= 1.5 for every scene on 2 cores.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def video_seconds(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
-                          "-of", "csv=p=0", str(path)], capture_output=True, text=True).stdout
-    return float(out.strip())
 
 
 def main() -> None:
@@ -31,6 +24,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from cli import render_scene
     from scenes.catalog import LECTURE_ORDER, SCENES
+    from scenes.ffmpeg import duration
     from scenes.runs import CONFIGS, cached_trace
 
     names = args.scenes or LECTURE_ORDER
@@ -46,7 +40,7 @@ def main() -> None:
             t0 = time.perf_counter()
             render_scene(name, quality=args.quality, fmt="mp4", output=out)
             wall = time.perf_counter() - t0
-            secs = video_seconds(out)
+            secs = duration(out)
             ratios.append(secs / wall)
             print(f"{name:<22}{secs:>9.1f}{wall:>9.1f}{secs / wall:>18.2f}", flush=True)
     print(f"slowest: {min(ratios):.2f}  (target >= 1.5)")

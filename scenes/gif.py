@@ -8,19 +8,9 @@ frame. Frame delays are whole centiseconds, which every player honours at 10-15 
 """
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-from engine.errors import NnanimError
-
-
-def ffmpeg() -> str:
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        raise NnanimError("ffmpeg is not installed (apt-get install ffmpeg; see 'nnanim doctor')")
-    return exe
+from scenes.ffmpeg import ffmpeg_to
 
 
 def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
@@ -59,20 +49,3 @@ def add_to_palette(palette: Path, colors: tuple[str, ...]) -> None:
     merged = used[:256 - len(extra)] + extra
     merged += [merged[-1]] * (256 - len(merged))  # repeats never win a nearest-colour tie
     Image.fromarray(np.array(merged, dtype=np.uint8).reshape(16, 16, 3)).save(palette)
-
-
-def ffmpeg_to(out: Path, args: list[str], what: str) -> Path:
-    """Run ``ffmpeg args <tmp>`` with a temporary file beside ``out``, then rename it, so
-    ``out`` is never half-written; a failure raises one line saying ``what`` failed."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
-    try:
-        r = subprocess.run([ffmpeg(), "-v", "error", "-y", *args, str(tmp)],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            raise NnanimError(f"ffmpeg could not {what}: {r.stderr.strip()[-300:]}")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from engine.errors import NnanimError
-from scenes.gif import ffmpeg, ffmpeg_to
+from scenes.ffmpeg import duration, ffmpeg_to, frame_rate
 
 
 def _render_task(task: dict) -> str:
@@ -38,16 +36,6 @@ def _render_task(task: dict) -> str:
                      output=Path(task["out"]), theme=task["env"]["NNANIM_THEME"],
                      speed=float(task["env"]["NNANIM_SPEED"]))
     return task["out"]
-
-
-def duration(path: Path) -> float:
-    r = subprocess.run([ffmpeg().replace("ffmpeg", "ffprobe"), "-v", "error", "-show_entries",
-                        "format=duration", "-of", "csv=p=0", str(path)],
-                       capture_output=True, text=True)
-    try:
-        return float(r.stdout.strip())
-    except ValueError:
-        raise NnanimError(f"could not read the length of {path}") from None
 
 
 def build_lecture(scenes: list[str], out: Path, *, quality: str = "m", theme: str = "dark",
@@ -107,19 +95,6 @@ def build_lecture(scenes: list[str], out: Path, *, quality: str = "m", theme: st
     if slides is not None:
         write_slides(out, stops, Path(slides), title=" · ".join(scenes))
     return out
-
-
-def frame_rate(path: Path, default: float = 30.0) -> float:
-    """Frames per second of the first video stream of ``path`` (``default`` if unreadable)."""
-    r = subprocess.run([ffmpeg().replace("ffmpeg", "ffprobe"), "-v", "error", "-select_streams",
-                        "v:0", "-show_entries", "stream=r_frame_rate", "-of", "csv=p=0",
-                        str(path)], capture_output=True, text=True)
-    try:
-        num, _, den = r.stdout.strip().partition("/")
-        fps = float(num) / float(den or 1)
-    except (ValueError, ZeroDivisionError):
-        return default
-    return fps if fps > 0 else default
 
 
 # The slide player. Stops are section end times; it pauses on the *last frame* of a section
