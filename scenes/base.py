@@ -149,6 +149,10 @@ class TraceScene(Scene):
             self.events[role] = find_events(self.trace(role))
         return self.events[role]
 
+    def run_name(self, role: str) -> str:
+        """The run's name from its config (the role when the config has none)."""
+        return self.trace(role).manifest.get("config", {}).get("run", {}).get("name", role)
+
     def reached(self, role: str, step: int) -> None:
         """The picture now shows run ``role`` at training step ``step``. With --events, the
         run's events up to that step are announced by a badge in the next play or wait.
@@ -193,8 +197,7 @@ class TraceScene(Scene):
             roles = {role for role, _ in self._pending}
             run = None
             if len(self.runs) > 1:  # several runs on screen: say which one
-                run = ", ".join(sorted(self.trace(r).manifest["config"]["run"]["name"]
-                                       for r in roles))
+                run = ", ".join(sorted(self.run_name(r) for r in roles))
             badge = EventBadge(events, self.theme, run=run)
             badge.to_corner(BADGE_CORNER, buff=0.1)
             for role, group in self._pending:
@@ -220,7 +223,7 @@ class TraceScene(Scene):
                                     "gradients, no dying ReLU layer", size=24,
                                     color=self.theme.muted))
         for role, e in found[:8]:
-            run = self.trace(role).manifest["config"]["run"]["name"] + ", " if named else ""
+            run = self.run_name(role) + ", " if named else ""
             lines.append(self.label(f"{run}step {e.step}: {e.kind} in {e.where} — {e.detail}",
                                     size=22, color=self.theme.alert))
         card = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
