@@ -38,7 +38,7 @@ class NnanimGroup(click.Group):
     """Turns user errors (bad options, bad configs, corrupt traces) into one line, exit 2."""
 
     def main(self, args=None, prog_name=None, **kwargs):
-        from engine.errors import NnanimError
+        from nnanim.engine.errors import NnanimError
 
         try:
             return super().main(args=args, prog_name=prog_name or "nnanim",
@@ -74,8 +74,8 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def train(config: str, output: Path | None, quiet: bool) -> None:
     """Train the run CONFIG describes (a TOML path or a bundled name like xor_mlp)."""
-    from engine import config as cfgmod
-    from engine.run import run
+    from nnanim.engine import config as cfgmod
+    from nnanim.engine.run import run
 
     path = resolve_config(config)
     cfg = cfgmod.load(path)
@@ -144,7 +144,7 @@ def trace() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def trace_info(path: Path) -> None:
     """Config, layers, steps, quantities, sizes, final loss and accuracy."""
-    from engine.trace import Trace
+    from nnanim.engine.trace import Trace
 
     t = Trace(path)
     cfg = t.config
@@ -198,7 +198,7 @@ def trace_show(path: Path, step: int, layer: str, quantity: str) -> None:
     """One recorded array, pretty-printed, with its shape and statistics."""
     import numpy as np
 
-    from engine.trace import Trace
+    from nnanim.engine.trace import Trace
 
     a = Trace(path).get(step, layer, quantity)
     click.echo(f"{layer}/{quantity} at step {step}: shape {a.shape}, dtype {a.dtype}")
@@ -219,8 +219,8 @@ def trace_show(path: Path, step: int, layer: str, quantity: str) -> None:
                               "middle, last recorded).")
 def trace_plot(path: Path, output: Path, steps: str | None) -> None:
     """Loss and accuracy, gradient norms per layer, weight histograms, learning rate."""
-    from engine.plots import plot_trace
-    from engine.trace import Trace
+    from nnanim.engine.plots import plot_trace
+    from nnanim.engine.trace import Trace
 
     t = Trace(path)
     hist = None
@@ -242,8 +242,8 @@ def trace_plot(path: Path, output: Path, steps: str | None) -> None:
               help="Also write a PNG with both losses and the parameter distances.")
 def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
     """Two runs side by side: config differences, where losses part, parameter distance."""
-    from engine.analysis import config_diff, loss_parting_step, param_distance
-    from engine.trace import Trace
+    from nnanim.engine.analysis import config_diff, loss_parting_step, param_distance
+    from nnanim.engine.trace import Trace
 
     ta, tb = Trace(a), Trace(b)
     diffs = config_diff(ta.config, tb.config)
@@ -263,7 +263,7 @@ def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
         for key, (s, d) in dist.items():
             click.echo(f"  {key:<20} step {s[0]}: {d[0]:.4g}   step {s[-1]}: {d[-1]:.4g}")
     if plot_path is not None:
-        from engine.plots import plot_diff
+        from nnanim.engine.plots import plot_diff
 
         click.echo(f"wrote {plot_diff(ta, tb, plot_path)}")
 
@@ -276,8 +276,8 @@ def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
 def trace_gradcheck(path: Path, step: int, entries: int) -> None:
     """Recompute a step's recorded gradients by finite differences; largest relative
     error per layer. Exits 1 when an error exceeds the tolerance."""
-    from engine.trace import Trace
-    from engine.trace_gradcheck import gradcheck_step
+    from nnanim.engine.trace import Trace
+    from nnanim.engine.trace_gradcheck import gradcheck_step
 
     t = Trace(path)
     rows = gradcheck_step(t, step, max_entries=entries)
@@ -299,8 +299,8 @@ def trace_gradcheck(path: Path, step: int, entries: int) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def trace_events(path: Path) -> None:
     """First NaN/inf, exploding or vanishing gradient norms, dying ReLU layers."""
-    from engine.analysis import dead_relu_fraction, find_events
-    from engine.trace import Trace
+    from nnanim.engine.analysis import dead_relu_fraction, find_events
+    from nnanim.engine.trace import Trace
 
     t = Trace(path)
     events = find_events(t)
@@ -327,7 +327,7 @@ def trace_export(path: Path, as_csv: bool, as_json: bool, output: Path | None) -
     import json
     import os
 
-    from engine.trace import Trace
+    from nnanim.engine.trace import Trace
 
     if as_csv == as_json:
         raise click.UsageError("choose one of --csv or --json")
@@ -397,7 +397,7 @@ QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "k"
 
 
 def _scene_info(name: str):
-    from scenes.catalog import SCENES
+    from nnanim.scenes.catalog import SCENES
 
     info = SCENES.get(name)
     if info is None:
@@ -433,19 +433,19 @@ def render_scene(name: str, *, trace: Path | None = None, config: str | None = N
     info = _scene_info(name)
     env = {"NNANIM_THEME": theme, "NNANIM_SPEED": str(speed)}
     if config is not None:
-        from engine import config as cfgmod
-        from scenes.runs import cached_trace
+        from nnanim.engine import config as cfgmod
+        from nnanim.scenes.runs import cached_trace
 
         path = resolve_config(config)
         cfgmod.load(path)  # validate before training
         trace = cached_trace(path)
     if trace is not None:
-        from engine.trace import Trace
+        from nnanim.engine.trace import Trace
 
         t = Trace(trace)
         kinds = (info.kind,) if isinstance(info.kind, str) else info.kind
         if t.kind not in kinds:
-            from engine.errors import TraceError
+            from nnanim.engine.errors import TraceError
 
             raise TraceError(f"{name} needs a trace of kind '{' or '.join(kinds)}', "
                              f"but {trace} is a '{t.kind}' trace")
@@ -553,7 +553,7 @@ def gif(scene, trace_path, config, stills_dir, events, width, fps, theme, speed,
     """A slide GIF of SCENE: one palette, no dithering, loops forever."""
     import tempfile
 
-    from scenes.gif import encode_gif
+    from nnanim.scenes.gif import encode_gif
 
     env = scene_env(trace_path, config, stills_dir, events)
     output = output or Path("out") / f"{scene}.gif"
@@ -562,7 +562,7 @@ def gif(scene, trace_path, config, stills_dir, events, width, fps, theme, speed,
         video, _ = render_scene(scene, trace=trace_path, config=config, fmt="mp4",
                                 output=Path(tmp) / "clip.mp4", theme=theme, speed=speed,
                                 size=(width, height), fps=fps, extra_env=env)
-        from scenes.theme import THEMES
+        from nnanim.scenes.theme import THEMES
 
         encode_gif(video, output, fps=fps, width=width, keep=THEMES[theme].colors())
     click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.2f} MB)")
@@ -589,8 +589,8 @@ def lecture(scenes, quality, output, theme, speed, jobs, slides_dir) -> None:
     title card and a chapter per part."""
     import os
 
-    from scenes.catalog import LECTURE_ORDER
-    from scenes.lecture import build_lecture
+    from nnanim.scenes.catalog import LECTURE_ORDER
+    from nnanim.scenes.lecture import build_lecture
 
     names = list(scenes) or LECTURE_ORDER
     for name in names:
@@ -607,7 +607,7 @@ def lecture(scenes, quality, output, theme, speed, jobs, slides_dir) -> None:
 @click.option("--names", is_flag=True, help="Only the scene names, in lecture order.")
 def list_scenes(names: bool) -> None:
     """Every scene with a one-line description and its default run."""
-    from scenes.catalog import LECTURE_ORDER, SCENES
+    from nnanim.scenes.catalog import LECTURE_ORDER, SCENES
 
     if names:
         click.echo("\n".join(LECTURE_ORDER))

@@ -42,14 +42,14 @@ def main() -> None:
     import numpy as np
     import torch
 
-    from engine import config
-    from engine.mnist import load_mnist_subset, prepare
-    from engine import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
-    from engine.run import _policy
-    from engine.losses import SparseCategoricalCrossEntropy
-    from engine.optimizers import Adam
-    from engine.trace import TraceWriter
-    from engine.trainer import Trainer
+    from nnanim.engine import config
+    from nnanim.engine.mnist import load_mnist_subset, prepare
+    from nnanim.engine import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
+    from nnanim.engine.run import _policy
+    from nnanim.engine.losses import SparseCategoricalCrossEntropy
+    from nnanim.engine.optimizers import Adam
+    from nnanim.engine.trace import TraceWriter
+    from nnanim.engine.trainer import Trainer
 
     torch.set_num_threads(args.threads)
     images, labels = load_mnist_subset()

@@ -25,10 +25,10 @@ def main() -> None:
     ap.add_argument("--theme", default="light")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from cli import render_scene
-    from scenes.ffmpeg import duration
-    from scenes.gif import encode_gif
-    from scenes.theme import THEMES
+    from nnanim.cli import render_scene
+    from nnanim.scenes.ffmpeg import duration
+    from nnanim.scenes.gif import encode_gif
+    from nnanim.scenes.theme import THEMES
 
     height = int(round(args.width * 9 / 16 / 2)) * 2
     print(f"{args.width}x{height} @ {args.fps} fps, theme {args.theme}")

@@ -38,11 +38,11 @@ def main() -> None:
 
     import numpy as np
 
-    from engine import config
-    from engine.mnist import load_mnist_subset, prepare
-    from engine.run import _optimizer, _policy, build_loss, build_model, run, targets_for
-    from engine.trace import TraceWriter
-    from engine.trainer import Trainer
+    from nnanim.engine import config
+    from nnanim.engine.mnist import load_mnist_subset, prepare
+    from nnanim.engine.run import _optimizer, _policy, build_loss, build_model, run, targets_for
+    from nnanim.engine.trace import TraceWriter
+    from nnanim.engine.trainer import Trainer
 
     images, labels = load_mnist_subset()
     print(f"code: {args.root.resolve()}  threads={args.threads}  "

@@ -22,10 +22,10 @@ def main() -> None:
     ap.add_argument("--quality", default="m", help="l, m (720p30, the target), h or k")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from cli import render_scene
-    from scenes.catalog import LECTURE_ORDER, SCENES
-    from scenes.ffmpeg import duration
-    from scenes.runs import CONFIGS, cached_trace
+    from nnanim.cli import render_scene
+    from nnanim.scenes.catalog import LECTURE_ORDER, SCENES
+    from nnanim.scenes.ffmpeg import duration
+    from nnanim.scenes.runs import CONFIGS, cached_trace
 
     names = args.scenes or LECTURE_ORDER
     for name in names:

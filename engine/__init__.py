@@ -1,6 +1,6 @@
 """nnanim's engine: a small vectorized NumPy engine that trains networks and traces them.
 
-    from engine import Dense, Conv2D, ReLU, Sequential, Trace
+    from nnanim.engine import Dense, Conv2D, ReLU, Sequential, Trace
 
 Names load on first use (PEP 562), so importing ``engine.errors`` alone stays cheap and
 ``nnanim --help`` does not pay for numpy.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layer import Layer
+from nnanim.engine.layer import Layer
 
 
 def _float(x) -> np.ndarray:

@@ -6,9 +6,9 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from engine.errors import ShapeError
-from engine.init import get_initializer
-from engine.layer import Layer
+from nnanim.engine.errors import ShapeError
+from nnanim.engine.init import get_initializer
+from nnanim.engine.layer import Layer
 
 
 def conv_output_size(i: int, k: int, s: int = 1, p: int | tuple[int, int] = 0) -> int:

@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine.errors import ConfigError
+from nnanim.engine.errors import ConfigError
 
 __all__ = [
     "xor", "circles", "gaussian_blobs", "spiral", "moons", "regression_1d",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.errors import ShapeError
-from engine.init import get_initializer
-from engine.layer import Layer
+from nnanim.engine.errors import ShapeError
+from nnanim.engine.init import get_initializer
+from nnanim.engine.layer import Layer
 
 
 class Dense(Layer):

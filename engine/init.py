@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine.errors import ConfigError
+from nnanim.engine.errors import ConfigError
 
 Initializer = Callable[[tuple, int, int, "np.random.Generator | None"], np.ndarray]
 

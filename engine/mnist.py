@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.errors import ConfigError, NnanimError
+from nnanim.engine.errors import ConfigError, NnanimError
 
 __all__ = ["DataError", "DEFAULT_PATH", "load_mnist_subset", "load_idx", "load_mnist_idx",
            "prepare"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.errors import ShapeError
-from engine.layer import Layer
+from nnanim.engine.errors import ShapeError
+from nnanim.engine.layer import Layer
 
 
 def _running_max(values: list, offsets: list, itype) -> tuple[np.ndarray, np.ndarray]:

@@ -11,14 +11,14 @@ from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, Axes, C
                    ShowPassingFlash, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup,
                    VMobject, linear)
 
-from engine.errors import TraceError
-from scenes.base import TraceScene
-from scenes.format import fmt_auto
-from scenes.mobjects.contour_map import contour_paths
-from scenes.mobjects.heatmap import Heatmap, colorize
-from scenes.mobjects.light_text import light
-from scenes.mobjects.network_graph import NetworkGraph
-from scenes.mobjects.value_grid import ValueGrid
+from nnanim.engine.errors import TraceError
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.mobjects.contour_map import contour_paths
+from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
+from nnanim.scenes.mobjects.light_text import light
+from nnanim.scenes.mobjects.network_graph import NetworkGraph
+from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 PANEL_LEFT = 0.35   # formulas live right of this x, the network left of it
 PANEL_RIGHT = 6.9

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from manim import MathTex, Scene, Text
 
-from engine.errors import TraceError
-from engine.trace import Trace
+from nnanim.engine.errors import TraceError
+from nnanim.engine.trace import Trace
 
 from .format import fmt
 from .runs import load_trace
@@ -144,7 +144,7 @@ class TraceScene(Scene):
     def run_events(self, role: str) -> list:
         """The events engine.analysis finds in run ``role`` (computed once)."""
         if role not in self.events:
-            from engine.analysis import find_events
+            from nnanim.engine.analysis import find_events
 
             self.events[role] = find_events(self.trace(role))
         return self.events[role]
@@ -175,7 +175,7 @@ class TraceScene(Scene):
         after BADGE_HOLD seconds), done in the first 0.4 s of this play."""
         from manim import Animation
 
-        from scenes.mobjects.event_badge import BadgeFade, EventBadge
+        from nnanim.scenes.mobjects.event_badge import BadgeFade, EventBadge
 
         now, hold = float(self.renderer.time), self.t(BADGE_HOLD)
         if self._badge is not None and self._badge not in self.mobjects:

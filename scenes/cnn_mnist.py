@@ -19,16 +19,16 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, Dot, FadeIn, Fa
                    SurroundingRectangle, ValueTracker, VGroup, VMobject, Write,
                    config, linear)
 
-from engine.errors import TraceError
-from engine.trace import Trace
-from scenes.base import TraceScene
-from scenes.format import fmt, fmt_int
-from scenes.mobjects.feature_map_grid import FeatureMapGrid
-from scenes.mobjects.glyph_number import glyph_number
-from scenes.mobjects.heatmap import Heatmap
-from scenes.mobjects.plot_axes import PlotAxes
-from scenes.mobjects.probability_bars import ProbabilityBars
-from scenes.mobjects.signed_legend import SignedLegend
+from nnanim.engine.errors import TraceError
+from nnanim.engine.trace import Trace
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt, fmt_int
+from nnanim.scenes.mobjects.feature_map_grid import FeatureMapGrid
+from nnanim.scenes.mobjects.glyph_number import glyph_number
+from nnanim.scenes.mobjects.heatmap import Heatmap
+from nnanim.scenes.mobjects.plot_axes import PlotAxes
+from nnanim.scenes.mobjects.probability_bars import ProbabilityBars
+from nnanim.scenes.mobjects.signed_legend import SignedLegend
 
 ARCHITECTURE = ("Conv2D", "ReLU", "MaxPool2D", "Conv2D", "ReLU", "MaxPool2D", "Flatten", "Dense")
 TIMES = "\u00d7"

@@ -17,14 +17,14 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, DashedVMobject,
                    Rectangle, ReplacementTransform, Square, VGroup, Write)
 
-from engine.conv2d import same_padding
-from engine.errors import TraceError
-from scenes.base import TraceScene
-from scenes.format import fmt_auto
-from scenes.mobjects.light_animations import Tween, fade_in, fade_out
-from scenes.mobjects.product_sum import ProductSum, markup
-from scenes.mobjects.sliding_window import SlidingWindow
-from scenes.mobjects.value_grid import ValueGrid
+from nnanim.engine.conv2d import same_padding
+from nnanim.engine.errors import TraceError
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.product_sum import ProductSum, markup
+from nnanim.scenes.mobjects.sliding_window import SlidingWindow
+from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 CHANNEL_NAMES = {3: ("R", "G", "B")}
 

@@ -22,15 +22,15 @@ from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, D
                    ReplacementTransform, Succession, Transform, TransformFromCopy, ValueTracker,
                    VGroup, linear)
 
-from engine.errors import TraceError
-from scenes.base import TraceScene
-from scenes.format import fmt_auto
-from scenes.mobjects.heatmap import Heatmap, colorize
-from scenes.mobjects.light_text import light
-from scenes.mobjects.padded_grid import PaddedGrid
-from scenes.mobjects.product_sum import ProductSum
-from scenes.mobjects.sliding_window import SlidingWindow
-from scenes.mobjects.value_grid import ValueGrid
+from nnanim.engine.errors import TraceError
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
+from nnanim.scenes.mobjects.light_text import light
+from nnanim.scenes.mobjects.padded_grid import PaddedGrid
+from nnanim.scenes.mobjects.product_sum import ProductSum
+from nnanim.scenes.mobjects.sliding_window import SlidingWindow
+from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "W", "output", "grad_output", "grad_input", "W.grad", "b.grad")
 MAX_SIDE = 6                 # inputs up to 6×6 are drawn with their numbers, larger as heatmaps

@@ -10,15 +10,15 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, ReplacementTransform,
                    Square, TransformFromCopy, VGroup, Write)
 
-from engine.errors import TraceError
-from scenes.base import TraceScene
-from scenes.convolution import minus, read_conv, tint_cell
-from scenes.format import fmt_auto
-from scenes.mobjects.light_animations import fade_in, fade_out
-from scenes.mobjects.product_sum import ProductSum
-from scenes.mobjects.sliding_window import SlidingWindow
-from scenes.mobjects.sparse_matrix import SparseMatrix
-from scenes.mobjects.value_grid import ValueGrid
+from nnanim.engine.errors import TraceError
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.convolution import minus, read_conv, tint_cell
+from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
+from nnanim.scenes.mobjects.product_sum import ProductSum
+from nnanim.scenes.mobjects.sliding_window import SlidingWindow
+from nnanim.scenes.mobjects.sparse_matrix import SparseMatrix
+from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 MAX_COLS, MAX_ROWS = 36, 12  # what stays legible at 480p
 

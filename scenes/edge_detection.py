@@ -22,16 +22,16 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn,
                    MoveToTarget, Rectangle, ReplacementTransform, TransformFromCopy,
                    UpdateFromAlphaFunc, VGroup)
 
-from engine.errors import TraceError
-from scenes.base import TraceScene
-from scenes.format import fmt_auto
-from scenes.mobjects.heatmap import Heatmap
-from scenes.mobjects.light_animations import Fade
-from scenes.mobjects.light_text import light
-from scenes.mobjects.product_sum import markup, signed
-from scenes.mobjects.signed_legend import SignedLegend
-from scenes.mobjects.sliding_window import SlidingWindow
-from scenes.mobjects.value_grid import ValueGrid
+from nnanim.engine.errors import TraceError
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.mobjects.heatmap import Heatmap
+from nnanim.scenes.mobjects.light_animations import Fade
+from nnanim.scenes.mobjects.light_text import light
+from nnanim.scenes.mobjects.product_sum import markup, signed
+from nnanim.scenes.mobjects.signed_legend import SignedLegend
+from nnanim.scenes.mobjects.sliding_window import SlidingWindow
+from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 MAX_WINDOW = 8     # the window's pixels are written as numbers: keep it small
 LEFT_X = -5.6      # window section: the digit thumbnail and K

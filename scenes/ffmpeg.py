@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from engine.errors import NnanimError
+from nnanim.engine.errors import NnanimError
 
 
 def ffmpeg() -> str:

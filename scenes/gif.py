@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenes.ffmpeg import ffmpeg_to
+from nnanim.scenes.ffmpeg import ffmpeg_to
 
 
 def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,

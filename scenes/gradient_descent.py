@@ -13,11 +13,11 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot, FadeIn,
                    GrowArrow, Line, Rectangle, VGroup, VMobject, Write, smooth)
 
-from scenes.base import TraceScene
-from scenes.mobjects.light_animations import Tween, fade_in, fade_out
-from scenes.mobjects.plot_axes import PlotAxes, nice_ticks
-from scenes.mobjects.scrolling_table import ScrollingTable
-from scenes.mobjects.ticker_text import TickerText
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
+from nnanim.scenes.mobjects.scrolling_table import ScrollingTable
+from nnanim.scenes.mobjects.ticker_text import TickerText
 
 OBJ = "objective"
 QUANTITIES = ("theta", "theta.grad", "theta.after", "value")

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from scenes.ffmpeg import duration, ffmpeg_to, frame_rate
+from nnanim.scenes.ffmpeg import duration, ffmpeg_to, frame_rate
 
 
 def _render_task(task: dict) -> str:
@@ -19,8 +19,8 @@ def _render_task(task: dict) -> str:
     if task["kind"] == "title":
         from manim import tempconfig
 
-        from cli import QUALITIES
-        from scenes.title_card import TitleCard
+        from nnanim.cli import QUALITIES
+        from nnanim.scenes.title_card import TitleCard
 
         with tempfile.TemporaryDirectory(prefix="nnanim-title-") as tmp:
             with tempconfig({"quality": QUALITIES[task["quality"]], "media_dir": tmp,
@@ -30,7 +30,7 @@ def _render_task(task: dict) -> str:
                 scene.render()
                 os.replace(scene.renderer.file_writer.movie_file_path, task["out"])
     else:
-        from cli import render_scene
+        from nnanim.cli import render_scene
 
         render_scene(task["scene"], quality=task["quality"], fmt="mp4",
                      output=Path(task["out"]), theme=task["env"]["NNANIM_THEME"],
@@ -43,8 +43,8 @@ def build_lecture(scenes: list[str], out: Path, *, quality: str = "m", theme: st
                   echo=print) -> Path:
     """Render every part, join them with chapters into ``out`` (atomically), and write a
     slide player into ``slides`` if given. Returns ``out``."""
-    from scenes.catalog import SCENES
-    from scenes.runs import CONFIGS, cached_trace
+    from nnanim.scenes.catalog import SCENES
+    from nnanim.scenes.runs import CONFIGS, cached_trace
 
     # train each default run once, here, so parallel renders never race on the cache
     for name in scenes:

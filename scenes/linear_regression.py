@@ -15,12 +15,12 @@ from manim import (DOWN, LEFT, ORIGIN, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Arr
                    Dot, FadeIn, GrowArrow, Group, Line, SurroundingRectangle, VGroup,
                    there_and_back)
 
-from scenes.base import TraceScene
-from scenes.mobjects.contour_map import ContourLines
-from scenes.mobjects.heatmap import Heatmap
-from scenes.mobjects.light_animations import Tween, fade_in, fade_out
-from scenes.mobjects.plot_axes import PlotAxes, nice_ticks
-from scenes.mobjects.ticker_text import TickerText
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.mobjects.contour_map import ContourLines
+from nnanim.scenes.mobjects.heatmap import Heatmap
+from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
+from nnanim.scenes.mobjects.ticker_text import TickerText
 
 OBJ = "objective"
 QUANTITIES = ("theta", "theta.grad", "theta.after", "value")

@@ -16,12 +16,12 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow,
                    Indicate, MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
 
-from engine.errors import TraceError
-from scenes.base import TraceScene
-from scenes.format import fmt_auto
-from scenes.mobjects.light_text import light
-from scenes.mobjects.sliding_window import SlidingWindow
-from scenes.mobjects.value_grid import ValueGrid
+from nnanim.engine.errors import TraceError
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.mobjects.light_text import light
+from nnanim.scenes.mobjects.sliding_window import SlidingWindow
+from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "output", "argmax", "grad_output", "grad_input")
 MAX_SIDE = 8                 # larger inputs would need numbers too small to read

@@ -18,13 +18,13 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Dot, FadeIn, FadeOut, Line, Star
                    SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
                    squish_rate_func)
 
-from engine.errors import TraceError
-from engine.trace import Trace
-from scenes.base import TraceScene
-from scenes.format import fmt_int
-from scenes.mobjects.contour_map import ContourMap
-from scenes.mobjects.light_animations import Opacity, Tween, fade_in, fade_out
-from scenes.mobjects.ticker_text import TickerText
+from nnanim.engine.errors import TraceError
+from nnanim.engine.trace import Trace
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt_int
+from nnanim.scenes.mobjects.contour_map import ContourMap
+from nnanim.scenes.mobjects.light_animations import Opacity, Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.ticker_text import TickerText
 
 NAMES = ("GD", "SGD", "momentum", "Adam")
 

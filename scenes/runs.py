@@ -28,8 +28,8 @@ def env_var(role: str) -> str:
 
 def cached_trace(config_path: Path) -> Path:
     """Train ``config_path`` into the cache unless an identical run is already there."""
-    from engine import config as cfgmod
-    from engine.run import run
+    from nnanim.engine import config as cfgmod
+    from nnanim.engine.run import run
 
     digest = hashlib.sha256(config_path.read_bytes()).hexdigest()[:10]
     out = cache_dir() / f"{config_path.stem}-{digest}.trace"
@@ -48,6 +48,6 @@ def trace_path(role: str, config_name: str) -> Path:
 
 
 def load_trace(role: str, config_name: str):
-    from engine.trace import Trace
+    from nnanim.engine.trace import Trace
 
     return Trace(trace_path(role, config_name))

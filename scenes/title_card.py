@@ -5,7 +5,7 @@ import os
 
 from manim import DOWN, UP, FadeIn, FadeOut, Line, Scene, Text, VGroup
 
-from scenes.theme import current_theme
+from nnanim.scenes.theme import current_theme
 
 FONT = "DejaVu Sans"
 

@@ -9,14 +9,14 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, DoubleArrow, Dot, FadeIn,
                    FadeOut, Mobject, Succession, Text, Transform, VGroup)
 
-from engine.errors import TraceError
-from engine.trace import Trace
-from scenes.base import TraceScene
-from scenes.format import fmt, fmt_int
-from scenes.mobjects.layer_strip import LayerStrip
-from scenes.mobjects.log_bar_chart import LogBarChart
-from scenes.mobjects.sparkline import Sparkline
-from scenes.shown import ShownValues
+from nnanim.engine.errors import TraceError
+from nnanim.engine.trace import Trace
+from nnanim.scenes.base import TraceScene
+from nnanim.scenes.format import fmt, fmt_int
+from nnanim.scenes.mobjects.layer_strip import LayerStrip
+from nnanim.scenes.mobjects.log_bar_chart import LogBarChart
+from nnanim.scenes.mobjects.sparkline import Sparkline
+from nnanim.scenes.shown import ShownValues
 
 # y of each row of the layout, top to bottom
 Y_TITLE, Y_HEADER, Y_STRIP, Y_CHART = 3.62, 3.05, 2.4, 0.12

@@ -5,7 +5,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "assets" / "configs"
-sys.path.insert(0, str(ROOT))
+
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def configs() -> Path:
 
 def small_xor(epochs: int = 30, **record) -> dict:
     """The bundled XOR config, shortened, as a validated dict."""
-    from engine import config
+    from nnanim.engine import config
 
     cfg = config.load(CONFIGS / "xor_mlp.toml")
     cfg["training"]["epochs"] = epochs

@@ -17,7 +17,7 @@ SNAPSHOT_SIZE = (427, 240)  # half of 480p: enough to see layout changes, small 
 
 def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", **kw):
     """Render ``scene`` into tmp_path; returns (output path, scene object)."""
-    from cli import render_scene
+    from nnanim.cli import render_scene
 
     os.environ.setdefault("NNANIM_CACHE", str(tmp_path.parent / "nnanim-cache"))
     out = tmp_path / f"{scene}{kw.pop('suffix', '')}.{fmt}"

@@ -6,7 +6,7 @@ import sys
 import pytest
 from conftest import CONFIGS, ROOT
 
-from scenes.catalog import LECTURE_ORDER, SCENES
+from nnanim.scenes.catalog import LECTURE_ORDER, SCENES
 
 
 @pytest.mark.parametrize("name", list(SCENES))

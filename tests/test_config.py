@@ -2,9 +2,9 @@
 import pytest
 from conftest import CONFIGS
 
-from engine import config
-from engine.errors import ConfigError
-from engine.run import run
+from nnanim.engine import config
+from nnanim.engine.errors import ConfigError
+from nnanim.engine.run import run
 
 BASE = (CONFIGS / "xor_mlp.toml").read_text()
 

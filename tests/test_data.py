@@ -4,9 +4,9 @@ import gzip
 import numpy as np
 import pytest
 
-from engine import datasets as ds
-from engine.errors import ConfigError, NnanimError
-from engine.mnist import (DEFAULT_PATH, DataError, load_idx, load_mnist_idx, load_mnist_subset,
+from nnanim.engine import datasets as ds
+from nnanim.engine.errors import ConfigError, NnanimError
+from nnanim.engine.mnist import (DEFAULT_PATH, DataError, load_idx, load_mnist_idx, load_mnist_subset,
                           prepare)
 
 # name -> (kwargs, number of classes)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-import cli
+from nnanim import cli
 
 SCENE = "MaxPooling"  # short and cheap; the pipeline is the same for every scene
 
@@ -99,7 +99,7 @@ def test_lecture_joins_parts_with_chapters_and_slides(tmp_path):
 
 
 def test_interrupted_render_leaves_no_output(tmp_path, monkeypatch):
-    import scenes.max_pooling as module
+    import nnanim.scenes.max_pooling as module
 
     def interrupted(self):
         raise KeyboardInterrupt
@@ -115,9 +115,9 @@ def test_gif_marks_events_in_their_colour(tmp_path):
     """nnanim gif --events: the badge stays pink-red, the alert colour (the palette holds
     every theme colour, however few pixels use it; without that it became the gradient's
     orange), and a GIF without --events has no alert-coloured pixel."""
-    from engine import config
-    from engine.run import run
-    from scenes.theme import LIGHT
+    from nnanim.engine import config
+    from nnanim.engine.run import run
+    from nnanim.scenes.theme import LIGHT
 
     text = (cli.ASSETS / "configs" / "linear_regression.toml").read_text()
     run(config.loads(text.replace("lr = 0.01", "lr = 0.2")), tmp_path / "div.trace")
@@ -149,8 +149,8 @@ def test_gif_marks_events_in_their_colour(tmp_path):
 def test_palette_keeps_theme_colours(tmp_path):
     """add_to_palette puts missing colours into ffmpeg's palette without dropping any the
     palette used."""
-    from scenes.gif import add_to_palette
-    from scenes.theme import DARK
+    from nnanim.scenes.gif import add_to_palette
+    from nnanim.scenes.theme import DARK
 
     used = [(i, i, i) for i in range(0, 200, 2)]  # 100 greys, then ffmpeg's black filler
     entries = np.array(used + [(0, 0, 0)] * 156, dtype=np.uint8).reshape(16, 16, 3)

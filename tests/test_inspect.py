@@ -8,9 +8,9 @@ import pytest
 from conftest import CONFIGS, ROOT, small_xor
 from PIL import Image
 
-from engine import config
-from engine.run import run
-from engine.trace import Trace, _write_npz
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.engine.trace import Trace, _write_npz
 
 
 def nnanim(*args):
@@ -173,9 +173,9 @@ def test_events_off_means_no_badge(tmp_path, monkeypatch):
 def test_event_badge_groups_one_step():
     """Two NaN/inf events of one step make one title naming both places; other kinds are
     counted, not listed (the end card lists them)."""
-    from engine.analysis import Event
-    from scenes.mobjects.event_badge import EventBadge
-    from scenes.theme import DARK
+    from nnanim.engine.analysis import Event
+    from nnanim.scenes.mobjects.event_badge import EventBadge
+    from nnanim.scenes.theme import DARK
 
     events = [Event(22, "non-finite", "loss", "loss = inf"),
               Event(22, "non-finite", "objective.theta", "gradient is NaN/inf"),
@@ -193,7 +193,7 @@ def test_event_badge_groups_one_step():
 def test_layer_probes_report_no_gradient_size_events(tmp_path):
     """A probe's gradient is as big as the upstream gradient its config chose: no
     "exploding" there (the edge-detection probe's ‖∂L/∂W‖ is in the thousands)."""
-    from engine.analysis import find_events
+    from nnanim.engine.analysis import find_events
 
     run(config.load(CONFIGS / "edge_digit_full.toml"), tmp_path / "p")
     t = Trace(tmp_path / "p")

@@ -8,14 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.activations import (ELU, ArcTan, BinaryStep, Identity, LeakyReLU, PReLU, ReLU,
+from nnanim.engine.activations import (ELU, ArcTan, BinaryStep, Identity, LeakyReLU, PReLU, ReLU,
                                 Sigmoid, Softmax, Softplus, Tanh)
-from engine.conv2d import Conv2D
-from engine.dense import Dense
-from engine.dropout import Dropout
-from engine.flatten import Flatten
-from engine.gradcheck import numerical_grad, relative_error
-from engine.pooling import AvgPool2D, MaxPool2D
+from nnanim.engine.conv2d import Conv2D
+from nnanim.engine.dense import Dense
+from nnanim.engine.dropout import Dropout
+from nnanim.engine.flatten import Flatten
+from nnanim.engine.gradcheck import numerical_grad, relative_error
+from nnanim.engine.pooling import AvgPool2D, MaxPool2D
 
 TOL = 1e-6
 

@@ -12,15 +12,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine.activations import (ACTIVATIONS, ELU, ArcTan, BinaryStep, Identity, LeakyReLU, PReLU,
+from nnanim.engine.activations import (ACTIVATIONS, ELU, ArcTan, BinaryStep, Identity, LeakyReLU, PReLU,
                                 ReLU, Sigmoid, Softmax, Softplus, Tanh)
-from engine.conv2d import Conv2D, conv_output_size, same_padding
-from engine.dense import Dense
-from engine.dropout import Dropout
-from engine.errors import ConfigError, ShapeError
-from engine.flatten import Flatten
-from engine.init import get_initializer, glorot, he, small_uniform
-from engine.pooling import AvgPool2D, MaxPool2D
+from nnanim.engine.conv2d import Conv2D, conv_output_size, same_padding
+from nnanim.engine.dense import Dense
+from nnanim.engine.dropout import Dropout
+from nnanim.engine.errors import ConfigError, ShapeError
+from nnanim.engine.flatten import Flatten
+from nnanim.engine.init import get_initializer, glorot, he, small_uniform
+from nnanim.engine.pooling import AvgPool2D, MaxPool2D
 
 torch.set_num_threads(1)
 TOL = 1e-9

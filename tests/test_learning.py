@@ -2,9 +2,9 @@
 import numpy as np
 from conftest import CONFIGS
 
-from engine import config
-from engine.run import run
-from engine.trace import Trace
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.engine.trace import Trace
 
 
 def test_xor_mlp_reaches_100_percent(tmp_path):

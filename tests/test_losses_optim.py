@@ -7,9 +7,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine import clipping, losses, objectives, optimizers, regularizers, schedules
-from engine.errors import ConfigError, ShapeError
-from engine.gradcheck import numerical_grad, relative_error
+from nnanim.engine import clipping, losses, objectives, optimizers, regularizers, schedules
+from nnanim.engine.errors import ConfigError, ShapeError
+from nnanim.engine.gradcheck import numerical_grad, relative_error
 
 TOL = 1e-9  # loss values and gradients against torch, float64
 

@@ -4,8 +4,8 @@ import pytest
 from manim import DOWN, UP, Text
 from manim.utils.color import ManimColor
 
-from scenes.mobjects.network_graph import NetworkGraph
-from scenes.theme import DARK
+from nnanim.scenes.mobjects.network_graph import NetworkGraph
+from nnanim.scenes.theme import DARK
 
 
 def _color(mob) -> str:

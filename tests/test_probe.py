@@ -8,10 +8,10 @@ import pytest
 import torch
 from conftest import CONFIGS, ROOT
 
-from engine import config
-from engine.errors import ConfigError
-from engine.run import run
-from engine.trace import Trace
+from nnanim.engine import config
+from nnanim.engine.errors import ConfigError
+from nnanim.engine.run import run
+from nnanim.engine.trace import Trace
 
 
 def test_conv_deck_matches_torch(tmp_path):

@@ -5,10 +5,10 @@ from conftest import CONFIGS, small_xor
 from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
                          shown_text_sets)
 
-from engine import config
-from engine.errors import TraceError
-from engine.run import run
-from scenes.format import fmt
+from nnanim.engine import config
+from nnanim.engine.errors import TraceError
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt
 
 SCENE = "Backpropagation"
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once

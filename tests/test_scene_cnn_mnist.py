@@ -7,10 +7,10 @@ import pytest
 from conftest import CONFIGS, small_xor
 from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
-from engine import config
-from engine.run import run
-from scenes.cnn_mnist import percent, time_points
-from scenes.format import fmt
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.scenes.cnn_mnist import percent, time_points
+from nnanim.scenes.format import fmt
 
 SCENE = "CNNOnMNIST"
 FORWARD_END, AFTER_EPOCH_1 = 26, 33  # animation numbers: end of section 1, first row added

@@ -4,11 +4,11 @@ import pytest
 from conftest import CONFIGS
 from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
-from engine import config
-from engine.errors import TraceError
-from engine.run import run
-from engine.trace import Trace
-from scenes.convolution import read_conv
+from nnanim.engine import config
+from nnanim.engine.errors import TraceError
+from nnanim.engine.run import run
+from nnanim.engine.trace import Trace
+from nnanim.scenes.convolution import read_conv
 
 SCENE = "Convolution"
 # animation numbers (manim counts plays and waits) of mid frames worth a snapshot

@@ -7,10 +7,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
                          shown_text_sets)
 
-from engine import config
-from engine.errors import TraceError
-from engine.run import run
-from scenes.format import fmt_auto
+from nnanim.engine import config
+from nnanim.engine.errors import TraceError
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt_auto
 
 SCENE = "ConvolutionBackward"
 LAYER = "conv2d_0"

@@ -4,9 +4,9 @@ import pytest
 from conftest import CONFIGS
 from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
-from engine import config
-from engine.errors import TraceError
-from engine.run import run
+from nnanim.engine import config
+from nnanim.engine.errors import TraceError
+from nnanim.engine.run import run
 
 SCENE = "ConvolutionAsMatrix"
 BUILDING = 16    # the first two rows of M placed, the window on I

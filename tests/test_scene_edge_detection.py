@@ -9,9 +9,9 @@ from conftest import CONFIGS
 from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
                          shown_texts)
 
-from engine import config
-from engine.run import run
-from scenes.format import fmt_auto
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt_auto
 
 SCENE = "EdgeDetection"
 CONV, POOL = "conv2d_0", "maxpool2d_1"  # POOL: the chained probe's second layer
@@ -33,7 +33,7 @@ def test_the_window_is_a_real_seven_with_a_vertical_edge(last):
     _, scene = last
     t, full = scene.trace("main"), scene.trace("full")
     assert t.config["input"]["mnist_index"] == full.config["input"]["mnist_index"]
-    from engine.mnist import load_mnist_subset
+    from nnanim.engine.mnist import load_mnist_subset
 
     _, labels = load_mnist_subset()
     assert labels[t.config["input"]["mnist_index"]] == 7

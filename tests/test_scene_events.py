@@ -4,7 +4,7 @@ import json
 
 from scene_utils import render
 
-from engine.analysis import find_events
+from nnanim.engine.analysis import find_events
 
 
 def test_events_of_a_side_run_are_marked_when_its_steps_pass(tmp_path):

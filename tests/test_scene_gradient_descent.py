@@ -7,9 +7,9 @@ from conftest import CONFIGS, small_xor
 from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
                          shown_texts)
 
-from engine import config
-from engine.run import run
-from scenes.format import fmt
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt
 
 SCENE = "GradientDescent1D"
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
@@ -87,8 +87,8 @@ def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, trace, message):
 def test_scrolling_table_keeps_the_last_rows():
     from manim import Square
 
-    from scenes.mobjects.scrolling_table import ScrollingTable
-    from scenes.theme import DARK
+    from nnanim.scenes.mobjects.scrolling_table import ScrollingTable
+    from nnanim.scenes.theme import DARK
 
     table = ScrollingTable([Square(0.2), Square(0.2)], [1.0, 1.0], DARK, visible=3)
     for i in range(5):

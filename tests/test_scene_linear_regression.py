@@ -5,9 +5,9 @@ import pytest
 from conftest import CONFIGS
 from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
-from engine import config
-from engine.run import run
-from scenes.format import fmt
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt
 
 SCENE = "LinearRegressionGD"
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
@@ -79,7 +79,7 @@ def test_refuses_a_trace_it_cannot_show(other_trace, tmp_path):
 
 
 def test_contour_paths_trace_a_circle():
-    from scenes.mobjects.contour_map import ContourLines, contour_paths
+    from nnanim.scenes.mobjects.contour_map import ContourLines, contour_paths
 
     g = np.linspace(-2, 2, 41)
     X, Y = np.meshgrid(g, g)

@@ -6,9 +6,9 @@ from conftest import CONFIGS
 from scene_utils import (assert_shown_match_trace, assert_snapshot, refusal, render, rendered,
                          shown_texts)
 
-from engine import config
-from engine.run import run
-from scenes.format import fmt_auto
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt_auto
 
 SCENE = "MaxPooling"
 LAYER = "maxpool2d_0"

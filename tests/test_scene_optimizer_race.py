@@ -5,10 +5,10 @@ import pytest
 from conftest import CONFIGS, small_xor
 from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
 
-from engine import config
-from engine.errors import TraceError
-from engine.run import run
-from scenes.format import fmt
+from nnanim.engine import config
+from nnanim.engine.errors import TraceError
+from nnanim.engine.run import run
+from nnanim.scenes.format import fmt
 
 SCENE = "OptimizerRace"
 RAVINE = ("main", "ravine_sgd", "ravine_momentum", "ravine_adam")
@@ -99,8 +99,8 @@ def test_a_trace_of_another_surface_is_refused(tmp_path):
 
 
 def test_contour_map_maps_grid_coordinates_exactly():
-    from scenes.mobjects.contour_map import ContourMap
-    from scenes.theme import DARK
+    from nnanim.scenes.mobjects.contour_map import ContourMap
+    from nnanim.scenes.theme import DARK
 
     xs, ys = np.linspace(-2, 2, 41), np.linspace(-1, 1, 21)
     X, Y = np.meshgrid(xs, ys)
@@ -122,7 +122,7 @@ def test_contour_map_maps_grid_coordinates_exactly():
 def test_ticker_text_aligns_and_swaps_glyphs():
     from manim import LEFT
 
-    from scenes.mobjects.ticker_text import TickerText
+    from nnanim.scenes.mobjects.ticker_text import TickerText
 
     t = TickerText("0.258", font_size=26).anchor_at(np.array([2.0, 1.0, 0]))
     right = t.get_right()[0]

@@ -37,7 +37,7 @@ def test_shown_numbers_match_trace(final):
 def test_gradient_norms_are_the_traced_w_grad(final):
     """Each norm on screen is ‖W.grad‖ of that layer at that step, formatted, and the
     bars end at the last recorded step's norms."""
-    from scenes.vanishing_gradients import fmt_norm
+    from nnanim.scenes.vanishing_gradients import fmt_norm
 
     _, scene = final
     items = scene.reductions.items
@@ -61,7 +61,7 @@ def test_sigmoid_gradients_vanish_relu_do_not(final):
     """The bundled runs teach the lesson: at the first and the last step the sigmoid net's
     first layer gets >= 4 decades less gradient than its last; ReLU's layers stay within
     10x. The decades on screen are those of the traced norms."""
-    from scenes.vanishing_gradients import decade_gap, decade_spread, dense_layers, grad_norm
+    from nnanim.scenes.vanishing_gradients import decade_gap, decade_spread, dense_layers, grad_norm
 
     _, scene = final
     claims = {(role, step, kind): value for role, step, kind, value in scene.claims}
@@ -83,8 +83,8 @@ def test_mid_frames_match_snapshots(tmp_path, animation, name):
 
 
 def test_objective_trace_is_refused(tmp_path):
-    from engine import config
-    from engine.run import run
+    from nnanim.engine import config
+    from nnanim.engine.run import run
 
     trace = tmp_path / "descent.trace"
     run(config.load(ROOT / "assets" / "configs" / "descent_1d.toml"), trace)
@@ -93,7 +93,7 @@ def test_objective_trace_is_refused(tmp_path):
 
 
 def test_shallow_network_trace_is_refused(tmp_path):
-    from engine.run import run
+    from nnanim.engine.run import run
 
     trace = tmp_path / "xor.trace"
     run(small_xor(), trace)

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-import cli
-from scenes.lecture import write_slides
+from nnanim import cli
+from nnanim.scenes.lecture import write_slides
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from conftest import ROOT, small_xor
 
-from engine.errors import TraceError
-from engine.recording import RecordPolicy
-from engine.run import run
-from engine.trace import Trace, TraceWriter
+from nnanim.engine.errors import TraceError
+from nnanim.engine.recording import RecordPolicy
+from nnanim.engine.run import run
+from nnanim.engine.trace import Trace, TraceWriter
 
 
 def test_writer_reader_round_trip(tmp_path):
@@ -202,10 +202,10 @@ def test_missing_chunk_and_unknown_names(good_trace):
 def _trainer_run(tmp_path, name, interrupt=None, **policy):
     """XOR trained by Trainer.fit with every step recorded, Adam; returns the trace and
     the parameters actually held after each step (snapshots taken in on_step)."""
-    from engine.losses import get_loss
-    from engine.optimizers import Adam
-    from engine.run import build_model
-    from engine.trainer import Trainer
+    from nnanim.engine.losses import get_loss
+    from nnanim.engine.optimizers import Adam
+    from nnanim.engine.run import build_model
+    from nnanim.engine.trainer import Trainer
 
     cfg = small_xor(epochs=9)
     model = build_model(cfg, np.random.default_rng(0), np.float64)
@@ -296,7 +296,7 @@ def test_interrupted_step_leaves_after_of_the_last_recorded_step(tmp_path, when)
 
 
 def test_objective_after_is_the_path(tmp_path):
-    from engine.config import load
+    from nnanim.engine.config import load
 
     run(load(ROOT / "assets" / "configs" / "race_ravine_adam.toml"), tmp_path / "t")
     t = Trace(tmp_path / "t")
@@ -337,7 +337,7 @@ def test_record_after_without_before_update_is_an_error(tmp_path):
 
 @pytest.mark.parametrize("first", ["dense", "conv"])
 def test_first_layer_input_grad_only_for_recorded_samples(tmp_path, first):
-    from engine import Conv2D, Dense, Flatten, Sequential
+    from nnanim.engine import Conv2D, Dense, Flatten, Sequential
 
     rng = np.random.default_rng(0)
     if first == "dense":
@@ -369,7 +369,7 @@ def test_stored_chunks_are_the_bytes_zipfile_writes(tmp_path, monkeypatch, limit
     (zip64 records included, tried with lowered limits), read back by np.load."""
     import zipfile
 
-    from engine import trace
+    from nnanim.engine import trace
 
     if limits is not None:
         monkeypatch.setattr(zipfile, "ZIP64_LIMIT", limits[0])

@@ -5,9 +5,9 @@ import pytest
 from conftest import CONFIGS
 from test_data import write_idx
 
-from engine import config
-from engine.run import run
-from engine.trace import Trace
+from nnanim.engine import config
+from nnanim.engine.run import run
+from nnanim.engine.trace import Trace
 
 SPIRAL = (CONFIGS / "spiral_mlp.toml").read_text()
 

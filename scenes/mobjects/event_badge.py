@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, RoundedRectangle, Text, VGroup, smooth
 
-from scenes.mobjects.light_animations import Fade
-from scenes.mobjects.light_text import light
+from nnanim.scenes.mobjects.light_animations import Fade
+from nnanim.scenes.mobjects.light_text import light
 
 FONT = "DejaVu Sans"
 KIND_TITLE = {"non-finite": "NaN / inf", "exploding": "exploding gradient",
