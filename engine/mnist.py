@@ -21,12 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from nnanim.engine.errors import ConfigError, NnanimError
+from .assets import asset
+from .errors import ConfigError, NnanimError
 
 __all__ = ["DataError", "DEFAULT_PATH", "load_mnist_subset", "load_idx", "load_mnist_idx",
            "prepare"]
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "assets" / "mnist_5k.npz"
+DEFAULT_PATH = asset("mnist_5k.npz")
 
 _IDX_LABELS, _IDX_IMAGES = 0x00000801, 0x00000803
 _GZIP_MAGIC = b"\x1f\x8b"
