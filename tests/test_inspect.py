@@ -10,7 +10,8 @@ from PIL import Image
 
 from nnanim.engine import config
 from nnanim.engine.run import run
-from nnanim.engine.trace import Trace, _write_npz
+from nnanim.engine.trace import Trace
+from nnanim.engine.trace.npz import write_npz
 
 
 def nnanim(*args):
@@ -74,7 +75,7 @@ def test_gradcheck_passes_then_finds_a_planted_wrong_gradient(xor_trace, tmp_pat
     with np.load(bad / chunk) as z:
         arrays = {k: z[k] for k in z.files}
     arrays["000005/dense_2/W.grad"][0, 1] *= 1.01
-    _write_npz(bad / chunk, arrays, compress=True)
+    write_npz(bad / chunk, arrays, compress=True)
     rc, out, err = nnanim("trace", "gradcheck", bad, "--step", "5")
     assert rc == 1, out + err
     assert "MISMATCH in dense_2" in out and "dense_0" not in out.split("MISMATCH")[1]

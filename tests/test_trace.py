@@ -197,6 +197,44 @@ def test_missing_chunk_and_unknown_names(good_trace):
         Trace(good_trace).get(0, "dense_0", "W")
 
 
+
+def _one_layer_trace(path, settings=None):
+    """A one-step trace of one Conv2D layer; its manifest entry has ``settings`` if given."""
+    entry = {"name": "conv2d_0", "type": "Conv2D", "describe": "Conv2D(1 -> 2, 3x3)",
+             "params": {"W": [2, 1, 3, 3]}}
+    if settings is not None:
+        entry["settings"] = settings
+    w = TraceWriter(path, kind="network", config={"model": {"layers": []}}, seed=0)
+    w.set_layers([entry])
+    w.end_step(0, loss=1.0)
+    w.close()
+    return Trace(path)
+
+
+def test_layer_settings_from_the_manifest(tmp_path):
+    settings = {"kernel_size": (3, 3), "stride": (1, 1), "padding": (1, 1)}
+    t = _one_layer_trace(tmp_path / "t", settings)
+    # pairs are JSON lists on disk
+    assert t.layer_settings("conv2d_0") == {"kernel_size": [3, 3], "stride": [1, 1],
+                                            "padding": [1, 1]}
+    with pytest.raises(TraceError, match=r"^no layer 'dense_9' \(layers: conv2d_0\)$"):
+        t.layer_settings("dense_9")
+
+
+def test_layer_settings_of_older_traces_come_from_the_config(tmp_path, monkeypatch):
+    """A trace written before layers stored "settings": build.settings_from_config
+    (replaced here by a stand-in, so the test does not depend on its values)."""
+    import types
+
+    asked = []
+    build = types.ModuleType("nnanim.engine.build")
+    build.settings_from_config = lambda cfg, name: asked.append((cfg, name)) or {"stride": [2, 2]}
+    monkeypatch.setitem(sys.modules, "nnanim.engine.build", build)
+    t = _one_layer_trace(tmp_path / "t")
+    assert t.layer_settings("conv2d_0") == {"stride": [2, 2]}
+    assert asked == [({"model": {"layers": []}}, "conv2d_0")]
+
+
 # -- P.after stored once: as the next step's P ----------------------------------------------
 
 def _trainer_run(tmp_path, name, interrupt=None, **policy):
@@ -369,7 +407,7 @@ def test_stored_chunks_are_the_bytes_zipfile_writes(tmp_path, monkeypatch, limit
     (zip64 records included, tried with lowered limits), read back by np.load."""
     import zipfile
 
-    from nnanim.engine import trace
+    from nnanim.engine.trace import npz
 
     if limits is not None:
         monkeypatch.setattr(zipfile, "ZIP64_LIMIT", limits[0])
@@ -381,8 +419,8 @@ def test_stored_chunks_are_the_bytes_zipfile_writes(tmp_path, monkeypatch, limit
               "000002/conv/W": rng.normal(size=(2, 3, 4)).transpose(2, 0, 1),
               "000003/x/h": np.ones((2, 2), np.float16),
               "000003/x/s": np.zeros(3, dtype=[("a", "<i4"), ("b", "<f8")])}
-    trace._write_npz_zipfile(tmp_path / "a.npz", arrays, compress=False)
-    trace._write_npz_stored(tmp_path / "b.npz", arrays)
+    npz.write_npz_zipfile(tmp_path / "a.npz", arrays, compress=False)
+    npz.write_npz_stored(tmp_path / "b.npz", arrays)
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
     with zipfile.ZipFile(tmp_path / "b.npz") as z:
         assert z.testzip() is None
