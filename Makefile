@@ -46,7 +46,7 @@ demo: install
 	$(BIN)/nnanim lecture -q m -o out/lecture.mp4 --slides out/slides
 
 test: install testdeps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python benchmarks/engine_vs_torch.py

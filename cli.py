@@ -1,7 +1,8 @@
 """nnanim: train and record networks, inspect traces, render lecture scenes.
 
-Heavy modules (numpy-based engine, manim) are imported inside commands, so
-``nnanim --help`` answers fast.
+The command line only parses arguments and calls the library (``nnanim.api``,
+``nnanim.engine``, ``nnanim.scenes.render``); nothing imports it. Heavy modules (numpy,
+manim) are imported inside commands, so ``nnanim --help`` answers fast.
 """
 from __future__ import annotations
 
@@ -10,24 +11,7 @@ from pathlib import Path
 
 import click
 
-__version__ = "0.1.0"
-
-ASSETS = Path(__file__).resolve().parent / "assets"
-CONFIGS = ASSETS / "configs"
-
-
-def resolve_config(name: str) -> Path:
-    """A config path, or the name of a bundled config (``xor_mlp`` -> assets/configs/xor_mlp.toml)."""
-    p = Path(name)
-    if p.exists() or p.suffix == ".toml":
-        return p
-    bundled = CONFIGS / f"{name}.toml"
-    return bundled if bundled.exists() else p
-
-
-def default_trace_path(config: Path) -> Path:
-    return Path("runs") / f"{config.stem}.trace"
-
+from nnanim import __version__
 
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"nnanim: error: {message}", err=True)
@@ -55,6 +39,9 @@ class NnanimGroup(click.Group):
             _fail(e.format_message())
         except NnanimError as e:
             _fail(str(e))
+        except OSError as e:  # an output the library did not check: still one line
+            where = f"{e.filename}: " if e.filename else ""
+            _fail(f"{where}{e.strerror or e}")
         except KeyboardInterrupt:
             click.echo("nnanim: interrupted", err=True)
             sys.exit(130)
@@ -74,41 +61,21 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def train(config: str, output: Path | None, quiet: bool) -> None:
     """Train the run CONFIG describes (a TOML path or a bundled name like xor_mlp)."""
-    from nnanim.engine import config as cfgmod
+    from nnanim.api import default_trace_path
+    from nnanim.engine import config as configs
+    from nnanim.engine.assets import resolve_config
+    from nnanim.engine.atomic import check_output
+    from nnanim.engine.progress import Progress
     from nnanim.engine.run import run
 
     path = resolve_config(config)
-    cfg = cfgmod.load(path)
-    out = output or default_trace_path(path)
-    bar = {"bar": None, "done": 0}
-
-    def total(n: int) -> None:
-        if not quiet and sys.stderr.isatty():
-            bar["bar"] = click.progressbar(length=n, label=f"training {cfg['run']['name']}",
-                                           file=sys.stderr, show_pos=True)
-            bar["bar"].__enter__()
-
-    def step(i: int, loss: float) -> None:
-        if bar["bar"] is not None:
-            bar["bar"].update(1)
-
-    def epoch(m: dict) -> None:
-        if bar["bar"] is None and not quiet:
-            acc = f"  acc {m['accuracy']:.4f}" if "accuracy" in m else ""
-            val = f"  val_loss {m['val_loss']:.4f}" if "val_loss" in m else ""
-            vacc = f"  val_acc {m['val_accuracy']:.4f}" if "val_accuracy" in m else ""
-            click.echo(f"epoch {m['epoch'] + 1}: loss {m['loss']:.4f}{acc}{val}{vacc}", err=True)
-
-    def checkpoint(n: int) -> None:
-        if not quiet and bar["bar"] is None:
-            click.echo(f"checkpoint: {n} steps saved", err=True)
-
+    cfg = configs.load(path)
+    out = check_output(output or default_trace_path(path), folder=True)
+    progress = Progress(sys.stderr, cfg["run"]["name"], epochs=cfg["run"]["kind"] == "network")
     try:
-        summary = run(cfg, out, on_step=step, on_epoch=epoch, on_checkpoint=checkpoint,
-                      total_steps=total)
+        summary = run(cfg, out, **({} if quiet else progress.callbacks()))
     finally:
-        if bar["bar"] is not None:
-            bar["bar"].__exit__(None, None, None)
+        progress.close()
     _print_summary(summary)
     if summary.status == "interrupted":
         click.echo("nnanim: interrupted; the trace keeps every step done", err=True)
@@ -219,7 +186,7 @@ def trace_show(path: Path, step: int, layer: str, quantity: str) -> None:
                               "middle, last recorded).")
 def trace_plot(path: Path, output: Path, steps: str | None) -> None:
     """Loss and accuracy, gradient norms per layer, weight histograms, learning rate."""
-    from nnanim.engine.plots import plot_trace
+    from nnanim.engine.inspection.plots import plot_trace
     from nnanim.engine.trace import Trace
 
     t = Trace(path)
@@ -242,7 +209,7 @@ def trace_plot(path: Path, output: Path, steps: str | None) -> None:
               help="Also write a PNG with both losses and the parameter distances.")
 def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
     """Two runs side by side: config differences, where losses part, parameter distance."""
-    from nnanim.engine.analysis import config_diff, loss_parting_step, param_distance
+    from nnanim.engine.inspection.compare import config_diff, loss_parting_step, param_distance
     from nnanim.engine.trace import Trace
 
     ta, tb = Trace(a), Trace(b)
@@ -263,7 +230,7 @@ def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
         for key, (s, d) in dist.items():
             click.echo(f"  {key:<20} step {s[0]}: {d[0]:.4g}   step {s[-1]}: {d[-1]:.4g}")
     if plot_path is not None:
-        from nnanim.engine.plots import plot_diff
+        from nnanim.engine.inspection.plots import plot_diff
 
         click.echo(f"wrote {plot_diff(ta, tb, plot_path)}")
 
@@ -277,7 +244,7 @@ def trace_gradcheck(path: Path, step: int, entries: int) -> None:
     """Recompute a step's recorded gradients by finite differences; largest relative
     error per layer. Exits 1 when an error exceeds the tolerance."""
     from nnanim.engine.trace import Trace
-    from nnanim.engine.trace_gradcheck import gradcheck_step
+    from nnanim.engine.inspection.gradcheck import gradcheck_step
 
     t = Trace(path)
     rows = gradcheck_step(t, step, max_entries=entries)
@@ -299,7 +266,7 @@ def trace_gradcheck(path: Path, step: int, entries: int) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def trace_events(path: Path) -> None:
     """First NaN/inf, exploding or vanishing gradient norms, dying ReLU layers."""
-    from nnanim.engine.analysis import dead_relu_fraction, find_events
+    from nnanim.engine.inspection.events import dead_relu_fraction, find_events
     from nnanim.engine.trace import Trace
 
     t = Trace(path)
@@ -393,147 +360,88 @@ def doctor() -> None:
     sys.exit(0 if not missing else 1)
 
 # -- scenes -----------------------------------------------------------------------------
-QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "k": "fourk_quality"}
+QUALITY_LETTERS = ["l", "m", "h", "k"]  # manim's: 480p15, 720p30, 1080p60, 2160p60
 
 
-def _scene_info(name: str):
-    from nnanim.scenes.catalog import SCENES
+class Speed(click.ParamType):
+    """A playback speed factor: a finite number from 0.05 to 20."""
 
-    info = SCENES.get(name)
-    if info is None:
-        close = [s for s in SCENES if s.lower() == name.lower()]
-        hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(SCENES)}"
-        raise click.UsageError(f"unknown scene '{name}' ({hint})")
-    return info
+    name = "speed"
 
+    def convert(self, value, param, ctx):
+        import math
 
-def _atomic_copy(src: Path, dst: Path) -> None:
-    import os
-    import shutil
-
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def render_scene(name: str, *, trace: Path | None = None, config: str | None = None,
-                 quality: str = "m", fmt: str = "mp4", output: Path | None = None,
-                 theme: str = "dark", speed: float = 1.0, extra_env: dict | None = None,
-                 upto_animation: int | None = None, size: tuple[int, int] | None = None,
-                 fps: int | None = None):
-    """Render one scene to ``output``; returns (output path, the scene object)."""
-    import importlib
-    import os
-    import tempfile
-
-    info = _scene_info(name)
-    env = {"NNANIM_THEME": theme, "NNANIM_SPEED": str(speed)}
-    if config is not None:
-        from nnanim.engine import config as cfgmod
-        from nnanim.scenes.runs import cached_trace
-
-        path = resolve_config(config)
-        cfgmod.load(path)  # validate before training
-        trace = cached_trace(path)
-    if trace is not None:
-        from nnanim.engine.trace import Trace
-
-        t = Trace(trace)
-        kinds = (info.kind,) if isinstance(info.kind, str) else info.kind
-        if t.kind not in kinds:
-            from nnanim.engine.errors import TraceError
-
-            raise TraceError(f"{name} needs a trace of kind '{' or '.join(kinds)}', "
-                             f"but {trace} is a '{t.kind}' trace")
-        env["NNANIM_TRACE"] = str(Path(trace).resolve())
-    env.update(extra_env or {})
-    ext = {"mp4": ".mp4", "png": ".png", "gif": ".gif"}[fmt]
-    output = output or Path("out") / f"{name}{ext}"
-    old_env = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        from manim import config as mconfig
-        from manim import tempconfig
-
-        module = importlib.import_module(info.module)
-        cls = getattr(module, name)
-        with tempfile.TemporaryDirectory(prefix="nnanim-render-") as tmp:
-            opts = {"quality": QUALITIES[quality], "media_dir": tmp, "disable_caching": True,
-                    "verbosity": "WARNING", "progress_bar": "none",
-                    "save_last_frame": fmt == "png", "write_to_movie": fmt != "png",
-                    "format": "gif" if fmt == "gif" else "mp4"}
-            if upto_animation is not None:
-                opts["upto_animation_number"] = upto_animation
-            if size is not None:
-                opts["pixel_width"], opts["pixel_height"] = size
-            if fps is not None:
-                opts["frame_rate"] = fps
-            with tempconfig(opts):
-                scene = cls()
-                scene.render()
-                fw = scene.renderer.file_writer
-                produced = Path(fw.image_file_path if fmt == "png" else fw.movie_file_path)
-                if fmt == "gif":
-                    produced = produced.with_suffix(".gif")
-                _atomic_copy(produced, output)
-        del mconfig
-    finally:
-        for k, v in old_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return output, scene
+        try:
+            speed = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not (math.isfinite(speed) and 0.05 <= speed <= 20):
+            self.fail(f"{value} is not a number from 0.05 to 20", param, ctx)
+        return speed
 
 
 def scene_options(command):
-    """The options every scene-rendering command shares: which run, stills, events."""
+    """The options every scene-rendering command shares: which run, where to cache,
+    stills, events, speed."""
     for option in reversed([
         click.option("--trace", "trace_path", type=click.Path(path_type=Path),
                      help="Trace to animate (default: the scene's bundled run, trained once)."),
         click.option("--config", "config", help="Train this config (cached) and animate it."),
+        click.option("--run", "runs", multiple=True, metavar="ROLE=TRACE",
+                     help="The trace of another run the scene follows, by its role (see "
+                          "'nnanim list'), e.g. --run relu=runs/deep_relu.trace."),
         click.option("--stills", "stills_dir", type=click.Path(path_type=Path),
                      help="Also write a PNG at the end of every section into this folder."),
         click.option("--events", is_flag=True,
                      help="Mark the run's events (see 'nnanim trace events') as the scene "
                           "reaches their steps, and end on a card listing them."),
+        click.option("--speed", type=Speed(), default=1.0, show_default=True,
+                     help="Playback speed factor: 2 halves the length."),
+        click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path),
+                     envvar="NNANIM_CACHE", show_envvar=True,
+                     help="Cache of trained default runs and TeX (default: "
+                          "$XDG_CACHE_HOME/nnanim or ~/.cache/nnanim)."),
     ]):
         command = option(command)
     return command
 
 
-def scene_env(trace_path, config, stills_dir, events) -> dict:
-    """Environment for render_scene from the shared scene options (checked here)."""
-    if trace_path is not None and config is not None:
-        raise click.UsageError("give --trace or --config, not both")
-    env = {"NNANIM_STILLS": str(stills_dir.resolve())} if stills_dir else {}
-    if events:
-        env["NNANIM_EVENTS"] = "1"
-    return env
+def build_options(theme, speed, trace_path, config, runs, stills_dir, events, cache_dir):
+    """SceneOptions from the shared scene options (a --config is trained here, cached)."""
+    from nnanim.api import scene_options as api_scene_options
+    from nnanim.scenes.options import SceneOptions
+
+    traces = {}
+    for spec in runs:
+        role, eq, path = spec.partition("=")
+        if not (eq and role and path):
+            raise click.BadParameter(f"--run takes ROLE=TRACE, got {spec!r}")
+        traces[role] = Path(path)
+    fields = api_scene_options(trace_path, config, {"cache": cache_dir, "traces": traces})
+    return SceneOptions(theme=theme, speed=speed, events=events,
+                        stills=stills_dir.resolve() if stills_dir else None, **fields)
 
 
 @main.command()
 @click.argument("scene")
 @scene_options
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="m",
+@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
               show_default=True, help="l=480p15, m=720p30, h=1080p60, k=2160p60.")
 @click.option("--format", "fmt", type=click.Choice(["mp4", "png", "gif"]), default="mp4",
               show_default=True, help="png writes the last frame.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file (default: out/<SCENE>.<format>).")
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
-@click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
-              show_default=True, help="Playback speed factor: 2 halves the length.")
-def render(scene, trace_path, config, stills_dir, events, quality, fmt, output, theme,
-           speed) -> None:
+def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, quality,
+           fmt, output, theme) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""
-    env = scene_env(trace_path, config, stills_dir, events)
-    out, _ = render_scene(scene, trace=trace_path, config=config, quality=quality, fmt=fmt,
-                          output=output, theme=theme, speed=speed, extra_env=env)
+    from nnanim.scenes.catalog import scene_info
+    from nnanim.scenes.render import render_scene
+
+    scene_info(scene)
+    options = build_options(theme, speed, trace_path, config, runs, stills_dir, events,
+                            cache_dir)
+    out, _ = render_scene(scene, options, quality=quality, fmt=fmt, output=output)
     click.echo(f"wrote {out}")
 
 
@@ -544,58 +452,50 @@ def render(scene, trace_path, config, stills_dir, events, quality, fmt, output, 
 @click.option("--fps", type=click.IntRange(5, 30), default=12, show_default=True)
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light",
               show_default=True, help="light for white slides.")
-@click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
-              show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="GIF file (default: out/<SCENE>.gif).")
-def gif(scene, trace_path, config, stills_dir, events, width, fps, theme, speed,
-        output) -> None:
+def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, width, fps,
+        theme, output) -> None:
     """A slide GIF of SCENE: one palette, no dithering, loops forever."""
-    import tempfile
+    from nnanim.scenes.catalog import scene_info
+    from nnanim.scenes.render import render_gif
 
-    from nnanim.scenes.gif import encode_gif
-
-    env = scene_env(trace_path, config, stills_dir, events)
-    output = output or Path("out") / f"{scene}.gif"
-    height = int(round(width * 9 / 16 / 2)) * 2
-    with tempfile.TemporaryDirectory(prefix="nnanim-gif-") as tmp:
-        video, _ = render_scene(scene, trace=trace_path, config=config, fmt="mp4",
-                                output=Path(tmp) / "clip.mp4", theme=theme, speed=speed,
-                                size=(width, height), fps=fps, extra_env=env)
-        from nnanim.scenes.theme import THEMES
-
-        encode_gif(video, output, fps=fps, width=width, keep=THEMES[theme].colors())
-    click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.2f} MB)")
+    scene_info(scene)
+    options = build_options(theme, speed, trace_path, config, runs, stills_dir, events,
+                            cache_dir)
+    out = render_gif(scene, options, width=width, fps=fps, output=output)
+    click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
     if stills_dir:
         click.echo(f"stills in {stills_dir}")
 
 
 @main.command()
 @click.argument("scenes", nargs=-1)
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="m",
+@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               default=Path("out/lecture.mp4"), show_default=True)
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
-@click.option("--speed", type=click.FloatRange(min=0.05, max=20), default=1.0,
-              show_default=True)
+@click.option("--speed", type=Speed(), default=1.0, show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel render processes (default: the number of cores).")
 @click.option("--slides", "slides_dir", type=click.Path(path_type=Path),
               help="Also write a slide player (index.html + video) that pauses at every "
                    "section end.")
-def lecture(scenes, quality, output, theme, speed, jobs, slides_dir) -> None:
+@click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
+              show_envvar=True, help="Cache of trained default runs and TeX.")
+def lecture(scenes, quality, output, theme, speed, jobs, slides_dir, cache_dir) -> None:
     """Render SCENES (default: the whole course, in teaching order) into one video with a
     title card and a chapter per part."""
     import os
 
-    from nnanim.scenes.catalog import LECTURE_ORDER
-    from nnanim.scenes.lecture import build_lecture
+    from nnanim.scenes.catalog import scenes as all_scenes
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render import build_lecture
 
-    names = list(scenes) or LECTURE_ORDER
-    for name in names:
-        _scene_info(name)
-    out = build_lecture(names, output, quality=quality, theme=theme, speed=speed,
+    names = list(scenes) or list(all_scenes())
+    options = SceneOptions(theme=theme, speed=speed, cache=cache_dir)
+    out = build_lecture(names, output, options, quality=quality,
                         jobs=jobs or os.cpu_count() or 1, slides=slides_dir,
                         echo=lambda m: click.echo(m, err=True))
     click.echo(f"wrote {out} ({len(names)} parts)")
@@ -606,17 +506,18 @@ def lecture(scenes, quality, output, theme, speed, jobs, slides_dir) -> None:
 @main.command("list")
 @click.option("--names", is_flag=True, help="Only the scene names, in lecture order.")
 def list_scenes(names: bool) -> None:
-    """Every scene with a one-line description and its default run."""
-    from nnanim.scenes.catalog import LECTURE_ORDER, SCENES
+    """Every scene with its title, a one-line description and its default runs."""
+    from nnanim.scenes.catalog import scenes
 
+    known = scenes()
     if names:
-        click.echo("\n".join(LECTURE_ORDER))
+        click.echo("\n".join(known))
         return
-
-    width = max(len(n) for n in SCENES)
-    for name, info in SCENES.items():
+    width = max(len(n) for n in known)
+    for name, info in known.items():
         runs = ", ".join(dict.fromkeys(info.runs.values()))
-        click.echo(f"{name:<{width}}  {info.description}")
+        click.echo(f"{name:<{width}}  {info.title}")
+        click.echo(f"{'':<{width}}  {info.description}")
         click.echo(f"{'':<{width}}  default run: {runs}")
 
 

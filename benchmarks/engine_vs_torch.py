@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,12 +36,12 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
     _set_threads(args.threads)
-    sys.path.insert(0, str(ROOT))
 
     import numpy as np
     import torch
 
     from nnanim.engine import config
+    from nnanim.engine.assets import bundled_config
     from nnanim.engine.mnist import load_mnist_subset, prepare
     from nnanim.engine import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
     from nnanim.engine.run import _policy
@@ -75,7 +74,7 @@ def main() -> None:
     rows = []
     for name, cfg_name, layout in (("MLP 784-128-10", "mnist_mlp", "flat"),
                                    ("CNN conv8-pool-dense", "mnist_cnn", "nchw")):
-        cfg = config.load(ROOT / "assets" / "configs" / f"{cfg_name}.toml")
+        cfg = config.load(bundled_config(cfg_name))
         x, y = prepare(images, labels, layout=layout, dtype=np.float32)
         data = batches(x, y)
 

@@ -10,11 +10,9 @@ nnanim's MB per 10 s of animation (aim <= 2 MB at 640 px).
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -24,10 +22,10 @@ def main() -> None:
     ap.add_argument("--fps", type=int, default=12)
     ap.add_argument("--theme", default="light")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from nnanim.cli import render_scene
-    from nnanim.scenes.ffmpeg import duration
-    from nnanim.scenes.gif import encode_gif
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render import render_scene
+    from nnanim.scenes.render.ffmpeg import duration
+    from nnanim.scenes.render.gif import encode_gif
     from nnanim.scenes.theme import THEMES
 
     height = int(round(args.width * 9 / 16 / 2)) * 2
@@ -37,9 +35,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for scene in args.scenes:
-            common = dict(theme=args.theme, size=(args.width, height), fps=args.fps)
-            ref, _ = render_scene(scene, fmt="gif", output=tmp / f"{scene}-manim.gif", **common)
-            video, _ = render_scene(scene, fmt="mp4", output=tmp / f"{scene}.mp4", **common)
+            common = dict(size=(args.width, height), fps=args.fps)
+            options = SceneOptions(theme=args.theme)
+            ref, _ = render_scene(scene, options, fmt="gif", output=tmp / f"{scene}-manim.gif", **common)
+            video, _ = render_scene(scene, options, fmt="mp4", output=tmp / f"{scene}.mp4", **common)
             ours = encode_gif(video, tmp / f"{scene}-nnanim.gif", fps=args.fps, width=args.width,
                               keep=THEMES[args.theme].colors())  # as 'nnanim gif' does
             secs = duration(video)

@@ -8,12 +8,10 @@ caching is off. Target: >= 1.5 for every scene on 2 cores.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -21,16 +19,16 @@ def main() -> None:
     ap.add_argument("scenes", nargs="*")
     ap.add_argument("--quality", default="m", help="l, m (720p30, the target), h or k")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from nnanim.cli import render_scene
-    from nnanim.scenes.catalog import LECTURE_ORDER, SCENES
-    from nnanim.scenes.ffmpeg import duration
-    from nnanim.scenes.runs import CONFIGS, cached_trace
+    from nnanim.engine.assets import bundled_config
+    from nnanim.scenes.catalog import scene_info, scenes
+    from nnanim.scenes.render import render_scene
+    from nnanim.scenes.render.ffmpeg import duration
+    from nnanim.scenes.runs import cached_trace
 
-    names = args.scenes or LECTURE_ORDER
+    names = args.scenes or list(scenes())
     for name in names:
-        for config in SCENES[name].runs.values():
-            cached_trace(CONFIGS / f"{config}.toml")
+        for config in scene_info(name).runs.values():
+            cached_trace(bundled_config(config))
     print(f"quality {args.quality} (m = 1280x720 @ 30 fps), caching off")
     print(f"{'scene':<22}{'video s':>9}{'wall s':>9}{'video s / wall s':>18}")
     ratios = []
@@ -38,7 +36,7 @@ def main() -> None:
         for name in names:
             out = Path(tmp) / f"{name}.mp4"
             t0 = time.perf_counter()
-            render_scene(name, quality=args.quality, fmt="mp4", output=out)
+            render_scene(name, quality=args.quality, fmt="mp4", output=out)  # default options
             wall = time.perf_counter() - t0
             secs = duration(out)
             ratios.append(secs / wall)

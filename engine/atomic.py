@@ -28,12 +28,15 @@ def output_error(path: Path, e: OSError) -> OutputError:
     return OutputError(f"cannot write {path}: {why}")
 
 
-def check_output(path: str | os.PathLike) -> Path:
-    """Make sure ``path`` can be written as a file: its folder is created if missing, and
-    neither it nor the folder is something else. Returns ``path`` as a Path."""
+def check_output(path: str | os.PathLike, folder: bool = False) -> Path:
+    """Make sure ``path`` can be written as a file (``folder``: as a folder, like a trace):
+    the folder it goes in is created if missing, and nothing of the other sort stands at
+    ``path``. Returns ``path`` as a Path."""
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() and not folder:
         raise OutputError(f"cannot write {path}: it is a folder")
+    if path.exists() and folder and not path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a file, not a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:

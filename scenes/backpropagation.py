@@ -43,6 +43,9 @@ class Backpropagation(TraceScene):
     duration: about 64 s at speed 1.
     """
 
+    title = "Backpropagation, number by number"
+    description = ("a 2-3-1 sigmoid network on XOR: forward pass, "
+                   "chain rule with real numbers, update, then training")
     runs = {"main": "xor_mlp"}
     trace_kind = "network"
     duration = 64.0

@@ -6,7 +6,6 @@ source (run, step, layer, quantity, index). Tests compare ``shown`` with the tra
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,10 @@ from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
 
 from .format import fmt
-from .runs import load_trace
+from .options import SceneOptions
+from .runs import trace_path
 from .shown import ShownValues
-from .theme import current_theme
+from .theme import THEMES
 
 FONT = "DejaVu Sans"
 BADGE_HOLD = 4.0   # seconds an event badge stays (at speed 1) unless a newer one replaces it
@@ -29,27 +29,43 @@ BADGE_CORNER = np.array([-1.0, 1.0, 0.0])  # top left: over the title, while ste
 class TraceScene(Scene):
     """Base of nnanim's scenes.
 
-    Subclasses set
-      runs        {role: bundled config name}; "main" is the one ``--trace`` replaces
-      trace_kind  "network" or "objective": a trace of another kind is refused
-      duration    seconds of video at speed 1 (documentation of the budget)
+    Subclasses set (the scene catalog, ``nnanim list`` and the lecture read these)
+      title        what the lecture calls the part, e.g. "Gradient descent in one dimension"
+      description  one line: what the scene shows
+      runs         {role: bundled config name}; "main" is the one ``--trace`` replaces
+      trace_kind   the kind(s) of trace the main run may be ("network", "objective",
+                   "layer", or a tuple of them): a trace of another kind is refused
+      duration     seconds of video at speed 1 (documentation of the budget)
     and check what they need in ``check_trace`` (layers, quantities), raising TraceError.
+
+    ``options`` (``SceneOptions``) says theme, speed, traces, events, stills and sections;
+    without it (manim's own command line) they come from ``SceneOptions.from_env()``.
     """
 
+    title: str = ""
+    description: str = ""
     runs: dict[str, str] = {}
-    trace_kind: str | None = None
+    trace_kind: str | tuple[str, ...] | None = None
     duration: float = 30.0
 
+    def __init__(self, options: SceneOptions | None = None, **kwargs) -> None:
+        self.options = options if options is not None else SceneOptions.from_env()
+        super().__init__(**kwargs)
+
+    @classmethod
+    def trace_kinds(cls) -> tuple[str, ...]:
+        """The kinds of trace the main run may be (empty: any)."""
+        kind = cls.trace_kind
+        return () if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
+
     def setup(self) -> None:
-        self.theme = current_theme()
+        self.theme = THEMES[self.options.theme]
         self.camera.background_color = self.theme.background
-        self.speed = float(os.environ.get("NNANIM_SPEED", "1") or 1)
-        if self.speed <= 0:
-            raise TraceError("speed must be > 0")
+        self.speed = self.options.speed
         self.shown = ShownValues()
         self._traces: dict[str, Trace] = {}
         # nnanim render --events: each run's events, announced when the scene reaches them
-        self.events_on = os.environ.get("NNANIM_EVENTS") == "1"
+        self.events_on = self.options.events
         self.events: dict[str, list] = {}          # role -> [engine.analysis.Event]
         self.event_marks: list[tuple] = []         # (role, step, scene time) announced
         self._announced: dict[str, int] = {}       # role -> how many events announced
@@ -64,10 +80,12 @@ class TraceScene(Scene):
         if t is None:
             if role not in self.runs:
                 raise KeyError(f"{type(self).__name__} has no run {role!r}")
-            t = load_trace(role, self.runs[role])
-            if self.trace_kind and t.kind != self.trace_kind:
+            t = Trace(trace_path(role, self.runs[role], self.options.traces,
+                                 self.options.cache))
+            kinds = self.trace_kinds()
+            if kinds and t.kind not in kinds:
                 raise TraceError(f"{type(self).__name__} needs a trace of kind "
-                                 f"'{self.trace_kind}', but {t.path} is a '{t.kind}' trace")
+                                 f"'{' or '.join(kinds)}', but {t.path} is a '{t.kind}' trace")
             self.check_trace(role, t)
             self._traces[role] = t
         return t
@@ -126,7 +144,7 @@ class TraceScene(Scene):
 
     # -- sections and stills ----------------------------------------------------------------
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
-        """Start a section; with NNANIM_STILLS set, first save the frame that ends the
+        """Start a section; with ``options.stills``, first save the frame that ends the
         previous one (handouts: one PNG per section end)."""
         self._save_still()
         self._mark_section()
@@ -144,7 +162,7 @@ class TraceScene(Scene):
     def run_events(self, role: str) -> list:
         """The events engine.analysis finds in run ``role`` (computed once)."""
         if role not in self.events:
-            from nnanim.engine.analysis import find_events
+            from nnanim.engine.inspection.events import find_events
 
             self.events[role] = find_events(self.trace(role))
         return self.events[role]
@@ -236,9 +254,9 @@ class TraceScene(Scene):
         self.wait(self.t(3))
 
     def _mark_section(self) -> None:
-        """With NNANIM_SECTIONS set, append (name, start, end) of the section that just
+        """With ``options.sections``, append (name, start, end) of the section that just
         ended to that JSON-lines file (the lecture's slide player pauses at section ends)."""
-        path = os.environ.get("NNANIM_SECTIONS")
+        path = self.options.sections
         now = float(self.renderer.time)
         start = getattr(self, "_section_start", 0.0)
         if path and now > start:
@@ -251,7 +269,7 @@ class TraceScene(Scene):
         self._section_start = now
 
     def _save_still(self) -> None:
-        folder = os.environ.get("NNANIM_STILLS")
+        folder = self.options.stills
         plays = self.renderer.num_plays
         if not folder or plays == getattr(self, "_plays_at_still", 0):
             return  # not asked for, or nothing shown since the last still

@@ -99,6 +99,9 @@ class CNNOnMNIST(TraceScene):
     """A held-out digit through the trained CNN, then the first layer and the curves over
     training. duration: about 55 s at speed 1."""
 
+    title = "A CNN reads handwritten digits"
+    description = ("a real digit through the trained CNN, "
+                   "then filters, feature maps and curves over training")
     runs = {"main": "mnist_cnn"}
     trace_kind = "network"
     duration = 55.0

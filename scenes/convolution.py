@@ -111,6 +111,9 @@ class Convolution(TraceScene):
     with "same" padding (25), 31 s for the 3-channel input.
     """
 
+    title = "Convolution, window by window"
+    description = ("the deck's 5×5 image I ⋆ 3×3 kernel "
+                   "K: the window slides, products and sums written out")
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
     duration = 32.0

@@ -165,8 +165,11 @@ class ConvolutionBackward(TraceScene):
     duration: about 65 s at speed 1 (deck probe); a network trace plays about as long.
     """
 
+    title = "Backpropagation through a convolution"
+    description = ("∂L/∂K as the input correlated with ∂L/∂Y, ∂L/∂X "
+                   "as a full convolution with the flipped kernel")
     runs = {"main": "conv_backward_deck"}
-    trace_kind = None  # a layer probe or a network trace; check_trace decides
+    trace_kind = ("layer", "network")  # a layer probe, or a network with a conv layer
     duration = 65.0
 
     def check_trace(self, role, trace) -> None:

@@ -38,6 +38,8 @@ class ConvolutionAsMatrix(TraceScene):
     duration at speed 1: 37 s for conv_deck (M is 9×25), 30 s at stride 2 (4×25).
     """
 
+    title = "Convolution as a matrix product"
+    description = ("the same convolution as one sparse matrix times the flattened image")
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
     duration = 37.0

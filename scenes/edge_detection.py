@@ -76,6 +76,9 @@ class EdgeDetection(TraceScene):
     Length at speed 1: about 46 s (window 23 s, full 13 s, pooled 11 s).
     """
 
+    title = "Edge detection on a handwritten digit"
+    description = ("a vertical-edge filter over a handwritten 7: one "
+                   "window with numbers, the whole feature map, then max-pooled")
     runs = {"main": "edge_digit_window", "full": "edge_digit_full",
             "pooled": "edge_digit_pooled"}
     trace_kind = "layer"

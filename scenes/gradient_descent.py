@@ -39,6 +39,9 @@ class GradientDescent1D(TraceScene):
     (walk 20 s, steps 26 s, learning rates 16 s).
     """
 
+    title = "Gradient descent in one dimension"
+    description = ("f(x) = e⁻ˣ + x²: read the slope's "
+                   "sign, step against the gradient, then three learning rates")
     runs = {"main": "descent_1d", "small": "descent_1d_lr_small",
             "large": "descent_1d_lr_large"}
     trace_kind = "objective"

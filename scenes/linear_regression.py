@@ -41,6 +41,8 @@ class LinearRegressionGD(TraceScene):
     (setup 6 s, reading 8 s, descent 25 s).
     """
 
+    title = "Fitting a line by gradient descent"
+    description = ("fit y = a·x + b: data, residuals, loss contours, ∂L/∂a and ∂L/∂b")
     runs = {"main": "linear_regression"}
     trace_kind = "objective"
     duration = 39.0

@@ -69,6 +69,9 @@ class MaxPooling(TraceScene):
     deck's four windows; about 38 s with overlapping windows (stride 1: nine).
     """
 
+    title = "Max pooling"
+    description = ("the deck's 4×4 map, 2×2 windows, stride "
+                   "2: maxima forward, gradients routed back to them")
     runs = {"main": "maxpool_deck"}
     trace_kind = "layer"
     duration = 31.0

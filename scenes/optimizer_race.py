@@ -106,6 +106,8 @@ class OptimizerRace(TraceScene):
     duration: about 63 s at speed 1.
     """
 
+    title = "Gradient descent, SGD, momentum and Adam"
+    description = ("four optimizers racing on a ravine and on the Rosenbrock valley")
     runs = {"main": "race_ravine_gd", "ravine_sgd": "race_ravine_sgd",
             "ravine_momentum": "race_ravine_momentum", "ravine_adam": "race_ravine_adam",
             "rosen_gd": "race_rosenbrock_gd", "rosen_sgd": "race_rosenbrock_sgd",

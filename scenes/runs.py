@@ -1,53 +1,58 @@
-"""Where a scene's traces come from (no manim here).
+"""Where a scene's traces come from, and the cache of trained default runs (no manim here).
 
 A scene names its runs by role: ``{"main": "descent_1d", "small": "descent_1d_lr_small"}``,
-each a bundled config in assets/configs/. For each role, in order:
-  1. ``NNANIM_TRACE_<ROLE>`` (``NNANIM_TRACE`` for "main"): a trace path, set by
-     ``nnanim render --trace``;
-  2. otherwise the bundled config is trained once (seconds) into the cache folder
-     ``NNANIM_CACHE`` (default ``<repo>/runs/cache``), keyed by the config's hash, and
-     reused next time.
+each a bundled config. For each role, ``SceneOptions.traces[role]`` when given (``nnanim
+render --trace``); otherwise the bundled config is trained once (seconds) into the cache,
+keyed by the config's hash, and reused next time.
+
+The cache folder is, first found: the ``--cache-dir`` option (``SceneOptions.cache``), the
+environment variable ``NNANIM_CACHE``, ``$XDG_CACHE_HOME/nnanim``, ``~/.cache/nnanim``.
+Trained runs go to ``<cache>/runs``, manim's TeX files to ``<cache>/tex``.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = ROOT / "assets" / "configs"
+from nnanim.engine.assets import bundled_config
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("NNANIM_CACHE", ROOT / "runs" / "cache"))
+def cache_dir(override: str | os.PathLike | None = None) -> Path:
+    """The cache folder (see the module docstring for the order)."""
+    if override:
+        return Path(override)
+    if os.environ.get("NNANIM_CACHE"):
+        return Path(os.environ["NNANIM_CACHE"])
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "nnanim"
 
 
-def env_var(role: str) -> str:
-    return "NNANIM_TRACE" if role == "main" else f"NNANIM_TRACE_{role.upper()}"
-
-
-def cached_trace(config_path: Path) -> Path:
+def cached_trace(config_path: Path, cache: Path | None = None) -> Path:
     """Train ``config_path`` into the cache unless an identical run is already there."""
     from nnanim.engine import config as cfgmod
     from nnanim.engine.run import run
 
+    config_path = Path(config_path)
     digest = hashlib.sha256(config_path.read_bytes()).hexdigest()[:10]
-    out = cache_dir() / f"{config_path.stem}-{digest}.trace"
-    if not (out / "manifest.json").is_file():
-        cfg = cfgmod.load(config_path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        run(cfg, out)
+    out = cache_dir(cache) / "runs" / f"{config_path.stem}-{digest}.trace"
+    if (out / "manifest.json").is_file():
+        return out
+    # trained under a name of this process's own, then renamed: two processes (a lecture's
+    # renders, test workers) may train the same run at once, and the first rename wins
+    mine = out.with_name(f".{out.name}.{os.getpid()}")
+    run(cfgmod.load(config_path), mine)
+    try:
+        os.rename(mine, out)
+    except OSError:  # another process was first: its trace is the same run
+        shutil.rmtree(mine, ignore_errors=True)
     return out
 
 
-def trace_path(role: str, config_name: str) -> Path:
-    override = os.environ.get(env_var(role))
-    if override:
-        return Path(override)
-    return cached_trace(CONFIGS / f"{config_name}.toml")
-
-
-def load_trace(role: str, config_name: str):
-    from nnanim.engine.trace import Trace
-
-    return Trace(trace_path(role, config_name))
+def trace_path(role: str, config_name: str, traces: dict, cache: Path | None = None) -> Path:
+    """The trace of run ``role``: the one given in ``traces``, or the bundled config
+    ``config_name`` trained into the cache."""
+    if role in traces:
+        return Path(traces[role])
+    return cached_trace(bundled_config(config_name), cache)

@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 
@@ -49,6 +48,3 @@ LIGHT = Theme(name="light", background="#FFFFFF", text="#1B1B1B", muted="#6B7280
 THEMES = {"dark": DARK, "light": LIGHT}
 
 
-def current_theme() -> Theme:
-    """The theme chosen by ``nnanim render --theme`` (env NNANIM_THEME), dark by default."""
-    return THEMES.get(os.environ.get("NNANIM_THEME", "dark"), DARK)

@@ -1,28 +1,29 @@
 """TitleCard: the card before each part of a lecture ("Part 3 · Backpropagation")."""
 from __future__ import annotations
 
-import os
-
 from manim import DOWN, UP, FadeIn, FadeOut, Line, Scene, Text, VGroup
 
-from nnanim.scenes.theme import current_theme
+from nnanim.scenes.options import SceneOptions
+from nnanim.scenes.theme import THEMES
 
 FONT = "DejaVu Sans"
 
 
 class TitleCard(Scene):
-    """Reads NNANIM_TITLE, NNANIM_SUBTITLE and NNANIM_PART; about 2.5 s."""
+    """Says ``options.part``, ``options.title`` and ``options.subtitle``; about 2.5 s."""
+
+    def __init__(self, options: SceneOptions | None = None, **kwargs) -> None:
+        self.options = options if options is not None else SceneOptions.from_env()
+        super().__init__(**kwargs)
 
     def construct(self) -> None:
-        theme = current_theme()
+        theme = THEMES[self.options.theme]
         self.camera.background_color = theme.background
-        part = os.environ.get("NNANIM_PART", "")
-        title = Text(os.environ.get("NNANIM_TITLE", "nnanim"), font=FONT, font_size=60,
-                     color=theme.text)
+        part = self.options.part
+        title = Text(self.options.title or "nnanim", font=FONT, font_size=60, color=theme.text)
         if title.width > 12:
             title.scale_to_fit_width(12)
-        sub = Text(os.environ.get("NNANIM_SUBTITLE", ""), font=FONT, font_size=26,
-                   color=theme.muted)
+        sub = Text(self.options.subtitle, font=FONT, font_size=26, color=theme.muted)
         if sub.width > 12:
             sub.scale_to_fit_width(12)
         rule = Line(color=theme.value, stroke_width=4).set_length(title.width * 0.6)

@@ -123,6 +123,9 @@ class VanishingGradients(TraceScene):
     About 48 s at speed 1.
     """
 
+    title = "Vanishing gradients"
+    description = ("per-layer gradient norms of a deep sigmoid "
+                   "network against the same network with ReLU")
     runs = {"main": "deep_sigmoid", "relu": "deep_relu"}
     trace_kind = "network"
     duration = 48.0

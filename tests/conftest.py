@@ -1,4 +1,4 @@
-import sys
+import os
 from pathlib import Path
 
 import pytest
@@ -6,6 +6,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "assets" / "configs"
 
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nnanim_cache(tmp_path_factory) -> Path:
+    """One cache of trained default runs for the whole test session, shared by pytest-xdist
+    workers (their base folders are siblings), fresh for every session. Set as the
+    documented NNANIM_CACHE override, so CLI subprocesses use it too."""
+    base = tmp_path_factory.getbasetemp()
+    path = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "nnanim-cache"
+    os.environ["NNANIM_CACHE"] = str(path)
+    return path
 
 
 @pytest.fixture

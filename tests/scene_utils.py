@@ -15,13 +15,18 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 SNAPSHOT_SIZE = (427, 240)  # half of 480p: enough to see layout changes, small in git
 
 
-def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", **kw):
-    """Render ``scene`` into tmp_path; returns (output path, scene object)."""
-    from nnanim.cli import render_scene
+def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", *,
+           suffix: str = "", trace=None, config=None, upto_animation=None, **options):
+    """Render ``scene`` into tmp_path; returns (output path, scene object). ``trace`` or
+    ``config``: the main run; ``options``: SceneOptions fields (theme, events, ...)."""
+    from nnanim.api import scene_options
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render import render_scene
 
-    os.environ.setdefault("NNANIM_CACHE", str(tmp_path.parent / "nnanim-cache"))
-    out = tmp_path / f"{scene}{kw.pop('suffix', '')}.{fmt}"
-    return render_scene(scene, quality=quality, fmt=fmt, output=out, **kw)
+    out = tmp_path / f"{scene}{suffix}.{fmt}"
+    opts = SceneOptions(**scene_options(trace, config, options))
+    return render_scene(scene, opts, quality=quality, fmt=fmt, output=out,
+                        upto_animation=upto_animation)
 
 
 def rendered(scene: str, **kw):
@@ -39,7 +44,7 @@ def rendered(scene: str, **kw):
 def refusal(scene: str, tmp_path: Path, *args: str, env: dict | None = None) -> str:
     """``nnanim render scene *args`` (a PNG into tmp_path), which must refuse: exit code 2
     and exactly one line on stderr, returned without its newline."""
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", scene, *args,
+    p = subprocess.run([sys.executable, "-m", "nnanim.cli", "render", scene, *args,
                         "--format", "png", "-q", "l", "-o", str(tmp_path / "x.png")],
                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert p.returncode == 2, p.stderr

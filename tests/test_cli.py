@@ -7,13 +7,13 @@ from conftest import CONFIGS, ROOT
 
 
 def nnanim(*args, cwd=None):
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)],
+    p = subprocess.run([sys.executable, "-m", "nnanim.cli", *map(str, args)],
                        capture_output=True, text=True, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
 
 
 def test_version_and_help_do_not_import_heavy_modules():
-    code = ("import sys, cli\n"
+    code = ("import sys\nfrom nnanim import cli\n"
             "from click.testing import CliRunner\n"
             "r = CliRunner().invoke(cli.main, ['--help'])\n"
             "assert r.exit_code == 0 and 'train' in r.output, r.output\n"

@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from conftest import CONFIGS, ROOT
+
 from nnanim import cli
 
 SCENE = "MaxPooling"  # short and cheap; the pipeline is the same for every scene
@@ -16,11 +18,6 @@ SCENE = "MaxPooling"  # short and cheap; the pipeline is the same for every scen
 
 def run_cli(*args):
     return CliRunner().invoke(cli.main, [str(a) for a in args])
-
-
-@pytest.fixture(autouse=True)
-def cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("NNANIM_CACHE", str(tmp_path_factory.getbasetemp() / "nnanim-cache"))
 
 
 def gif_color_tables(raw: bytes) -> tuple[set, list[set]]:
@@ -53,10 +50,10 @@ def gif_color_tables(raw: bytes) -> tuple[set, list[set]]:
 
 
 def test_gif_loops_with_one_palette_and_stills(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "cli", "gif", SCENE, "--width", "320", "--fps",
+    r = subprocess.run([sys.executable, "-m", "nnanim.cli", "gif", SCENE, "--width", "320", "--fps",
                         "10", "--speed", "4", "-o", tmp_path / "s.gif", "--stills",
                         tmp_path / "stills"], capture_output=True, text=True,
-                       cwd=cli.ASSETS.parent)
+                       cwd=ROOT)
     assert r.returncode == 0, r.stderr
     raw = (tmp_path / "s.gif").read_bytes()
     assert raw[:6] == b"GIF89a"
@@ -119,7 +116,7 @@ def test_gif_marks_events_in_their_colour(tmp_path):
     from nnanim.engine.run import run
     from nnanim.scenes.theme import LIGHT
 
-    text = (cli.ASSETS / "configs" / "linear_regression.toml").read_text()
+    text = (CONFIGS / "linear_regression.toml").read_text()
     run(config.loads(text.replace("lr = 0.01", "lr = 0.2")), tmp_path / "div.trace")
     alert = tuple(int(LIGHT.alert[i:i + 2], 16) for i in (1, 3, 5))
 
@@ -137,10 +134,10 @@ def test_gif_marks_events_in_their_colour(tmp_path):
         return count
 
     for flag, name in (("--events", "e.gif"), (None, "plain.gif")):
-        args = [sys.executable, "-m", "cli", "gif", "LinearRegressionGD", "--trace",
+        args = [sys.executable, "-m", "nnanim.cli", "gif", "LinearRegressionGD", "--trace",
                 tmp_path / "div.trace", "--fps", "10", "--speed", "3",
                 "-o", tmp_path / name] + ([flag] if flag else [])
-        r = subprocess.run(args, capture_output=True, text=True, cwd=cli.ASSETS.parent)
+        r = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
         assert r.returncode == 0, r.stderr
     marked, plain = alert_frames(tmp_path / "e.gif"), alert_frames(tmp_path / "plain.gif")
     assert plain == 0 and marked >= 5
@@ -149,7 +146,7 @@ def test_gif_marks_events_in_their_colour(tmp_path):
 def test_palette_keeps_theme_colours(tmp_path):
     """add_to_palette puts missing colours into ffmpeg's palette without dropping any the
     palette used."""
-    from nnanim.scenes.gif import add_to_palette
+    from nnanim.scenes.render.gif import add_to_palette
     from nnanim.scenes.theme import DARK
 
     used = [(i, i, i) for i in range(0, 200, 2)]  # 100 greys, then ffmpeg's black filler

@@ -15,7 +15,7 @@ from nnanim.engine.trace.npz import write_npz
 
 
 def nnanim(*args):
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)],
+    p = subprocess.run([sys.executable, "-m", "nnanim.cli", *map(str, args)],
                        capture_output=True, text=True)
     return p.returncode, p.stdout, p.stderr
 
@@ -131,7 +131,7 @@ def test_doctor_reports_each_check():
 
 def test_render_highlights_events(tmp_path, monkeypatch):
     """nnanim render --events: a badge when the scene first shows the event's step, and an
-    end card with the run's events, both from engine.analysis."""
+    end card with the run's events, both from engine.inspection.events."""
     import sys as _sys
 
     _sys.path.insert(0, str(ROOT / "tests"))
@@ -142,7 +142,7 @@ def test_render_highlights_events(tmp_path, monkeypatch):
     run(config.loads(text), tmp_path / "div.trace")
     sections = tmp_path / "sections.jsonl"
     png, scene = render("LinearRegressionGD", tmp_path, trace=tmp_path / "div.trace",
-                        extra_env={"NNANIM_EVENTS": "1", "NNANIM_SECTIONS": str(sections)})
+                        events=True, sections=sections)
     assert [(e.step, e.kind) for e in scene.events["main"]] == [(2, "exploding")]
     assert png.exists()
     # announced once, inside the scene (before the end card), after step 2 was on screen
@@ -174,7 +174,7 @@ def test_events_off_means_no_badge(tmp_path, monkeypatch):
 def test_event_badge_groups_one_step():
     """Two NaN/inf events of one step make one title naming both places; other kinds are
     counted, not listed (the end card lists them)."""
-    from nnanim.engine.analysis import Event
+    from nnanim.engine.inspection.events import Event
     from nnanim.scenes.mobjects.event_badge import EventBadge
     from nnanim.scenes.theme import DARK
 
@@ -194,7 +194,7 @@ def test_event_badge_groups_one_step():
 def test_layer_probes_report_no_gradient_size_events(tmp_path):
     """A probe's gradient is as big as the upstream gradient its config chose: no
     "exploding" there (the edge-detection probe's ‖∂L/∂W‖ is in the thousands)."""
-    from nnanim.engine.analysis import find_events
+    from nnanim.engine.inspection.events import find_events
 
     run(config.load(CONFIGS / "edge_digit_full.toml"), tmp_path / "p")
     t = Trace(tmp_path / "p")

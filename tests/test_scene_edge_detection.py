@@ -1,7 +1,6 @@
 """EdgeDetection: renders, shows only traced numbers (a 7's pixels, the filter, each
 window position's products and output, the feature map's range, a pooled block), checks
 that the pooled run pools the full run's feature map, refuses traces it cannot show."""
-import os
 
 import numpy as np
 import pytest
@@ -74,15 +73,15 @@ def other_traces(tmp_path_factory):
     return d
 
 
-@pytest.mark.parametrize("args, env, message", [
-    (["--trace", "objective.trace"], {}, "needs a trace of kind 'layer'"),
-    (["--trace", "pool.trace"], {}, "needs a Conv2D probe"),
-    ([], {"NNANIM_TRACE_POOLED": "pool.trace"}, "not the full run's feature map"),
+@pytest.mark.parametrize("args, message", [
+    (["--trace", "objective.trace"], "needs a trace of kind 'layer'"),
+    (["--trace", "pool.trace"], "needs a Conv2D probe"),
+    (["--run", "pooled=pool.trace"], "not the full run's feature map"),
 ])
-def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, args, env, message):
-    args = [str(other_traces / a) if a.endswith(".trace") else a for a in args]
-    env = {**os.environ, **{k: str(other_traces / v) for k, v in env.items()}}
-    assert message in refusal(SCENE, tmp_path, *args, env=env)
+def test_refuses_a_trace_it_cannot_show(other_traces, tmp_path, args, message):
+    args = [a.replace("pool.trace", str(other_traces / "pool.trace"))
+            .replace("objective.trace", str(other_traces / "objective.trace")) for a in args]
+    assert message in refusal(SCENE, tmp_path, *args)
 
 
 def test_a_window_that_is_not_a_digit_crop(tmp_path):

@@ -4,13 +4,13 @@ import json
 
 from scene_utils import render
 
-from nnanim.engine.analysis import find_events
+from nnanim.engine.inspection.events import find_events
 
 
 def test_events_of_a_side_run_are_marked_when_its_steps_pass(tmp_path):
     sections = tmp_path / "sections.jsonl"
     _, scene = render("GradientDescent1D", tmp_path,
-                      extra_env={"NNANIM_EVENTS": "1", "NNANIM_SECTIONS": str(sections)})
+                      events=True, sections=sections)
     expected = find_events(scene.trace("large"))
     assert [e.kind for e in expected] == ["exploding", "non-finite", "non-finite"]
     assert [(r, s) for r, s, _ in scene.event_marks] == [("large", e.step) for e in expected]

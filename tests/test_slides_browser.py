@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from nnanim import cli
-from nnanim.scenes.lecture import write_slides
+from nnanim.scenes.render.slides import write_slides
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -1,11 +1,11 @@
 """Running ffmpeg and ffprobe: atomic outputs, one-line errors (no manim here)."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from nnanim.engine.atomic import atomic_path
 from nnanim.engine.errors import NnanimError
 
 
@@ -46,15 +46,9 @@ def frame_rate(path: Path, default: float = 30.0) -> float:
 def ffmpeg_to(out: Path, args: list[str], what: str) -> Path:
     """Run ``ffmpeg args <tmp>`` with a temporary file beside ``out``, then rename it, so
     ``out`` is never half-written; a failure raises one line saying ``what`` failed."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
-    try:
+    with atomic_path(out) as tmp:
         r = subprocess.run([ffmpeg(), "-v", "error", "-y", *args, str(tmp)],
                            capture_output=True, text=True)
         if r.returncode != 0:
             raise NnanimError(f"ffmpeg could not {what}: {r.stderr.strip()[-300:]}")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return Path(out)

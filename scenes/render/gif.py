@@ -1,4 +1,4 @@
-"""Slide GIFs: one global palette, no dithering, loop forever (no manim here).
+"""Slide GIFs: one global palette, no dithering, loop forever.
 
 Lecture animations are flat colours on a plain background. Dithering (what manim's own
 ``--format gif`` does, Bayer 5) sprinkles noise over those flat areas that LZW cannot
@@ -8,9 +8,32 @@ frame. Frame delays are whole centiseconds, which every player honours at 10-15 
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-from nnanim.scenes.ffmpeg import ffmpeg_to
+from nnanim.scenes.options import SceneOptions
+from nnanim.scenes.render.ffmpeg import ffmpeg_to
+
+GIF_WIDTH = 640  # px; the default of ``nnanim gif``
+GIF_FPS = 12
+
+
+def render_gif(name: str, options: SceneOptions | None = None, *, width: int = GIF_WIDTH,
+               fps: int = GIF_FPS, output: Path | None = None) -> Path:
+    """Scene ``name`` as a slide GIF at ``width`` px (16:9) and ``fps``; returns its path
+    (default ``out/<name>.gif``). The palette keeps every colour of the theme exactly."""
+    from nnanim.engine.atomic import check_output
+    from nnanim.scenes.render.scene import default_output, render_scene
+    from nnanim.scenes.theme import THEMES
+
+    options = options or SceneOptions(theme="light")
+    output = check_output(output or default_output(name, "gif"))
+    height = int(round(width * 9 / 16 / 2)) * 2
+    with tempfile.TemporaryDirectory(prefix="nnanim-gif-") as tmp:
+        video, _ = render_scene(name, options, fmt="mp4", output=Path(tmp) / "clip.mp4",
+                                size=(width, height), fps=fps)
+        return encode_gif(video, output, fps=fps, width=width,
+                          keep=THEMES[options.theme].colors())
 
 
 def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
@@ -20,8 +43,6 @@ def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
     ``keep``: colours ("#RRGGBB") the palette must hold exactly, however few pixels use
     them (a theme's meanings: an alert badge on screen for a second must stay the alert
     colour, not become the nearest frequent colour, which may mean something else)."""
-    import tempfile
-
     scale = f"fps={fps},scale={width}:-2:flags=lanczos"
     with tempfile.TemporaryDirectory(prefix="nnanim-palette-") as tmp:
         palette = Path(tmp) / "palette.png"

@@ -1,0 +1,102 @@
+"""The slide player: a self-contained folder (index.html + the lecture video) that pauses
+on the last frame of every section (no manim here)."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from nnanim.engine.atomic import copy_file, write_text
+from nnanim.scenes.render.ffmpeg import frame_rate
+
+# The slide player. Stops are section end times; it pauses on the *last frame* of a section
+# (seeking to half a frame before the end: the frame at the end itself is the first one of
+# the next section, e.g. the next part's title card), detected on every presented frame with
+# requestVideoFrameCallback (requestAnimationFrame where missing), and 1.5 frames early so a
+# late tick never shows the next section. A last stop at the very end of the video is also
+# reached through the `ended` event. Self-contained: no external script, font or style.
+PLAYER = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+ html, body {{ margin: 0; height: 100%; background: #000; overflow: hidden; }}
+ video {{ width: 100vw; height: 100vh; object-fit: contain; display: block; }}
+ #hud {{ position: fixed; left: 12px; bottom: 10px; padding: 3px 10px; border-radius: 4px;
+        background: rgba(0, 0, 0, .6); color: #eee; opacity: .8; pointer-events: none;
+        font: 15px "DejaVu Sans", sans-serif; white-space: pre; }}
+ #hud.off {{ display: none; }}
+</style></head>
+<body>
+<video id="v" src="{video}" preload="auto" playsinline></video>
+<div id="hud"></div>
+<script>
+// → / space / PageDown / Enter / click: play to the end of the next section;
+// ← / PageUp / Backspace: undo the last → (back one stop); f: full screen; h: hide this line.
+const stops = {stops};  // section end times, seconds
+const frame = {frame};  // one frame, seconds
+const v = document.getElementById("v"), hud = document.getElementById("hud");
+let next = 0;  // index of the stop the video plays towards; the stops before it are passed
+const at = i => i < 0 ? 0 : Math.max(0, stops[i].t - frame / 2);  // last frame of section i
+function show() {{
+  const n = stops.length;
+  if (v.error) hud.textContent = `cannot play ${{v.currentSrc}} (error ${{v.error.code}})`;
+  else if (!v.paused) hud.textContent = `${{next + 1}}/${{n}}  ${{stops[next].label}}  ▶`;
+  else if (next === 0) hud.textContent = `0/${{n}}  → to start`;
+  else hud.textContent = `${{next}}/${{n}}  ${{stops[next - 1].label}}` +
+                         (next === n ? "  · end" : "");
+}}
+function stopAt(i) {{ v.pause(); v.currentTime = at(i); next = i + 1; show(); }}
+function check(t) {{  // t: media time of the frame on screen
+  if (!v.paused && next < stops.length && t >= stops[next].t - 1.5 * frame) stopAt(next);
+}}
+if ("requestVideoFrameCallback" in v) {{
+  const onFrame = (now, meta) => {{ check(meta.mediaTime); v.requestVideoFrameCallback(onFrame); }};
+  v.requestVideoFrameCallback(onFrame);
+}} else {{
+  const onTick = () => {{ check(v.currentTime); requestAnimationFrame(onTick); }};
+  requestAnimationFrame(onTick);
+}}
+v.addEventListener("ended", () => {{ next = stops.length; show(); }});
+v.addEventListener("play", show);
+v.addEventListener("error", show);
+function forward() {{
+  if (v.paused && next < stops.length)
+    v.play().catch(e => {{  // AbortError: a ← paused it before it began
+      if (e.name !== "AbortError") hud.textContent = `cannot play: ${{e.message}}`;
+    }});
+}}
+function back() {{  // paused at stop next-1: to the stop before it; playing: to where it began
+  stopAt(Math.max(-1, next - (v.paused ? 2 : 1)));
+}}
+document.addEventListener("keydown", e => {{
+  if (e.ctrlKey || e.altKey || e.metaKey) return;  // leave Alt+← etc. to the browser
+  if (["ArrowRight", " ", "PageDown", "Enter"].includes(e.key)) {{ e.preventDefault(); forward(); }}
+  else if (["ArrowLeft", "PageUp", "Backspace"].includes(e.key)) {{ e.preventDefault(); back(); }}
+  else if (e.key === "f") document.fullscreenElement ? document.exitFullscreen()
+                                                     : document.documentElement.requestFullscreen();
+  else if (e.key === "h") hud.classList.toggle("off");
+}});
+document.addEventListener("click", forward);
+show();
+</script>
+</body></html>
+"""
+
+
+def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nnanim",
+                 fps: float | None = None) -> Path:
+    """A self-contained folder: index.html (the player) and the lecture video beside it.
+    ``stops``: ``[{"t": seconds, "label": str}]``, section end times; ``fps`` defaults to
+    the video's own frame rate."""
+    video, folder = Path(video), Path(folder)
+    copy_file(video, folder / video.name)
+    fps = fps or frame_rate(video)
+    kept: list[dict] = []  # stops less than half a frame apart are one stop (the later label)
+    for stop in sorted(stops, key=lambda s: s["t"]):
+        if kept and stop["t"] - kept[-1]["t"] < 0.5 / fps:
+            kept[-1] = stop
+        else:
+            kept.append(stop)
+    page = PLAYER.format(title=html.escape(title), video=html.escape(quote(video.name)),
+                         stops=json.dumps(kept).replace("</", "<\\/"), frame=f"{1 / fps:.6f}")
+    return write_text(folder / "index.html", page)
