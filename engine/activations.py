@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnanim.engine.layer import Layer
+from nnanim.engine.registry import LAYERS
 
 
 def _float(x) -> np.ndarray:
@@ -32,8 +33,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 class _Activation(Layer):
     """Elementwise y = f(x); backward dL/dx = dL/dy ⊙ f'(x). No params.
 
-    Private (leading underscore) so run.py's layer registry does not offer it as a
-    layer type; ``ACTIVATIONS`` at the bottom lists the concrete ones.
+    Not registered (no decorator), so configs cannot name it; the subclasses are.
     """
 
     def function(self, x: np.ndarray) -> np.ndarray:
@@ -51,6 +51,7 @@ class _Activation(Layer):
         return grad_out * self.derivative(self._x)
 
 
+@LAYERS.register()
 class Identity(_Activation):
     """f(x) = x;  f'(x) = 1."""
 
@@ -64,6 +65,7 @@ class Identity(_Activation):
         return grad_out
 
 
+@LAYERS.register()
 class BinaryStep(_Activation):
     """f(x) = 1 if x ≥ 0 else 0;  f'(x) = 0 (undefined at 0, taken as 0), so nothing
     upstream can learn through it: the reason gradient descent needs smooth units."""
@@ -76,6 +78,7 @@ class BinaryStep(_Activation):
         return np.zeros_like(_float(x))
 
 
+@LAYERS.register()
 class Sigmoid(_Activation):
     """f(x) = 1 / (1 + e^{−x});  f'(x) = f(x)(1 − f(x)) ≤ 1/4 (vanishing gradients)."""
 
@@ -90,6 +93,7 @@ class Sigmoid(_Activation):
         return grad_out * self._y * (1 - self._y)  # reuse f(x) from forward
 
 
+@LAYERS.register()
 class Tanh(_Activation):
     """f(x) = tanh x;  f'(x) = 1 − f(x)²."""
 
@@ -104,6 +108,7 @@ class Tanh(_Activation):
         return grad_out * (1 - self._y * self._y)
 
 
+@LAYERS.register()
 class ArcTan(_Activation):
     """f(x) = arctan x ∈ (−π/2, π/2);  f'(x) = 1 / (x² + 1)."""
 
@@ -115,6 +120,7 @@ class ArcTan(_Activation):
         return 1 / (x * x + 1)
 
 
+@LAYERS.register()
 class ReLU(_Activation):
     """f(x) = max(x, 0);  f'(x) = 1 if x > 0 else 0 (0 at x = 0, as torch)."""
 
@@ -129,6 +135,7 @@ class ReLU(_Activation):
         return grad_out * (self._x > 0)  # bool mask: no float temporary
 
 
+@LAYERS.register()
 class LeakyReLU(_Activation):
     """f(x) = x if x > 0 else αx;  f'(x) = 1 if x > 0 else α (α at 0, as torch).
 
@@ -150,7 +157,11 @@ class LeakyReLU(_Activation):
     def describe(self):
         return f"LeakyReLU(alpha={self.alpha:g})"
 
+    def settings(self) -> dict:
+        return {"alpha": self.alpha}
 
+
+@LAYERS.register()
 class PReLU(_Activation):
     """LeakyReLU whose slope α is learned (one scalar shared by all units, torch's
     ``num_parameters=1``).
@@ -163,6 +174,7 @@ class PReLU(_Activation):
     def __init__(self, init: float = 0.25, dtype=np.float64) -> None:
         super().__init__()
         self.dtype = np.dtype(dtype)
+        self.init = float(init)
         self.params = {"alpha": np.full(1, init, dtype=self.dtype)}
         self.grads = {"alpha": np.zeros(1, dtype=self.dtype)}
 
@@ -185,7 +197,12 @@ class PReLU(_Activation):
     def describe(self):
         return f"PReLU(alpha={float(self.params['alpha'][0]):g})"
 
+    def settings(self) -> dict:
+        """The slope's starting value (the slope itself is a parameter, traced)."""
+        return {"init": self.init}
 
+
+@LAYERS.register()
 class ELU(_Activation):
     """f(x) = x if x > 0 else α(eˣ − 1);  f'(x) = 1 if x > 0 else αeˣ (= f(x) + α)."""
 
@@ -206,7 +223,11 @@ class ELU(_Activation):
     def describe(self):
         return f"ELU(alpha={self.alpha:g})"
 
+    def settings(self) -> dict:
+        return {"alpha": self.alpha}
 
+
+@LAYERS.register()
 class Softplus(_Activation):
     """f(x) = log(1 + eˣ), a smooth ReLU;  f'(x) = σ(x).
 
@@ -223,6 +244,7 @@ class Softplus(_Activation):
         return sigmoid(x)
 
 
+@LAYERS.register()
 class Softmax(_Activation):
     """Softmax over the last axis: y_k = e^{x_k} / Σ_j e^{x_j}.
 
@@ -252,8 +274,3 @@ class Softmax(_Activation):
         y = self._y
         return y * (grad_out - np.sum(grad_out * y, axis=-1, keepdims=True))
 
-
-#: every activation layer by name, in the order of the activation-table lesson
-ACTIVATIONS: dict[str, type[_Activation]] = {
-    cls.__name__: cls for cls in (Identity, BinaryStep, Sigmoid, Tanh, ArcTan, ReLU,
-                                  LeakyReLU, PReLU, ELU, Softplus, Softmax)}

@@ -8,7 +8,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from nnanim.engine.errors import ShapeError
 from nnanim.engine.init import get_initializer
-from nnanim.engine.layer import Layer
+from nnanim.engine.layer import Layer, pair
+from nnanim.engine.registry import LAYERS
 
 
 def conv_output_size(i: int, k: int, s: int = 1, p: int | tuple[int, int] = 0) -> int:
@@ -38,15 +39,7 @@ def same_padding(i: int, k: int, s: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def _pair(v, what: str) -> tuple[int, int]:
-    if isinstance(v, (int, np.integer)):
-        return int(v), int(v)
-    if isinstance(v, (tuple, list)) and len(v) == 2 and all(
-            isinstance(e, (int, np.integer)) for e in v):
-        return int(v[0]), int(v[1])
-    raise ShapeError(f"Conv2D: {what} must be an int or an (h, w) pair, got {v!r}")
-
-
+@LAYERS.register()
 class Conv2D(Layer):
     """2-D convolution over NCHW batches (cross-correlation, no kernel flip).
 
@@ -97,8 +90,8 @@ class Conv2D(Layer):
         if self.in_channels <= 0 or self.out_channels <= 0:
             raise ShapeError(
                 f"Conv2D: channels must be positive, got {in_channels} -> {out_channels}")
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride = _pair(stride, "stride")
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2D")
+        self.stride = pair(stride, "stride", "Conv2D")
         if min(self.kernel_size) <= 0:
             raise ShapeError(f"Conv2D: kernel_size must be positive, got {kernel_size!r}")
         if min(self.stride) <= 0:
@@ -137,7 +130,7 @@ class Conv2D(Layer):
             pads = tuple(int(p) for p in padding)
             spec = pads
         else:
-            ph, pw = _pair(padding, "padding")
+            ph, pw = pair(padding, "padding", "Conv2D")
             pads, spec = (ph, ph, pw, pw), (ph, pw)
         if min(pads) < 0:
             raise ShapeError(f"Conv2D: padding must be non-negative, got {padding!r}")
@@ -238,3 +231,12 @@ class Conv2D(Layer):
             p = ",".join(str(v) for v in self.padding)
         return (f"Conv2D({self.in_channels} -> {self.out_channels}, "
                 f"k={kh}x{kw}, s={s}, p={p})")
+
+    def settings(self) -> dict:
+        """Sizes as [h, w]; ``padding`` the zeros added, [top, bottom, left, right] (None
+        for "same" at stride > 1 before the first forward: it depends on the input);
+        ``padding_rule`` "same", "valid" or "explicit" (numbers given)."""
+        return {"in_channels": self.in_channels, "out_channels": self.out_channels,
+                "kernel_size": list(self.kernel_size), "stride": list(self.stride),
+                "padding": None if self.pads is None else list(self.pads),
+                "padding_rule": self.padding if isinstance(self.padding, str) else "explicit"}

@@ -1,6 +1,7 @@
-"""Synthetic 2-D data sets in the spirit of TensorFlow Playground, plus small helpers.
+"""Data sets by name (``[data] name``): synthetic 2-D sets in the spirit of TensorFlow
+Playground, MNIST, and small helpers.
 
-Every generator returns ``(X, y)``: ``X`` float (n, 2), ``y`` int64 (n,) with labels 0..K-1.
+Every 2-D generator returns ``(X, y)``: ``X`` float (n, 2), ``y`` int64 (n,) with labels 0..K-1.
 Common conventions, so lessons can compare sets:
 
 * points live roughly in [-1, 1]² (the n=4 XOR truth table is the one exception: {0, 1}²);
@@ -13,17 +14,17 @@ Common conventions, so lessons can compare sets:
 """
 from __future__ import annotations
 
-import inspect
 import numbers
-from typing import Callable
 
 import numpy as np
 
+from nnanim.engine import mnist
 from nnanim.engine.errors import ConfigError
+from nnanim.engine.registry import DATASETS
 
 __all__ = [
-    "xor", "circles", "gaussian_blobs", "spiral", "moons", "regression_1d",
-    "one_hot", "train_val_split", "get_dataset", "DATASETS",
+    "xor", "circles", "gaussian_blobs", "spiral", "moons", "regression_1d", "mnist_subset",
+    "mnist_idx", "one_hot", "train_val_split", "get_dataset", "DATASETS",
 ]
 
 
@@ -71,6 +72,7 @@ def _finish(X: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator
 
 
 # --------------------------------------------------------------------------- generators
+@DATASETS.register()
 def xor(n: int = 4, noise: float = 0.0, rng=None, dtype=np.float64):
     """The XOR problem.
 
@@ -101,6 +103,7 @@ def xor(n: int = 4, noise: float = 0.0, rng=None, dtype=np.float64):
     return _finish(X, y, noise, rng, dtype)
 
 
+@DATASETS.register()
 def circles(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
     """A disc inside a ring (Playground's "circle").
 
@@ -120,6 +123,7 @@ def circles(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
     return _finish(X, y, noise, rng, dtype)
 
 
+@DATASETS.register()
 def gaussian_blobs(n: int = 200, centers=2, noise: float = 0.0, rng=None, std: float = 0.15,
                    dtype=np.float64):
     """Isotropic Gaussian clusters, one per class.
@@ -153,6 +157,7 @@ def gaussian_blobs(n: int = 200, centers=2, noise: float = 0.0, rng=None, std: f
     return _finish(X, y, noise, rng, dtype)
 
 
+@DATASETS.register()
 def spiral(n: int = 200, classes: int = 2, noise: float = 0.0, rng=None, dtype=np.float64):
     """Interleaved spiral arms, one per class (Playground's spiral, generalised to K arms).
 
@@ -174,6 +179,7 @@ def spiral(n: int = 200, classes: int = 2, noise: float = 0.0, rng=None, dtype=n
     return _finish(X, y, noise, rng, dtype)
 
 
+@DATASETS.register()
 def moons(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
     """Two interleaving half circles (as scikit-learn's ``make_moons``), rescaled to [-1, 1]².
 
@@ -196,6 +202,7 @@ def moons(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
     return _finish(X, y, noise, rng, dtype)
 
 
+@DATASETS.register()
 def regression_1d(n: int = 20, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.2,
                   rng=None, x_range: tuple[float, float] = (-1.0, 1.0), dtype=np.float64):
     """Noisy points around a line, for linear-regression lessons.
@@ -269,36 +276,45 @@ def train_val_split(X, y, val_fraction: float = 0.2, rng=None):
     return X[train], X[val], y[train], y[val]
 
 
-# --------------------------------------------------------------------------- registry
-DATASETS: dict[str, Callable] = {
-    "xor": xor,
-    "circles": circles,
-    "gaussian_blobs": gaussian_blobs,
-    "spiral": spiral,
-    "moons": moons,
-    "regression_1d": regression_1d,
-}
+# --------------------------------------------------------------------------- MNIST
+def _mnist(images, labels, layout: str, limit, standardize: bool, rng):
+    """What both MNIST sets do after loading: a random subset, the layout, standardizing."""
+    if layout not in ("flat", "nchw"):
+        raise ConfigError(f"data.layout must be 'flat' or 'nchw', got {layout!r}")
+    if limit is not None:  # a random subset: the bundled file is sorted by label
+        keep = np.sort(_rng(rng).permutation(len(images))[:int(limit)])
+        images, labels = images[keep], labels[keep]
+    x, labels = mnist.prepare(images, labels, layout=layout)
+    if standardize:  # MNIST's usual constants: pixel mean 0.1307, std 0.3081
+        x = (x - 0.1307) / 0.3081
+    return x, labels
 
 
-def get_dataset(name: str, **kwargs):
+@DATASETS.register()
+def mnist_subset(path=None, layout: str = "flat", limit: int | None = None,
+                 standardize: bool = False, rng=None):
+    """The bundled 5000 MNIST digits (or an npz like them): X (N, 784) or (N, 1, 28, 28)
+    in [0, 1] (standardized: (x − 0.1307)/0.3081), y (N,) int64; ``limit`` random digits."""
+    return _mnist(*mnist.load_mnist_subset(path), layout, limit, standardize, rng)
+
+
+@DATASETS.register()
+def mnist_idx(images, labels, layout: str = "flat", limit: int | None = None,
+              standardize: bool = False, rng=None):
+    """MNIST from a pair of IDX files (paths ``images``, ``labels``), as ``mnist_subset``."""
+    return _mnist(*mnist.load_mnist_idx(images, labels), layout, limit, standardize, rng)
+
+
+def get_dataset(name: str, rng=None, seed: int | None = None, **options):
     """Build a data set by name, e.g. ``get_dataset("spiral", n=300, classes=3, seed=1)``.
 
     ``seed=<int>`` is accepted as a shorthand for ``rng=numpy.random.default_rng(seed)`` so TOML
     configs can name a seed. Unknown names, unknown arguments and bad values raise ConfigError.
     """
-    fn = DATASETS.get(name)
-    if fn is None:
-        raise ConfigError(f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}")
-    if "seed" in kwargs:
-        if "rng" in kwargs:
+    if seed is not None:
+        if rng is not None:
             raise ConfigError(f"{name}: give either seed or rng, not both")
-        seed = kwargs.pop("seed")
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ConfigError(f"{name}: seed must be an integer >= 0, got {seed!r}")
-        kwargs["rng"] = np.random.default_rng(int(seed))
-    params = inspect.signature(fn).parameters
-    unknown = sorted(set(kwargs) - set(params))
-    if unknown:
-        raise ConfigError(f"{name}: unknown argument(s) {', '.join(unknown)}; "
-                          f"valid: {', '.join(p for p in params)}, seed")
-    return fn(**kwargs)
+        rng = np.random.default_rng(int(seed))
+    return DATASETS.build(name, "data", options, rng=rng)

@@ -6,8 +6,10 @@ import numpy as np
 from nnanim.engine.errors import ShapeError
 from nnanim.engine.init import get_initializer
 from nnanim.engine.layer import Layer
+from nnanim.engine.registry import LAYERS
 
 
+@LAYERS.register()
 class Dense(Layer):
     """Affine map y = x Wᵀ + b (PyTorch's ``nn.Linear`` layout).
 
@@ -71,3 +73,6 @@ class Dense(Layer):
 
     def describe(self) -> str:
         return f"Dense({self.in_features} -> {self.out_features})"
+
+    def settings(self) -> dict:
+        return {"in_features": self.in_features, "out_features": self.out_features}

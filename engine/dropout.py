@@ -5,8 +5,10 @@ import numpy as np
 
 from nnanim.engine.errors import ShapeError
 from nnanim.engine.layer import Layer
+from nnanim.engine.registry import LAYERS
 
 
+@LAYERS.register()
 class Dropout(Layer):
     """Zero each unit with probability p while training; the identity in eval mode.
 
@@ -56,3 +58,6 @@ class Dropout(Layer):
 
     def describe(self) -> str:
         return f"Dropout(p={self.p:g})"
+
+    def settings(self) -> dict:
+        return {"p": self.p}

@@ -5,8 +5,10 @@ import numpy as np
 
 from nnanim.engine.errors import ShapeError
 from nnanim.engine.layer import Layer
+from nnanim.engine.registry import LAYERS
 
 
+@LAYERS.register()
 class Flatten(Layer):
     """Merge every axis but the batch axis.
 

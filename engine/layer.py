@@ -3,6 +3,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ShapeError
+
+
+def pair(v, what: str, layer: str) -> tuple[int, int]:
+    """An int or an (h, w) pair of ints as (h, w); ShapeError naming ``layer`` otherwise."""
+    if isinstance(v, (int, np.integer)):
+        return int(v), int(v)
+    if isinstance(v, (tuple, list)) and len(v) == 2 and all(
+            isinstance(e, (int, np.integer)) for e in v):
+        return int(v[0]), int(v[1])
+    raise ShapeError(f"{layer}: {what} must be an int or an (h, w) pair, got {v!r}")
+
 
 class Layer:
     """Base class of every layer.
@@ -42,6 +54,17 @@ class Layer:
     def describe(self) -> str:
         """One line for summaries, e.g. ``Dense(2 -> 3)``."""
         return type(self).__name__
+
+    def settings(self) -> dict:
+        """The hyper-parameters, as plain JSON numbers (pairs as [h, w] lists), so a
+        reader of the trace needs neither the config nor ``describe`` to know them."""
+        return {}
+
+    def manifest_entry(self) -> dict:
+        """What a trace manifest says about this layer."""
+        return {"name": self.name, "type": type(self).__name__, "describe": self.describe(),
+                "params": {k: list(v.shape) for k, v in self.params.items()},
+                "settings": self.settings()}
 
     def __repr__(self) -> str:
         return self.describe()

@@ -3,15 +3,15 @@
 Each loss is a small object. ``forward(pred, target) -> float`` caches what
 ``backward() -> dL/dpred`` needs; the gradient has the shape and dtype of ``pred``.
 Reductions are PyTorch's defaults (the mean) unless a docstring says otherwise.
-``loss.classification`` tells the trainer to report accuracy as well.
+``loss.classification`` tells the trainer to report accuracy as well; ``loss.targets``
+says what its targets look like, so the config builder can shape the labels.
 """
 from __future__ import annotations
-
-import inspect
 
 import numpy as np
 
 from .errors import ConfigError, ShapeError
+from .registry import LOSSES
 
 #: log(p) is clamped to at least this, as torch.nn.BCELoss does, so p = 0 or 1 stays finite
 LOG_CLAMP = -100.0
@@ -65,12 +65,16 @@ class Loss:
     """Base: ``forward(pred, target) -> float`` then ``backward() -> dL/dpred``.
 
     Attributes: ``name`` (config name), ``classification`` (report accuracy),
-    ``threshold`` (decision threshold of a single output, used by ``accuracy``).
+    ``threshold`` (decision threshold of a single output, used by ``accuracy``),
+    ``targets``: "column" (N, 1) floats, "signed" (N, 1) of ±1, "onehot" (N, C) rows or
+    "labels" (N,) class indices, ``softmax`` (pred are logits of a softmax).
     """
 
     name = "loss"
     classification = False
     threshold = 0.5
+    targets = "labels"
+    softmax = False
 
     def __init__(self) -> None:
         self._cache: tuple | None = None
@@ -100,6 +104,7 @@ class Loss:
         return self.describe()
 
 
+@LOSSES.register("mse", "mean_squared_error")
 class MSE(Loss):
     """Mean squared error.
 
@@ -109,6 +114,7 @@ class MSE(Loss):
     """
 
     name = "mse"
+    targets = "column"
 
     def forward(self, pred, target) -> float:
         pred, target = _pair(pred, target, self.name)
@@ -121,6 +127,7 @@ class MSE(Loss):
         return d * (2.0 / d.size)
 
 
+@LOSSES.register("mae", "mean_absolute_error")
 class MAE(Loss):
     """Mean absolute error (L1 loss).
 
@@ -130,6 +137,7 @@ class MAE(Loss):
     """
 
     name = "mae"
+    targets = "column"
 
     def forward(self, pred, target) -> float:
         pred, target = _pair(pred, target, self.name)
@@ -142,6 +150,7 @@ class MAE(Loss):
         return np.sign(d) * (1.0 / d.size)
 
 
+@LOSSES.register("huber")
 class Huber(Loss):
     """Huber loss (torch.nn.HuberLoss): quadratic near 0, linear beyond ``delta``.
 
@@ -153,6 +162,7 @@ class Huber(Loss):
     """
 
     name = "huber"
+    targets = "column"
 
     def __init__(self, delta: float = 1.0) -> None:
         super().__init__()
@@ -175,6 +185,7 @@ class Huber(Loss):
         return f"Huber(delta={self.delta:g})"
 
 
+@LOSSES.register("bce", "binary_crossentropy")
 class BinaryCrossEntropy(Loss):
     """Binary cross-entropy of probabilities (torch BCELoss) or of logits (BCEWithLogitsLoss).
 
@@ -190,6 +201,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "bce"
     classification = True
+    targets = "column"
 
     def __init__(self, from_logits: bool = False) -> None:
         super().__init__()
@@ -224,6 +236,7 @@ class BinaryCrossEntropy(Loss):
         return f"BinaryCrossEntropy(from_logits={self.from_logits})"
 
 
+@LOSSES.register("cce", "categorical_crossentropy")
 class CategoricalCrossEntropy(Loss):
     """Cross-entropy of logits against one-hot or soft targets, softmax fused (torch
     cross_entropy with probability targets).
@@ -236,6 +249,8 @@ class CategoricalCrossEntropy(Loss):
 
     name = "cce"
     classification = True
+    targets = "onehot"
+    softmax = True
 
     def forward(self, pred, target) -> float:
         z = _logits(pred, self.name)
@@ -249,6 +264,7 @@ class CategoricalCrossEntropy(Loss):
         return (np.exp(log_p) * y.sum(axis=1, keepdims=True) - y) * (1.0 / y.shape[0])
 
 
+@LOSSES.register("sparse_cce", "sparse_categorical_crossentropy")
 class SparseCategoricalCrossEntropy(Loss):
     """Cross-entropy of logits against integer labels (torch cross_entropy).
 
@@ -259,6 +275,7 @@ class SparseCategoricalCrossEntropy(Loss):
 
     name = "sparse_cce"
     classification = True
+    softmax = True
 
     def forward(self, pred, target) -> float:
         z = _logits(pred, self.name)
@@ -286,6 +303,7 @@ class SparseCategoricalCrossEntropy(Loss):
         return g * (1.0 / g.shape[0])
 
 
+@LOSSES.register("hinge")
 class Hinge(Loss):
     """Hinge loss for labels y ∈ {−1, +1} (torch: clamp(1 − y·ŷ, min=0).mean()).
 
@@ -296,6 +314,7 @@ class Hinge(Loss):
 
     name = "hinge"
     classification = True
+    targets = "signed"
     threshold = 0.0  # the predicted class is sign(ŷ)
 
     def forward(self, pred, target) -> float:
@@ -311,6 +330,7 @@ class Hinge(Loss):
         return np.where(margin >= 0, -y, 0).astype(y.dtype) * (1.0 / y.size)
 
 
+@LOSSES.register("kl", "kl_divergence", "kullback_leibler_divergence", "kld")
 class KLDivergence(Loss):
     """Kullback–Leibler divergence KL(p ‖ q), mean over the batch (torch
     KLDivLoss(log q, p, reduction='batchmean')).
@@ -322,6 +342,7 @@ class KLDivergence(Loss):
     """
 
     name = "kl"
+    targets = "onehot"
 
     def forward(self, pred, target) -> float:
         q, p = _pair(pred, target, self.name)
@@ -361,38 +382,7 @@ def accuracy(pred, target, threshold: float | None = None) -> float:
     return float(np.mean(guess == truth))
 
 
-_LOSSES: dict[str, type[Loss]] = {
-    "mse": MSE, "mae": MAE, "huber": Huber, "bce": BinaryCrossEntropy,
-    "cce": CategoricalCrossEntropy, "sparse_cce": SparseCategoricalCrossEntropy,
-    "hinge": Hinge, "kl": KLDivergence,
-}
-#: config names of the losses whose trainer reports accuracy
-CLASSIFICATION_LOSSES = frozenset(k for k, c in _LOSSES.items() if c.classification)
-
-
-def is_classification(loss) -> bool:
-    """True for a classification loss, given as an instance or a config / class name."""
-    if isinstance(loss, Loss):
-        return loss.classification
-    return _loss_class(str(loss)).classification
-
-
-def _loss_class(name: str) -> type[Loss]:
-    key = name.lower()
-    cls = _LOSSES.get(key) or {c.__name__.lower(): c for c in _LOSSES.values()}.get(key)
-    if cls is None:
-        raise ConfigError(f"unknown loss {name!r}; valid: {', '.join(_LOSSES)} "
-                          f"(or a class name such as {MSE.__name__})")
-    return cls
-
 
 def get_loss(name: str, **kwargs) -> Loss:
-    """A loss from its config name ("mse", "mae", "huber", "bce", "cce", "sparse_cce",
-    "hinge", "kl") or class name, case-insensitive; ``kwargs`` go to the constructor."""
-    cls = _loss_class(str(name))
-    options = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-    for k in kwargs:
-        if k not in options:
-            raise ConfigError(f"loss {name!r} has no option {k!r}; "
-                              f"options: {', '.join(options) or 'none'}")
-    return cls(**kwargs)
+    """A loss from any of its registered names; ``kwargs`` go to the constructor."""
+    return LOSSES.build(name, "loss", kwargs)

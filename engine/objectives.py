@@ -12,13 +12,13 @@ Values and gradients are computed in θ's dtype (float32 stays float32).
 """
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 
 import numpy as np
 
 from .errors import ConfigError, ShapeError
+from .registry import OBJECTIVES
 
 
 def _real(name: str, x, lo: float = -math.inf, *, strict: bool = False) -> float:
@@ -124,13 +124,18 @@ class Objective:
 
     def describe(self) -> str:
         args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                         for k, v in getattr(self, "_args", {}).items())
+                         for k, v in self.settings().items())
         return f"{type(self).__name__}({args})"
+
+    def settings(self) -> dict:
+        """The shape-giving options (condition, n_samples, ...) as plain numbers."""
+        return dict(getattr(self, "_args", {}))
 
     def __repr__(self) -> str:
         return self.describe()
 
 
+@OBJECTIVES.register("exp_quadratic")
 class ExpQuadratic(Objective):
     """f(x) = e^(−x) + x²,  f'(x) = −e^(−x) + 2x;  θ = (x,).
 
@@ -158,6 +163,7 @@ class ExpQuadratic(Objective):
         return np.exp(-X) + X * X
 
 
+@OBJECTIVES.register("quadratic_bowl", "ravine")
 class QuadraticBowl(Objective):
     """f(θ) = ½ (θ − c)ᵀ A (θ − c),  ∇f = A (θ − c);  θ = (x, y).
 
@@ -223,6 +229,7 @@ class QuadraticBowl(Objective):
         return 0.5 * (A[0, 0] * dx * dx + 2 * A[0, 1] * dx * dy + A[1, 1] * dy * dy) + s
 
 
+@OBJECTIVES.register("rosenbrock")
 class Rosenbrock(Objective):
     """f(x, y) = (a − x)² + b (y − x²)²;  minimum 0 at (a, a²), in a curved flat valley.
 
@@ -271,6 +278,7 @@ def _data(x, y, name: str) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+@OBJECTIVES.register("linear_regression")
 class LinearRegressionLoss(Objective):
     """Sum of squared residuals of the line y ≈ a x + b;  θ = (a, b), data x, y (n,).
 
@@ -318,6 +326,7 @@ class LinearRegressionLoss(Objective):
         return self._sse + G[0, 0] * da * da + 2 * G[0, 1] * da * db + G[1, 1] * db * db
 
 
+@OBJECTIVES.register("logistic_regression")
 class LogisticRegressionLoss(Objective):
     """Mean log loss of p = σ(a x + b) for labels y ∈ {0, 1};  θ = (a, b), data x, y (n,).
 
@@ -380,27 +389,8 @@ class LogisticRegressionLoss(Objective):
         return np.mean(np.logaddexp(0, z) - self.y * z, axis=-1)
 
 
-_OBJECTIVES: dict[str, type[Objective]] = {
-    "exp_quadratic": ExpQuadratic, "quadratic_bowl": QuadraticBowl, "ravine": QuadraticBowl,
-    "rosenbrock": Rosenbrock, "linear_regression": LinearRegressionLoss,
-    "logistic_regression": LogisticRegressionLoss,
-}
-
 
 def get_objective(name: str, **kwargs) -> Objective:
-    """An objective from its name, case-insensitive: "exp_quadratic", "quadratic_bowl"
-    (or "ravine"), "rosenbrock", "linear_regression", "logistic_regression", or a class
-    name; ``kwargs`` go to the constructor (data as ``x=..., y=...``)."""
-    key = str(name).lower()
-    cls = _OBJECTIVES.get(key) or {c.__name__.lower(): c for c in _OBJECTIVES.values()}.get(key)
-    if cls is None:
-        raise ConfigError(f"unknown objective {name!r}; valid: {', '.join(_OBJECTIVES)}")
-    sig = inspect.signature(cls).parameters
-    for k in kwargs:
-        if k not in sig:
-            raise ConfigError(f"objective {name!r} has no option {k!r}; "
-                              f"options: {', '.join(sig)}")
-    missing = [k for k, p in sig.items() if p.default is p.empty and k not in kwargs]
-    if missing:
-        raise ConfigError(f"objective {name!r} needs {', '.join(missing)} (a data set)")
-    return cls(**kwargs)
+    """An objective from any of its registered names; ``kwargs`` (data as ``x=..., y=...``)
+    go to the constructor."""
+    return OBJECTIVES.build(name, "objective", kwargs)

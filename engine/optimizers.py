@@ -5,6 +5,8 @@ those very arrays), keyed by qualified names like "dense_0.W"; ``grads`` has the
 keys and shapes and is never modified. Per-key buffers live in ``opt.state[key]`` and
 are created (as zeros of the parameter's shape and dtype) on the first step of a key.
 ``opt.lr`` is a plain attribute that a schedule may change between steps.
+Config names: "sgd", "momentum" (SGD, momentum 0.9), "nesterov" (SGD, momentum 0.9,
+Nesterov), "rmsprop", "adam".
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import math
 import numpy as np
 
 from .errors import ConfigError, ShapeError
+from .registry import OPTIMIZERS
 
 
 def _check(ok: bool, what: str, value) -> None:
@@ -94,6 +97,9 @@ class Optimizer:
         return self.describe()
 
 
+@OPTIMIZERS.register("nesterov", defaults={"momentum": 0.9, "nesterov": True})
+@OPTIMIZERS.register("momentum", defaults={"momentum": 0.9})
+@OPTIMIZERS.register("sgd")
 class SGD(Optimizer):
     """Stochastic gradient descent, torch.optim.SGD's convention (no dampening).
 
@@ -134,6 +140,7 @@ class SGD(Optimizer):
         p -= self.lr * g
 
 
+@OPTIMIZERS.register("rmsprop")
 class RMSprop(Optimizer):
     """RMSprop, torch.optim.RMSprop's convention (eps added after the square root).
 
@@ -171,6 +178,7 @@ class RMSprop(Optimizer):
         p -= self.lr * step
 
 
+@OPTIMIZERS.register("adam")
 class Adam(Optimizer):
     """Adam, bias-corrected exactly as torch.optim.Adam.
 
@@ -216,30 +224,3 @@ class Adam(Optimizer):
         denom = np.sqrt(v) / math.sqrt(1 - b2 ** self.t) + self.eps
         p -= step_size * m / denom
 
-
-#: config name -> (class, default keyword arguments)
-_OPTIMIZERS: dict[str, tuple[type[Optimizer], dict]] = {
-    "sgd": (SGD, {}),
-    "momentum": (SGD, {"momentum": 0.9}),
-    "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
-    "rmsprop": (RMSprop, {}),
-    "adam": (Adam, {}),
-}
-
-
-def get_optimizer(name: str, **kwargs) -> Optimizer:
-    """An optimizer from its config name, case-insensitive: "sgd", "momentum" (SGD with
-    momentum 0.9), "nesterov" (SGD, momentum 0.9, Nesterov), "rmsprop", "adam"."""
-    entry = _OPTIMIZERS.get(str(name).lower())
-    if entry is None:
-        raise ConfigError(f"unknown optimizer {name!r}; valid: {', '.join(_OPTIMIZERS)}")
-    cls, defaults = entry
-    sig = inspect.signature(cls).parameters
-    for k in kwargs:
-        if k not in sig:
-            raise ConfigError(f"optimizer {name!r} has no option {k!r}; options: {', '.join(sig)}")
-    args = {**defaults, **kwargs}
-    missing = [k for k, p in sig.items() if p.default is p.empty and k not in args]
-    if missing:
-        raise ConfigError(f"optimizer {name!r} needs {', '.join(missing)}")
-    return cls(**args)

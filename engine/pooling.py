@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnanim.engine.errors import ShapeError
-from nnanim.engine.layer import Layer
+from nnanim.engine.layer import Layer, pair
+from nnanim.engine.registry import LAYERS
 
 
 def _running_max(values: list, offsets: list, itype) -> tuple[np.ndarray, np.ndarray]:
@@ -32,23 +33,14 @@ class _Pool2D(Layer):
 
     def __init__(self, kernel_size, stride=None) -> None:
         super().__init__()
-        self.kernel_size = self._pair(kernel_size, "kernel_size")
-        self.stride = self.kernel_size if stride is None else self._pair(stride, "stride")
+        name = type(self).__name__
+        self.kernel_size = pair(kernel_size, "kernel_size", name)
+        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name)
         if min(self.kernel_size) <= 0:
-            raise ShapeError(f"{type(self).__name__}: kernel_size must be positive, "
-                             f"got {kernel_size!r}")
+            raise ShapeError(f"{name}: kernel_size must be positive, got {kernel_size!r}")
         if min(self.stride) <= 0:
-            raise ShapeError(f"{type(self).__name__}: stride must be positive, got {stride!r}")
+            raise ShapeError(f"{name}: stride must be positive, got {stride!r}")
         self._x_shape: tuple | None = None
-
-    def _pair(self, v, what: str) -> tuple[int, int]:
-        if isinstance(v, (int, np.integer)):
-            return int(v), int(v)
-        if isinstance(v, (tuple, list)) and len(v) == 2 and all(
-                isinstance(e, (int, np.integer)) for e in v):
-            return int(v[0]), int(v[1])
-        raise ShapeError(f"{type(self).__name__}: {what} must be an int or an (h, w) pair, "
-                         f"got {v!r}")
 
     def _check(self, x: np.ndarray) -> tuple[int, int]:
         """Validate x and return (OH, OW) = (⌊(H − kh)/sh⌋ + 1, ⌊(W − kw)/sw⌋ + 1)."""
@@ -76,7 +68,12 @@ class _Pool2D(Layer):
         s = f"{sh}" if sh == sw else f"{sh}x{sw}"
         return f"{type(self).__name__}(k={kh}x{kw}, s={s})"
 
+    def settings(self) -> dict:
+        """Window and step as [h, w] (pooling adds no padding)."""
+        return {"kernel_size": list(self.kernel_size), "stride": list(self.stride)}
 
+
+@LAYERS.register("MaxPool2D", "MaxPooling2D")
 class MaxPool2D(_Pool2D):
     """Max over each kh x kw window, windows stepped by ``stride`` (default: kernel_size).
 
@@ -146,6 +143,7 @@ class MaxPool2D(_Pool2D):
         return dx
 
 
+@LAYERS.register("AvgPool2D", "AveragePooling2D")
 class AvgPool2D(_Pool2D):
     """Mean over each kh x kw window, windows stepped by ``stride`` (default: kernel_size).
 

@@ -25,81 +25,11 @@ of each window's maximum).
 """
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
+from .build import build_input, build_probe_layers
 from .errors import ConfigError, ShapeError
 from .trace import TraceWriter
-
-
-def _as_nchw(values, where: str, dtype) -> np.ndarray:
-    try:
-        a = np.asarray(values, dtype=dtype)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{where} must be a rectangular array of numbers") from None
-    if a.ndim == 2:
-        a = a[None, None]
-    elif a.ndim == 3:
-        a = a[None]
-    elif a.ndim != 4:
-        raise ConfigError(f"{where} must be 2-D (H, W), 3-D (C, H, W) or 4-D (N, C, H, W), "
-                          f"got {a.ndim}-D")
-    return a
-
-
-def build_input(body: dict, dtype) -> np.ndarray:
-    body = dict(body)
-    if "values" in body and "mnist_index" in body:
-        raise ConfigError("input: give values or mnist_index, not both")
-    if "values" in body:
-        extra = set(body) - {"values"}
-        if extra:
-            raise ConfigError(f"unknown field input.{sorted(extra)[0]}")
-        return _as_nchw(body["values"], "input.values", dtype)
-    if "mnist_index" in body:
-        from .mnist import load_mnist_subset
-
-        extra = set(body) - {"mnist_index", "crop", "scale"}
-        if extra:
-            raise ConfigError(f"unknown field input.{sorted(extra)[0]}")
-        images, _ = load_mnist_subset()
-        i = body["mnist_index"]
-        if not isinstance(i, int) or not 0 <= i < len(images):
-            raise ConfigError(f"input.mnist_index must be in 0..{len(images) - 1}, got {i!r}")
-        img = images[i].astype(dtype)
-        if body.get("scale", True):
-            img = img / 255.0
-        if "crop" in body:
-            c = body["crop"]
-            if (not isinstance(c, list) or len(c) != 4 or
-                    not (0 <= c[0] < c[1] <= img.shape[0] and 0 <= c[2] < c[3] <= img.shape[1])):
-                raise ConfigError("input.crop must be [row0, row1, col0, col1] inside 28×28")
-            img = img[c[0]:c[1], c[2]:c[3]]
-        return img[None, None]
-    raise ConfigError("input needs values or mnist_index")
-
-
-def _build_layer(spec: dict, index: int, where: str, dtype):
-    from .run import LAYER_TYPES, _kwargs
-
-    if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
-        raise ConfigError(f"{where} must be a table with a 'type'")
-    cls = LAYER_TYPES.get(spec["type"].lower())
-    if cls is None:
-        raise ConfigError(f"{where}: unknown layer type '{spec['type']}'")
-    kw = _kwargs(f"{where} ({cls.__name__})", cls.__init__, spec, skip=("type", "name"))
-    if "dtype" in inspect.signature(cls.__init__).parameters:
-        kw["dtype"] = dtype
-    try:
-        layer = cls(**kw)
-    except (TypeError, ValueError, ShapeError) as e:
-        raise ConfigError(f"{where} ({cls.__name__}): {e}") from None
-    layer.name = spec.get("name", f"{cls.__name__.lower()}_{index}")
-    if hasattr(layer, "needs_input_grad"):
-        layer.needs_input_grad = True
-    layer.training = False
-    return layer
 
 
 def _set_params(layer, values_by_name: dict, where: str, dtype) -> None:
@@ -126,10 +56,8 @@ def _forward(layers, x):
 
 def run_probe(cfg: dict, out, dtype=np.float64):
     """Build, run and trace a probe; returns the trace path."""
-    specs = cfg["layer"] if isinstance(cfg["layer"], list) else [cfg["layer"]]
     chain = isinstance(cfg["layer"], list)
-    layers = [_build_layer(s, i, f"layer[{i}]" if chain else "layer", dtype)
-              for i, s in enumerate(specs)]
+    layers = build_probe_layers(cfg, dtype)
     x = build_input(cfg["input"], dtype)
     _forward(layers, x)  # shape errors (kernel larger than the input, ...) first
 
@@ -163,9 +91,7 @@ def run_probe(cfg: dict, out, dtype=np.float64):
         g = np.ones_like(y)
 
     writer = TraceWriter(out, kind="layer", config=cfg, seed=cfg["run"]["seed"])
-    writer.set_layers([{"name": l.name, "type": type(l).__name__, "describe": l.describe(),
-                        "params": {k: list(v.shape) for k, v in l.params.items()}}
-                       for l in layers])
+    writer.set_layers([layer.manifest_entry() for layer in layers])
     outputs = inputs[1:] + [y]
     for layer, inp, outp in reversed(list(zip(layers, inputs, outputs))):
         gin = layer.backward(g)

@@ -1,7 +1,6 @@
-"""run(config, out): build data, model, loss and optimizer from a config; train; trace."""
+"""run(config, out): build what a config describes (``build.py``), train it, trace it."""
 from __future__ import annotations
 
-import inspect
 import signal
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,23 +8,11 @@ from typing import Callable
 
 import numpy as np
 
-from . import activations, conv2d, dense, dropout, flatten, pooling
-from .errors import ConfigError, ShapeError
+from .build import (build_data, build_loss, build_model, build_objective, build_optimizer,
+                    build_regularizers, build_schedule, targets_for)
+from .errors import ConfigError
 from .recording import RecordPolicy
 from .trace import TraceWriter
-
-LAYER_TYPES: dict[str, type] = {}
-for _module in (dense, conv2d, pooling, flatten, dropout, activations):
-    for _name, _cls in vars(_module).items():
-        if inspect.isclass(_cls) and _cls.__module__ == _module.__name__ and _name[0] != "_":
-            from .layer import Layer
-            if issubclass(_cls, Layer) and _cls is not Layer:
-                LAYER_TYPES[_name.lower()] = _cls
-
-#: losses whose targets are a float column (N, 1) for single-output networks
-_COLUMN_TARGET_LOSSES = {"mse", "mae", "huber", "bce", "binarycrossentropy", "hinge",
-                         "meansquarederror"}
-_ONEHOT_LOSSES = {"cce", "categoricalcrossentropy", "kl", "kldivergence"}
 
 
 @dataclass
@@ -37,156 +24,6 @@ class RunSummary:
     final: dict
     status: str
     size_bytes: int
-
-
-def _kwargs(where: str, fn: Callable, body: dict, skip: tuple[str, ...] = ()) -> dict:
-    """Check a config table against a callable's keyword arguments."""
-    sig = inspect.signature(fn)
-    allowed = {k for k, p in sig.parameters.items()
-               if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)} - {"self", "rng", "dtype"}
-    out = {}
-    for k, v in body.items():
-        if k in skip:
-            continue
-        if k not in allowed:
-            raise ConfigError(f"{where}: unknown field '{k}' "
-                              f"(valid: {', '.join(sorted(allowed)) or 'none'})")
-        out[k] = tuple(v) if isinstance(v, list) else v
-    return out
-
-
-def build_model(cfg: dict, rng: np.random.Generator, dtype):
-    from .sequential import Sequential
-
-    layers = []
-    for i, spec in enumerate(cfg["model"]["layers"]):
-        where = f"model.layers[{i}]"
-        cls = LAYER_TYPES.get(spec["type"].lower())
-        if cls is None:
-            raise ConfigError(f"{where}: unknown layer type '{spec['type']}' "
-                              f"(valid: {', '.join(sorted(c.__name__ for c in LAYER_TYPES.values()))})")
-        kw = _kwargs(f"{where} ({cls.__name__})", cls.__init__, spec, skip=("type", "name"))
-        params = inspect.signature(cls.__init__).parameters
-        if "rng" in params:
-            kw["rng"] = rng
-        if "dtype" in params:
-            kw["dtype"] = dtype
-        try:
-            layer = cls(**kw)
-        except ConfigError:
-            raise
-        except (TypeError, ValueError, ShapeError) as e:
-            raise ConfigError(f"{where} ({cls.__name__}): {e}") from None
-        if "name" in spec:
-            layer.name = str(spec["name"])
-        layers.append(layer)
-    try:
-        return Sequential(layers)
-    except ValueError as e:
-        raise ConfigError(f"model.layers: {e}") from None
-
-
-def _targets(labels: np.ndarray, loss_name: str, n_classes: int, dtype) -> np.ndarray:
-    from .datasets import one_hot
-
-    key = loss_name.lower().replace("_", "")
-    if key in _ONEHOT_LOSSES:
-        return one_hot(labels, n_classes).astype(dtype)
-    if key in _COLUMN_TARGET_LOSSES:
-        y = labels.astype(dtype).reshape(-1, 1)
-        return 2 * y - 1 if key == "hinge" else y
-    return labels.astype(np.int64)
-
-
-def build_loss(cfg: dict):
-    """(loss object, its config name) from the [loss] table."""
-    from .losses import get_loss
-
-    body = dict(cfg["loss"])
-    name = body.pop("name")
-    return get_loss(name, **body), name
-
-
-def targets_for(cfg: dict, labels: np.ndarray, dtype) -> np.ndarray:
-    """Targets in the form the configured loss takes (column, one-hot or labels)."""
-    n_classes = int(labels.max()) + 1 if np.issubdtype(labels.dtype, np.integer) else 1
-    return _targets(labels, cfg["loss"]["name"], n_classes, dtype)
-
-
-def build_regularizers(cfg: dict, model) -> list:
-    from .regularizers import L1, L2
-
-    reg_cfg = cfg.get("regularization", {})
-    on = tuple(reg_cfg.get("on", ["W"]))
-    regs = [r(reg_cfg[k], on=on) for k, r in (("l1", L1), ("l2", L2)) if reg_cfg.get(k)]
-    for r in regs:
-        r.validate(list(model.named_params()))
-    return regs
-
-
-def build_data(cfg: dict, rng: np.random.Generator, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """(X, labels) from the [data] table. X float (N, ...), labels (N,) ints or floats."""
-    from . import datasets, mnist
-
-    body = dict(cfg["data"])
-    name = body.pop("name")
-    body.pop("validation", None)
-    if name in ("mnist_subset", "mnist_idx"):
-        layout = body.pop("layout", "flat")
-        limit = body.pop("limit", None)
-        standardize = body.pop("standardize", False)
-        if name == "mnist_subset":
-            _kwargs("data (mnist_subset)", lambda path=None: None, body)
-            images, labels = mnist.load_mnist_subset(body.get("path"))
-        else:
-            for k in ("images", "labels"):
-                if k not in body:
-                    raise ConfigError(f"missing field data.{k} (path of an IDX file)")
-            _kwargs("data (mnist_idx)", lambda images, labels: None, body)
-            images, labels = mnist.load_mnist_idx(body["images"], body["labels"])
-        if layout not in ("flat", "nchw"):
-            raise ConfigError(f"data.layout must be 'flat' or 'nchw', got {layout!r}")
-        if limit is not None:  # a random subset: the bundled file is sorted by label
-            keep = np.sort(rng.permutation(len(images))[:int(limit)])
-            images, labels = images[keep], labels[keep]
-        x, labels = mnist.prepare(images, labels, layout=layout)
-        if standardize:  # MNIST's usual constants: pixel mean 0.1307, std 0.3081
-            x = (x - 0.1307) / 0.3081
-        return x.astype(dtype), labels
-    if name not in datasets.DATASETS:
-        raise ConfigError(f"data.name: unknown data set {name!r} (valid: "
-                          f"{', '.join([*datasets.DATASETS, 'mnist_subset', 'mnist_idx'])})")
-    body.setdefault("rng", rng)
-    try:
-        x, labels = datasets.get_dataset(name, **body)
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"data ({name}): {e}") from None
-    return np.asarray(x, dtype=dtype), np.asarray(labels)
-
-
-def _optimizer(cfg: dict):
-    from .optimizers import get_optimizer
-
-    body = dict(cfg["optimizer"])
-    name = body.pop("name")
-    try:
-        return get_optimizer(name, **{k: tuple(v) if isinstance(v, list) else v
-                                      for k, v in body.items()})
-    except TypeError as e:
-        raise ConfigError(f"optimizer ({name}): {e}") from None
-
-
-def _schedule(cfg: dict):
-    if "schedule" not in cfg:
-        return None, "epoch"
-    from .schedules import get_schedule
-
-    body = dict(cfg["schedule"])
-    name, per = body.pop("name"), body.pop("per", "epoch")
-    try:
-        return get_schedule(name, **body), per
-    except TypeError as e:
-        raise ConfigError(f"schedule ({name}): {e}") from None
 
 
 def _policy(cfg: dict) -> RecordPolicy:
@@ -243,7 +80,7 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
 
     x, labels = build_data(cfg, data_rng, dtype)
     model = build_model(cfg, init_rng, dtype)
-    loss, loss_name = build_loss(cfg)
+    loss, _ = build_loss(cfg)
     y = targets_for(cfg, labels, dtype)
     # check the model accepts the data before anything is written
     try:
@@ -251,8 +88,8 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
         loss.forward(probe, y[:2])
     except Exception as e:  # noqa: BLE001 - any shape mismatch becomes a config error
         raise ConfigError(f"model does not fit the data: {e}") from None
-    opt = _optimizer(cfg)
-    schedule, per = _schedule(cfg)
+    opt = build_optimizer(cfg)
+    schedule, per = build_schedule(cfg)
     regs = build_regularizers(cfg, model)
     training = cfg["training"]
     val_frac = cfg["data"].get("validation", 0.0)
@@ -283,8 +120,7 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
         if bad:
             raise ConfigError(f"record.watch: sample {bad[0]} is out of range (0..{n - 1})")
         trainer.watch_inputs = x[policy.watch]
-        trainer.watch_probabilities = loss_name.lower().replace("_", "") in (
-            "cce", "sparsecce", "categoricalcrossentropy", "sparsecategoricalcrossentropy")
+        trainer.watch_probabilities = loss.softmax
     bs = training.get("batch_size", 0) or len(x_tr)
     if total_steps is not None:
         total_steps(training["epochs"] * -(-len(x_tr) // min(bs, len(x_tr))))
@@ -335,24 +171,14 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
 def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_checkpoint,
                    total_steps) -> RunSummary:
     from .descent import minimize
-    from .objectives import get_objective
 
-    body = dict(cfg["objective"])
-    name = body.pop("name")
-    start = body.pop("start", None)
-    probe = body.pop("probe", None)
-    if "data" in cfg:
-        x, labels = build_data(cfg, data_rng, dtype)
-        body["x"], body["y"] = np.asarray(x).reshape(-1), np.asarray(labels, dtype=dtype)
-    try:
-        objective = get_objective(name, **body)
-    except TypeError as e:
-        raise ConfigError(f"objective ({name}): {e}") from None
+    start, probe = cfg["objective"].get("start"), cfg["objective"].get("probe")
+    objective, data = build_objective(cfg, data_rng, dtype)
     if start is not None and len(start) != len(objective.default_start):
         raise ConfigError(f"objective.start must have {len(objective.default_start)} "
                           f"value(s), got {len(start)}")
-    opt = _optimizer(cfg)
-    schedule, _ = _schedule(cfg)
+    opt = build_optimizer(cfg)
+    schedule, _ = build_schedule(cfg)
     steps = cfg["training"]["steps"]
     if total_steps is not None:
         total_steps(steps)
@@ -360,13 +186,12 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
                          policy=policy)
     writer.on_checkpoint = on_checkpoint
     writer.set_layers([{"name": "objective", "type": type(objective).__name__,
-                        "describe": getattr(objective, "describe", lambda: name)()
-                        if callable(getattr(objective, "describe", None)) else name,
+                        "describe": objective.describe(),
                         "params": {"theta": [len(objective.default_start)]},
-                        "coords": list(objective.coords)}])
-    if "data" in cfg:
-        writer.add_static("data/x", body["x"])
-        writer.add_static("data/y", body["y"])
+                        "settings": objective.settings(), "coords": list(objective.coords)}])
+    if data is not None:
+        writer.add_static("data/x", data[0])
+        writer.add_static("data/y", data[1])
     if len(objective.default_start) == 1 and hasattr(objective, "curve"):
         xs, fx = objective.curve(201)
         writer.add_static("curve/x", xs)

@@ -10,6 +10,7 @@ import inspect
 import numbers
 
 from .errors import ConfigError
+from .registry import SCHEDULES
 
 PER = ("epoch", "step")
 
@@ -49,6 +50,7 @@ def _gamma(gamma) -> float:
     return float(gamma)
 
 
+@SCHEDULES.register("constant", "none")
 class Constant(Schedule):
     """lr(t) = base_lr."""
 
@@ -59,6 +61,7 @@ class Constant(Schedule):
         return float(base_lr)
 
 
+@SCHEDULES.register("step", "step_decay")
 class StepDecay(Schedule):
     """Multiply the rate by γ every ``step_size`` epochs (or steps), as torch StepLR.
 
@@ -79,6 +82,7 @@ class StepDecay(Schedule):
         return float(base_lr) * self.gamma ** (self._t(t) // self.step_size)
 
 
+@SCHEDULES.register("exponential", "exponential_decay", "exp")
 class ExponentialDecay(Schedule):
     """Multiply the rate by γ every epoch (or step), as torch ExponentialLR.
 
@@ -94,26 +98,3 @@ class ExponentialDecay(Schedule):
     def lr_at(self, t: int, base_lr: float) -> float:
         return float(base_lr) * self.gamma ** self._t(t)
 
-
-_SCHEDULES: dict[str, type[Schedule]] = {
-    "constant": Constant, "none": Constant,
-    "step": StepDecay, "step_decay": StepDecay, "stepdecay": StepDecay,
-    "exponential": ExponentialDecay, "exponential_decay": ExponentialDecay,
-    "exponentialdecay": ExponentialDecay, "exp": ExponentialDecay,
-}
-
-
-def get_schedule(name: str, **kwargs) -> Schedule:
-    """A schedule from its name, case-insensitive: "constant", "step" (StepDecay),
-    "exponential" (ExponentialDecay), and aliases; ``kwargs`` go to the constructor."""
-    cls = _SCHEDULES.get(str(name).lower())
-    if cls is None:
-        raise ConfigError(f"unknown schedule {name!r}; valid: constant, step, exponential")
-    sig = inspect.signature(cls).parameters
-    for k in kwargs:
-        if k not in sig:
-            raise ConfigError(f"schedule {name!r} has no option {k!r}; options: {', '.join(sig)}")
-    missing = [k for k, p in sig.items() if p.default is p.empty and k not in kwargs]
-    if missing:
-        raise ConfigError(f"schedule {name!r} needs {', '.join(missing)}")
-    return cls(**kwargs)

@@ -115,9 +115,7 @@ class Sequential(Layer):
 
     def describe_layers(self) -> list[dict]:
         """Layer descriptions for a trace manifest."""
-        return [{"name": l.name, "type": type(l).__name__, "describe": l.describe(),
-                 "params": {k: list(v.shape) for k, v in l.params.items()}}
-                for l in self.layers]
+        return [layer.manifest_entry() for layer in self.layers]
 
     def describe(self) -> str:
         return " -> ".join(l.describe() for l in self.layers)

@@ -127,7 +127,8 @@ def test_bad_names_and_arguments_raise_one_line_config_error(name, kwargs):
 
 
 def test_unknown_name_lists_valid_names():
-    with pytest.raises(ConfigError, match="valid names: xor, circles"):
+    with pytest.raises(ConfigError, match=r"unknown data set 'mnist_but_misspelled' "
+                                          r"\(valid: circles, gaussian_blobs, mnist_idx,"):
         ds.get_dataset("mnist_but_misspelled")
 
 
@@ -135,6 +136,19 @@ def test_get_dataset_accepts_seed():
     a = ds.get_dataset("moons", n=50, noise=0.1, seed=3)
     b = ds.moons(50, noise=0.1, rng=np.random.default_rng(3))
     np.testing.assert_array_equal(a[0], b[0])
+    with pytest.raises(ConfigError, match="either seed or rng"):
+        ds.get_dataset("moons", seed=3, rng=rng(3))
+
+
+def test_mnist_by_name_is_a_random_labelled_subset():
+    x, y = ds.get_dataset("MNIST-subset", limit=12, layout="nchw", standardize=True, rng=rng(4))
+    images, labels = load_mnist_subset()
+    keep = np.sort(rng(4).permutation(len(images))[:12])
+    assert x.shape == (12, 1, 28, 28) and len(set(y.tolist())) > 1  # not the sorted head
+    np.testing.assert_array_equal(y, labels[keep])
+    np.testing.assert_allclose(x[:, 0] * 0.3081 + 0.1307, images[keep] / 255.0, atol=1e-12)
+    with pytest.raises(ConfigError, match="data.layout must be 'flat' or 'nchw'"):
+        ds.get_dataset("mnist_subset", layout="nhwc")
 
 
 # --------------------------------------------------------------------------- bundled MNIST

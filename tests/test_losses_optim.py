@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from nnanim.engine import clipping, losses, objectives, optimizers, regularizers, schedules
 from nnanim.engine.errors import ConfigError, ShapeError
 from nnanim.engine.gradcheck import numerical_grad, relative_error
+from nnanim.engine.registry import LOSSES, OPTIMIZERS, SCHEDULES
 
 TOL = 1e-9  # loss values and gradients against torch, float64
 
@@ -157,30 +158,50 @@ def test_kl_is_zero_for_equal_distributions_and_nonnegative():
     assert kl.forward(r.dirichlet(np.ones(5), size=3), p) > 0
 
 
-def test_get_loss_names():
-    for name, cls in [("mse", losses.MSE), ("MAE", losses.MAE), ("huber", losses.Huber),
-                      ("bce", losses.BinaryCrossEntropy), ("cce", losses.CategoricalCrossEntropy),
-                      ("sparse_cce", losses.SparseCategoricalCrossEntropy),
-                      ("hinge", losses.Hinge), ("KL", losses.KLDivergence),
-                      ("BinaryCrossEntropy", losses.BinaryCrossEntropy),
-                      ("sparsecategoricalcrossentropy", losses.SparseCategoricalCrossEntropy),
-                      ("KLDivergence", losses.KLDivergence)]:
-        assert type(losses.get_loss(name)) is cls
-    assert losses.get_loss("huber", delta=2.0).delta == 2.0
-    assert losses.get_loss("bce", from_logits=True).from_logits
-    assert losses.CLASSIFICATION_LOSSES == {"bce", "cce", "sparse_cce", "hinge"}
-    assert losses.is_classification("cce") and not losses.is_classification(losses.MSE())
+LOSS_NAMES = {  # ours, the class name, Keras' names; any case, "_", "-" or spaces
+    losses.MSE: ["mse", "MSE", "mean_squared_error", "Mean Squared Error"],
+    losses.MAE: ["mae", "MAE", "mean_absolute_error"],
+    losses.Huber: ["huber", "Huber"],
+    losses.BinaryCrossEntropy: ["bce", "BinaryCrossEntropy", "binary_crossentropy"],
+    losses.CategoricalCrossEntropy: ["cce", "categorical_crossentropy", "categorical-crossentropy"],
+    losses.SparseCategoricalCrossEntropy: ["sparse_cce", "sparse_categorical_crossentropy",
+                                           "SparseCategoricalCrossEntropy"],
+    losses.Hinge: ["hinge"],
+    losses.KLDivergence: ["kl", "KL", "kl_divergence", "kullback_leibler_divergence",
+                          "KLDivergence", "kld"],
+}
+
+
+@pytest.mark.parametrize("cls, name", [(c, n) for c, names in LOSS_NAMES.items() for n in names])
+def test_every_loss_name_builds_its_class(cls, name):
+    assert type(LOSSES.build(name, "loss")) is cls
+    assert type(losses.get_loss(name)) is cls
+
+
+def test_loss_options_and_kinds():
+    assert LOSSES.build("huber", "loss", {"delta": 2.0}).delta == 2.0
+    assert losses.get_loss("binary_crossentropy", from_logits=True).from_logits
+    classes = {LOSSES.get(n, "loss") for n in LOSSES.names()}
+    assert classes == set(LOSS_NAMES)
+    assert {c.name for c in classes if c.classification} == {"bce", "cce", "sparse_cce", "hinge"}
+    assert {c.name: c.targets for c in classes} == {
+        "mse": "column", "mae": "column", "huber": "column", "bce": "column",
+        "hinge": "signed", "cce": "onehot", "kl": "onehot", "sparse_cce": "labels"}
+    assert {c.name for c in classes if c.softmax} == {"cce", "sparse_cce"}
 
 
 @pytest.mark.parametrize("name,kw", [("nope", {}), ("huber", {"delta": 0}),
                                      ("huber", {"delta": -1.0}), ("mse", {"delta": 1.0}),
                                      ("bce", {"from_logits": "yes"})])
-def test_get_loss_errors(name, kw):
+def test_loss_errors(name, kw):
     with pytest.raises(ConfigError) as e:
-        losses.get_loss(name, **kw)
+        LOSSES.build(name, "loss", kw)
     assert "\n" not in str(e.value)
     if name == "nope":
-        assert "mse" in str(e.value) and "sparse_cce" in str(e.value)
+        assert str(e.value) == ("loss.name: unknown loss 'nope' (valid: bce, cce, hinge, huber, "
+                                "kl, mae, mse, sparse_cce)")
+    if name == "mse":
+        assert str(e.value) == "loss (MSE): unknown field 'delta' (valid: none)"
 
 
 def test_accuracy():
@@ -305,7 +326,7 @@ def test_optimizer_matches_torch(case):
 def test_optimizer_state_copies_float32_and_names():
     p = {"theta": np.array([1.0, -2.0], dtype=np.float32)}
     for name in ("sgd", "momentum", "nesterov", "rmsprop", "adam"):
-        opt = optimizers.get_optimizer(name, lr=0.1)
+        opt = OPTIMIZERS.build(name, "optimizer", {"lr": 0.1})
         assert opt.name == name and opt.state_arrays("theta") == {}
         opt.step(p, {"theta": np.array([0.5, 0.5], dtype=np.float32)})
         assert p["theta"].dtype == np.float32
@@ -313,10 +334,12 @@ def test_optimizer_state_copies_float32_and_names():
             assert arr.dtype == np.float32
             arr[...] = 99  # a copy: the optimizer's buffer is unaffected
         assert all((a != 99).all() for a in opt.state_arrays("theta").values())
-    assert optimizers.get_optimizer("momentum", lr=0.1).momentum == 0.9
-    nest = optimizers.get_optimizer("Nesterov", lr=0.1, momentum=0.5)
+    assert OPTIMIZERS.build("momentum", "optimizer", {"lr": 0.1}).momentum == 0.9
+    nest = OPTIMIZERS.build("Nesterov", "optimizer", {"lr": 0.1, "momentum": 0.5})
     assert nest.nesterov and nest.momentum == 0.5
-    assert optimizers.get_optimizer("adam").lr == 0.001
+    assert type(nest) is type(OPTIMIZERS.build("SGD", "optimizer", {"lr": 1})) is optimizers.SGD
+    assert OPTIMIZERS.build("adam", "optimizer").lr == 0.001
+    assert type(OPTIMIZERS.build("RMSProp", "optimizer")) is optimizers.RMSprop
     with pytest.raises(ShapeError):
         optimizers.SGD(0.1).step(p, {"theta": np.zeros(3)})
 
@@ -328,10 +351,12 @@ def test_optimizer_state_copies_float32_and_names():
     ("sgd", {"lr": 0.1, "weight_decay": -1}), ("rmsprop", {"alpha": 1.0}),
     ("rmsprop", {"eps": 0}), ("adam", {"betas": (0.9,)}), ("adam", {"betas": (0.9, 1.0)}),
     ("adam", {"lr": "0.1"}), ("adam", {"momentum": 0.9})])
-def test_get_optimizer_errors(name, kw):
+def test_optimizer_errors(name, kw):
     with pytest.raises(ConfigError) as e:
-        optimizers.get_optimizer(name, **kw)
+        OPTIMIZERS.build(name, "optimizer", kw)
     assert "\n" not in str(e.value)
+    if kw == {}:
+        assert str(e.value) == "optimizer (SGD): missing field 'lr'"
 
 
 # ------------------------------------------------------------------ clipping, schedules
@@ -392,17 +417,19 @@ def test_schedules_match_torch(ours, theirs):
     assert np.allclose(got, ref, rtol=1e-12, atol=0)
 
 
-def test_get_schedule():
-    s = schedules.get_schedule("step", step_size=10, gamma=0.5)
+def test_schedule_names():
+    s = SCHEDULES.build("step", "schedule", {"step_size": 10, "gamma": 0.5})
     assert isinstance(s, schedules.StepDecay) and s.lr_at(25, 1.0) == 0.25
-    assert isinstance(schedules.get_schedule("Exponential", gamma=0.5), schedules.ExponentialDecay)
-    assert schedules.get_schedule("constant").lr_at(7, 0.1) == 0.1
-    assert schedules.get_schedule("step", step_size=2, per="step").per == "step"
+    for name in ("Exponential", "exponential_decay", "exp", "ExponentialDecay"):
+        assert type(SCHEDULES.build(name, "schedule", {"gamma": 0.5})) is schedules.ExponentialDecay
+    assert SCHEDULES.build("constant", "schedule").lr_at(7, 0.1) == 0.1
+    assert type(SCHEDULES.build("none", "schedule")) is schedules.Constant
+    assert SCHEDULES.build("step", "schedule", {"step_size": 2, "per": "step"}).per == "step"
     for name, kw in [("cosine", {}), ("step", {}), ("step", {"step_size": 0}),
                      ("step", {"step_size": 2, "gamma": 0}), ("exponential", {"gamma": 1.5}),
                      ("exponential", {"gamma": 0.5, "per": "batch"}), ("constant", {"gamma": 1})]:
         with pytest.raises(ConfigError) as e:
-            schedules.get_schedule(name, **kw)
+            SCHEDULES.build(name, "schedule", kw)
         assert "\n" not in str(e.value)
 
 
