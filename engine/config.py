@@ -19,6 +19,7 @@ objective's own options) instead of ``[model]``/``[loss]``, and ``training.steps
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,12 @@ def _check_type(field: str, value: Any, types: tuple[type, ...]) -> None:
         raise ConfigError(f"{field} must be {_type_name(types)}, got {value!r}")
     if not isinstance(value, types):
         raise ConfigError(f"{field} must be {_type_name(types)}, got {value!r}")
+
+
+def _check_lr(optimizer: dict) -> None:
+    lr = optimizer.get("lr", 1.0)  # absent: the optimizer's default (or its own error)
+    if isinstance(lr, bool) or not isinstance(lr, _NUM) or not math.isfinite(lr) or lr <= 0:
+        raise ConfigError(f"optimizer.lr must be a finite number > 0, got {lr!r}")
 
 
 def validate(cfg: dict) -> dict:
@@ -144,10 +151,12 @@ def validate(cfg: dict) -> dict:
     for key in ("epochs", "steps"):
         if key in training and training[key] < 1:
             raise ConfigError(f"training.{key} must be >= 1, got {training[key]}")
-    if training.get("batch_size", 1) < 0:
-        raise ConfigError(f"training.batch_size must be >= 0, got {training['batch_size']}")
+    if training.get("batch_size", 1) < 1:  # 0 would be a silent "full batch"
+        raise ConfigError(f"training.batch_size must be >= 1 (omit it for the full batch), "
+                          f"got {training['batch_size']}")
     if "patience" in training and training["patience"] < 1:
         raise ConfigError(f"training.patience must be >= 1, got {training['patience']}")
+    _check_lr(cfg["optimizer"])
     if "validation" in cfg.get("data", {}):
         v = cfg["data"]["validation"]
         if not 0 <= v < 1:
