@@ -1,11 +1,13 @@
-"""Reading a run's story out of its trace: gradient norms, events, and run differences."""
+"""A run's story out of its trace: gradient norms over steps, dying ReLU layers, and the
+events worth a look (first NaN/inf, first exploding or vanishing gradient, dying ReLUs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
-from .trace import Trace
+from ..trace import Trace
 
 #: a gradient norm below this is "vanished", above EXPLODE is "exploded"
 VANISH = 1e-7
@@ -15,26 +17,44 @@ EXPLODE = 1e3
 DEAD_FRACTION = 0.5
 
 
+def _over_steps(trace: Trace, layer: str, quantity: str,
+                value: Callable[[np.ndarray], float]) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, value of the array) over the recorded steps that hold (layer, quantity)."""
+    steps = [s for s in trace.steps if trace.has(s, layer, quantity)]
+    return np.array(steps), np.array([value(trace.get(s, layer, quantity)) for s in steps])
+
+
+def _norm(a: np.ndarray) -> float:
+    return float(np.linalg.norm(a.astype(np.float64)))
+
+
 def grad_norm_series(trace: Trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{"<layer>.<param>": (steps, ‖grad‖)}: from the per-step ``grad_norm/`` scalars when
     the run kept them (every step), else from the recorded ``P.grad`` arrays."""
-    steps_meta = trace.manifest["steps"]
-    keys = sorted({k for e in steps_meta for k in e if k.startswith("grad_norm/")})
+    keys = sorted({k for e in trace.manifest["steps"] for k in e if k.startswith("grad_norm/")})
     if keys:
         steps = np.array(trace.all_steps)
         return {k.split("/", 1)[1]: (steps, trace.scalars(k)) for k in keys}
-    out: dict[str, tuple[list, list]] = {}
+    out = {}
     for info in trace.layer_info:
         for p in info["params"]:
-            s_list, n_list = [], []
-            for s in trace.steps:
-                if trace.has(s, info["name"], f"{p}.grad"):
-                    s_list.append(s)
-                    n_list.append(float(np.linalg.norm(
-                        trace.get(s, info["name"], f"{p}.grad").astype(np.float64))))
-            if s_list:
-                out[f"{info['name']}.{p}"] = (np.array(s_list), np.array(n_list))
-    return {k: (np.asarray(a), np.asarray(b)) for k, (a, b) in out.items()}
+            s, norms = _over_steps(trace, info["name"], f"{p}.grad", _norm)
+            if len(s):
+                out[f"{info['name']}.{p}"] = (s, norms)
+    return out
+
+
+def _dead_fraction(out: np.ndarray) -> float:
+    """Fraction of units that are 0 for every sample: a unit is a neuron of a dense
+    layer, a channel (whole feature map) of a convolutional one."""
+    o = out.reshape(out.shape[0], out.shape[1], -1) if out.ndim > 2 else out[..., None]
+    return float(np.mean(np.all(o <= 0, axis=(0, 2))))
+
+
+def dead_relu_fraction(trace: Trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{relu layer: (steps, fraction of units that are 0 for all recorded samples)}."""
+    return {info["name"]: _over_steps(trace, info["name"], "output", _dead_fraction)
+            for info in trace.layer_info if info["type"] == "ReLU"}
 
 
 @dataclass
@@ -46,13 +66,6 @@ class Event:
 
     def __str__(self) -> str:
         return f"step {self.step:>6}  {self.kind:<11} {self.where:<18} {self.detail}"
-
-
-def _dead_fraction(out: np.ndarray) -> float:
-    """Fraction of units that are 0 for every sample: a unit is a neuron of a dense
-    layer, a channel (whole feature map) of a convolutional one."""
-    o = out.reshape(out.shape[0], out.shape[1], -1) if out.ndim > 2 else out[..., None]
-    return float(np.mean(np.all(o <= 0, axis=(0, 2))))
 
 
 def find_events(trace: Trace) -> list[Event]:
@@ -81,81 +94,11 @@ def find_events(trace: Trace) -> list[Event]:
         if len(small):
             events.append(Event(int(s[small[0]]), "vanishing", key,
                                 f"‖grad‖ = {norms[small[0]]:.3g} < {VANISH:g}"))
-    for info in trace.layer_info:
-        if info["type"] != "ReLU":
-            continue
-        first, peak, peak_step = None, 0.0, None
-        for s in trace.steps:
-            if not trace.has(s, info["name"], "output"):
-                continue
-            dead = _dead_fraction(trace.get(s, info["name"], "output"))
-            if dead > peak:
-                peak, peak_step = dead, s
-            if first is None and dead > DEAD_FRACTION:
-                first = s
-        if first is not None:
-            events.append(Event(first, "dead-relu", info["name"],
-                                f"{100 * peak:.0f}% of units output 0 on every recorded "
-                                f"sample (peak at step {peak_step})"))
+    for layer, (s, dead) in dead_relu_fraction(trace).items():
+        dying = np.flatnonzero(dead > DEAD_FRACTION)
+        if len(dying):
+            peak = int(np.argmax(dead))  # the first step at the peak
+            events.append(Event(int(s[dying[0]]), "dead-relu", layer,
+                                f"{100 * dead[peak]:.0f}% of units output 0 on every recorded "
+                                f"sample (peak at step {int(s[peak])})"))
     return sorted(events, key=lambda e: (e.step, e.kind))
-
-
-def dead_relu_fraction(trace: Trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{relu layer: (steps, fraction of units that are 0 for all recorded samples)}."""
-    out = {}
-    for info in trace.layer_info:
-        if info["type"] != "ReLU":
-            continue
-        s_list, f_list = [], []
-        for s in trace.steps:
-            if trace.has(s, info["name"], "output"):
-                s_list.append(s)
-                f_list.append(_dead_fraction(trace.get(s, info["name"], "output")))
-        out[info["name"]] = (np.array(s_list), np.array(f_list))
-    return out
-
-
-def flatten(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(flatten(v, key + "."))
-        else:
-            out[key] = v
-    return out
-
-
-def config_diff(a: dict, b: dict) -> list[tuple[str, object, object]]:
-    """[(field, value in a, value in b)] for every field that differs (None: absent)."""
-    fa, fb = flatten(a), flatten(b)
-    return [(k, fa.get(k), fb.get(k)) for k in sorted(set(fa) | set(fb)) if fa.get(k) != fb.get(k)]
-
-
-def loss_parting_step(a: Trace, b: Trace, rtol: float = 1e-9) -> int | None:
-    """The first step whose losses differ (relatively) by more than rtol; None if never."""
-    la, lb = a.scalars("loss"), b.scalars("loss")
-    n = min(len(la), len(lb))
-    diff = np.abs(la[:n] - lb[:n]) > rtol * np.maximum(np.abs(la[:n]), np.abs(lb[:n]))
-    diff |= np.isnan(la[:n]) != np.isnan(lb[:n])
-    idx = np.flatnonzero(diff)
-    return int(a.all_steps[idx[0]]) if len(idx) else None
-
-
-def param_distance(a: Trace, b: Trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{"<layer>.<param>": (steps, ‖θ_a − θ_b‖ after the update)} on steps both recorded."""
-    common = sorted(set(a.steps) & set(b.steps))
-    out = {}
-    for info in a.layer_info:
-        for p in info["params"]:
-            s_list, d_list = [], []
-            for s in common:
-                q = f"{p}.after"
-                if a.has(s, info["name"], q) and b.has(s, info["name"], q):
-                    pa, pb = a.get(s, info["name"], q), b.get(s, info["name"], q)
-                    if pa.shape == pb.shape:
-                        s_list.append(s)
-                        d_list.append(float(np.linalg.norm(pa.astype(np.float64) - pb)))
-            if s_list:
-                out[f"{info['name']}.{p}"] = (np.array(s_list), np.array(d_list))
-    return out

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import TraceError
-from .gradcheck import numerical_grad, relative_error
-from .trace import Trace
+from ..errors import TraceError
+from ..gradcheck import numerical_grad, relative_error
+from ..trace import Trace
+
+
+def tolerance(trace: Trace) -> float:
+    """The largest relative error that still counts as a match: float32 gradients agree
+    with float64 differences to ~1e-4 at best."""
+    return 1e-2 if trace.config["run"].get("dtype") == "float32" else 1e-6
 
 
 @dataclass
@@ -36,7 +42,7 @@ def gradcheck_step(trace: Trace, step: int, max_entries: int = 32, eps: float = 
         return _gradcheck_objective(trace, step, eps)
     if trace.kind != "network":
         raise TraceError(f"gradcheck needs a network or objective trace, not '{trace.kind}'")
-    from .run import build_loss, build_model, build_regularizers
+    from ..run import build_loss, build_model, build_regularizers
 
     cfg = trace.config
     if any(l["type"] == "Dropout" for l in trace.layer_info):
@@ -89,7 +95,7 @@ def gradcheck_step(trace: Trace, step: int, max_entries: int = 32, eps: float = 
 
 
 def _gradcheck_objective(trace: Trace, step: int, eps: float) -> list[GradcheckRow]:
-    from .objectives import get_objective
+    from ..objectives import get_objective
 
     cfg = trace.config
     body = {k: v for k, v in cfg["objective"].items() if k not in ("name", "start", "probe")}

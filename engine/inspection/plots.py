@@ -1,13 +1,14 @@
 """Matplotlib figures of a trace (``nnanim trace plot``) and of two runs (``trace diff``)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
-from .analysis import grad_norm_series, loss_parting_step, param_distance
-from .trace import Trace
+from ..atomic import atomic_path
+from ..trace import Trace
+from .compare import loss_parting_step, param_distance
+from .events import grad_norm_series
 
 
 def _pyplot():
@@ -20,12 +21,14 @@ def _pyplot():
 
 
 def _save(fig, out: Path) -> Path:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
-    fig.savefig(tmp, dpi=110)
-    os.replace(tmp, out)
-    return out
+    """Write ``fig`` to ``out`` atomically (the format follows the suffix) and close it."""
+    plt = _pyplot()
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, dpi=110)
+    finally:
+        plt.close(fig)
+    return Path(out)
 
 
 def plot_trace(trace: Trace, out: Path, hist_steps: list[int] | None = None) -> Path:
@@ -83,9 +86,7 @@ def plot_trace(trace: Trace, out: Path, hist_steps: list[int] | None = None) -> 
                   transform=ax_extra.transAxes)
     fig.suptitle(str(trace.path))
     fig.tight_layout()
-    out = _save(fig, out)
-    plt.close(fig)
-    return out
+    return _save(fig, out)
 
 
 def plot_diff(a: Trace, b: Trace, out: Path) -> Path:
@@ -106,6 +107,4 @@ def plot_diff(a: Trace, b: Trace, out: Path) -> Path:
     if ax_dist.lines:
         ax_dist.legend(fontsize=7)
     fig.tight_layout()
-    out = _save(fig, out)
-    plt.close(fig)
-    return out
+    return _save(fig, out)
