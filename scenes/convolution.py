@@ -17,10 +17,10 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, DashedVMobject,
                    Rectangle, ReplacementTransform, Square, VGroup, Write)
 
-from nnanim.engine.conv2d import same_padding
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.format import fmt_minus as minus  # convolution_matrix imports it from here
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from nnanim.scenes.mobjects.product_sum import ProductSum, markup
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
@@ -40,11 +40,6 @@ def tint_cell(square: Square, theme, value: float, lo: float, hi: float) -> Twee
     return Tween(tint, lambda m, a: m.set_fill(opacity=a * level))
 
 
-def minus(v: float) -> str:
-    """A traced number as text, with a typographic minus."""
-    return fmt_auto(v).replace("-", "−")
-
-
 # -- what a conv probe trace holds ------------------------------------------------------------
 @dataclass(frozen=True)
 class ConvSetup:
@@ -58,11 +53,7 @@ class ConvSetup:
     stride: tuple[int, int]
     pads: tuple[int, int, int, int]    # zeros added (top, bottom, left, right)
     out: tuple[int, int]               # the traced output's (H, W)
-    padding: str                       # as configured: "valid", "same", "1", ...
-
-
-def _pair(v) -> tuple[int, int]:
-    return (int(v), int(v)) if isinstance(v, (int, float)) else (int(v[0]), int(v[1]))
+    padding: str                       # as configured: "valid", "same" or "explicit"
 
 
 def read_conv(trace, scene: str) -> ConvSetup:
@@ -82,21 +73,14 @@ def read_conv(trace, scene: str) -> ConvSetup:
         raise TraceError(f"{scene} shows one input image, the trace has {x[0]}")
     if w[0] != 1:
         raise TraceError(f"{scene} shows one filter (out_channels = 1), the trace has {w[0]}")
-    spec = trace.config["layer"]
-    stride, padding = _pair(spec.get("stride", 1)), spec.get("padding", 0)
-    if isinstance(padding, str) and padding.lower() == "same":
-        (t, b), (l, r) = (same_padding(i, k, s) for i, k, s in zip(x[2:], w[2:], stride))
-    elif isinstance(padding, str):
-        t = b = l = r = 0
-    elif isinstance(padding, list) and len(padding) == 4:
-        t, b, l, r = (int(v) for v in padding)
-    else:
-        (t, l), (b, r) = _pair(padding), _pair(padding)
+    settings = trace.layer_settings(name)
+    t, b, l, r = settings["padding"]
     if (x[2] + t + b, x[3] + l + r) != tuple(xp[2:]):
         raise TraceError(f"{scene}: input_padded {tuple(xp[2:])} does not match input "
-                         f"{tuple(x[2:])} with padding {padding!r}")
+                         f"{tuple(x[2:])} with padding {settings['padding']}")
     return ConvSetup(name, info[0]["describe"], x[1], tuple(x[2:]), tuple(xp[2:]),
-                     tuple(w[2:]), stride, (t, b, l, r), tuple(y[2:]), str(padding))
+                     tuple(w[2:]), tuple(settings["stride"]), (t, b, l, r), tuple(y[2:]),
+                     settings["padding_rule"])
 
 
 class Convolution(TraceScene):

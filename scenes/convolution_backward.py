@@ -13,7 +13,6 @@ the traced sums add up (the batch's samples, the filters).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,7 @@ from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, D
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
-from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.padded_grid import PaddedGrid
@@ -40,11 +39,6 @@ LINE_Y, NOTE_Y = -2.8, -3.5    # the worked sum, the note under it
 MAX_WIDTH = 13.4             # widest line of text
 CHAR_WIDTH = 0.0081          # width of a DejaVu Sans digit per point of font size
 D = r"\partial"
-
-
-def minus(text: str) -> str:
-    """Typographic minus for on-screen numbers."""
-    return text.replace("-", "\u2212")
 
 
 def at(i: int, j: int) -> str:
@@ -99,11 +93,9 @@ def find_conv(trace) -> ConvSlice:
                          f"recorded step (record inputs, outputs, gradients and parameters)")
     x = trace.get(step, name, "input")
     w = trace.get(step, name, "W")
-    y = trace.get(step, name, "output")
     (h, wd), (kh, kw) = x.shape[2:], w.shape[2:]
-    stride = re.search(r"s=([^,]+),", info.get("describe", ""))
-    if (stride is None or stride.group(1) != "1"
-            or y.shape[2:] != (h - kh + 1, wd - kw + 1)):
+    settings = trace.layer_settings(name)
+    if settings["stride"] != [1, 1] or any(settings["padding"]):
         raise TraceError(f"ConvolutionBackward shows stride-1 convolutions without padding; "
                          f"{name} is {info.get('describe', '?')}")
     batch = 1
@@ -201,7 +193,7 @@ class ConvolutionBackward(TraceScene):
         longest = max(len(fmt_auto(v)) for v in np.ravel(values))
         font = min(cell * 38, 0.85 * cell / (CHAR_WIDTH * longest))
         return light(ValueGrid(values, self.theme, cell=cell, color=color,
-                               font_size=font, formatter=lambda v: minus(fmt_auto(v)),
+                               font_size=font, formatter=fmt_minus,
                                blank=np.ones(values.shape, bool) if blank else None))
 
     def map(self, quantity: str, color: str, cell: float, px: float) -> Mobject:
@@ -240,7 +232,7 @@ class ConvolutionBackward(TraceScene):
         if not self.small:
             window = self.frame(m, 0, 0, h, w, th.active)
             return window, [TransformFromCopy(self.frame(source, 0, 0, h, w, color), window)]
-        labels = [[minus(fmt_auto(v)) for v in r] for r in values]
+        labels = [[fmt_minus(v) for v in r] for r in values]
         window = light(SlidingWindow(m, (h, w), th, labels=labels, label_color=color,
                                      label_size=label_size))
         window.place(0, 0)
@@ -404,7 +396,7 @@ class ConvolutionBackward(TraceScene):
         th, cv = self.theme, self.conv
         oh, ow = cv.out_shape
         prefix = (f"∂L/∂K{at(a, b)} =", th.gradient)
-        result = (minus(self.num("W.grad", a, b)[1]), th.gradient)
+        result = (minus_sign(self.num("W.grad", a, b)[1]), th.gradient)
         if self.small:
             terms, muted = [], []
             for p in range(oh):
@@ -436,7 +428,7 @@ class ConvolutionBackward(TraceScene):
         g_vals = self.plane("grad_output")
         if self.small:
             gp = light(PaddedGrid(self.traced("grad_output"), pad, th, cell=cell,
-                                  color=th.gradient, formatter=lambda v: minus(fmt_auto(v))))
+                                  color=th.gradient, formatter=fmt_minus))
         else:
             gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
                                   px * (g_vals.shape[0] + 2 * kh - 2), outline=False)
@@ -561,9 +553,9 @@ class ConvolutionBackward(TraceScene):
         if cv.filters > 1:
             terms.append([(f"(filters 2..{cv.filters})", th.muted)])
             muted.append(True)
-        line = ProductSum(terms, (minus(self.num("grad_input", r, c)[1]), th.gradient), th,
-                          muted=muted, prefix=(f"∂L/∂X{at(r, c)} =", th.gradient),
-                          font_size=26)
+        result = (minus_sign(self.num("grad_input", r, c)[1]), th.gradient)
+        line = ProductSum(terms, result, th, muted=muted,
+                          prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
         return self.fit(line).move_to([0, LINE_Y, 0])
 
     def slide_heatmap(self, gp: Heatmap, window: Rectangle, dx: Heatmap) -> None:
@@ -633,7 +625,7 @@ class ConvolutionBackward(TraceScene):
         what = f"Σ over the {kh}×{kw} window"
         what += f" and {cv.filters} filters" if cv.filters > 1 else ""
         what += " of ∂L/∂Y·rot180(K)"
-        result = (minus(self.num("grad_input", r, c)[1]), th.gradient)
+        result = (minus_sign(self.num("grad_input", r, c)[1]), th.gradient)
         line = ProductSum([[(what, th.text)]], result, th,
                           prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
         return self.fit(line).move_to([0, LINE_Y, 0])
@@ -669,7 +661,7 @@ class ConvolutionBackward(TraceScene):
 
         _, db_t = self.number("main", cv.step, cv.layer, "b.grad", (cv.o,),
                               formatter=fmt_auto)
-        bias = ProductSum([[("∂L/∂b = Σ ∂L/∂Y", th.text)]], (minus(db_t), th.gradient), th,
+        bias = ProductSum([[("∂L/∂b = Σ ∂L/∂Y", th.text)]], (minus_sign(db_t), th.gradient), th,
                           font_size=26)
         foot = VGroup(light(bias))
         if cv.network:

@@ -24,7 +24,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn,
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
-from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.mobjects.heatmap import Heatmap
 from nnanim.scenes.mobjects.light_animations import Fade
 from nnanim.scenes.mobjects.light_text import light
@@ -43,15 +43,6 @@ MAP_H = 4.5        # height of the digit and feature-map heatmaps
 MAP_X, MAP_Y = 3.5, 0.05   # the two heatmaps sit at (∓MAP_X, MAP_Y)
 
 
-def minus(text: str) -> str:
-    """Typographic minus for on-screen numbers."""
-    return text.replace("-", "\u2212")
-
-
-def pair(v) -> tuple[int, int]:
-    return (int(v), int(v)) if isinstance(v, (int, float)) else (int(v[0]), int(v[1]))
-
-
 def layer_of_type(trace, kind: str) -> str:
     """Name of the trace's (first) layer of type ``kind``; TraceError if there is none."""
     for info in trace.layer_info:
@@ -59,15 +50,6 @@ def layer_of_type(trace, kind: str) -> str:
             return info["name"]
     raise TraceError(f"EdgeDetection needs a {kind} probe; {trace.path} has layers "
                      f"{', '.join(i.get('type', '?') for i in trace.layer_info) or 'none'}")
-
-
-def layer_spec(trace, name: str) -> dict:
-    """The config table of probed layer ``name`` (a probe's [layer], or one of a chain's)."""
-    specs = trace.config.get("layer", {})
-    specs = specs if isinstance(specs, list) else [specs]
-    kind = next(i["type"] for i in trace.layer_info if i["name"] == name).lower()
-    return next((s for s in specs if s.get("type", "").lower() == kind
-                 and s.get("name", name) == name), {})
 
 
 class EdgeDetection(TraceScene):
@@ -117,7 +99,7 @@ class EdgeDetection(TraceScene):
         t = self.trace(role)
         _, s = self.number(role, t.steps[0], self.names[role], quantity, index,
                            formatter=fmt_auto)
-        return self.label(minus(s), size=size, color=color)
+        return self.label(minus_sign(s), size=size, color=color)
 
     def values(self, role: str, quantity: str) -> np.ndarray:
         """A probe's (H, W) map (drawing only; numbers on screen go through ``text``)."""
@@ -145,7 +127,7 @@ class EdgeDetection(TraceScene):
     # -- pieces -----------------------------------------------------------------------------
     def grid(self, values: np.ndarray, **kwargs) -> ValueGrid:
         """A ValueGrid with typographic minus signs and light numbers."""
-        return light(ValueGrid(values, self.theme, formatter=lambda v: minus(fmt_auto(v)),
+        return light(ValueGrid(values, self.theme, formatter=fmt_minus,
                                **kwargs))
 
     @staticmethod
@@ -178,9 +160,9 @@ class EdgeDetection(TraceScene):
                     parts.append((" + ", th.text))
                 parts += [(signed(w_text), th.muted if zero else th.active),
                           ("·", th.muted if zero else th.text),
-                          (minus(x_text), th.muted if zero else th.value)]
+                          (minus_sign(x_text), th.muted if zero else th.value)]
             lines.add(light(markup(parts, font_size=TERM_SIZE)))
-        lines.add(light(markup([("= ", th.text), (minus(out_text), th.text)],
+        lines.add(light(markup([("= ", th.text), (minus_sign(out_text), th.text)],
                                font_size=TERM_SIZE + 4)))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         plus = markup([("+ ", th.text)], font_size=TERM_SIZE).width
@@ -202,8 +184,7 @@ class EdgeDetection(TraceScene):
         t = self.trace("main")
         kernel = self.values("main", "W")
         kh, kw = kernel.shape
-        spec = layer_spec(t, self.names["main"])
-        stride = spec.get("stride", 1)
+        stride = tuple(t.layer_settings(self.names["main"])["stride"])
         win = self.shown_grid("main", "input")
         out = self.values("main", "output")
         h, w = win.shape
@@ -333,11 +314,11 @@ class EdgeDetection(TraceScene):
         t = self.trace("full")
         name = self.names["full"]
         px, fmap = self.values("full", "input"), self.values("full", "output")
-        spec = layer_spec(t, name)
-        pad = spec.get("padding", 0)
+        settings = t.layer_settings(name)
         kh, kw = self.values("full", "W").shape
-        if not isinstance(pad, int) or np.any(np.asarray(spec.get("stride", 1)) != 1):
-            pad = None  # the sweep below follows stride 1 with numeric padding only
+        # the sweep below follows stride 1 with the same padding on every side only
+        same_sides = len(set(settings["padding"])) == 1
+        pad = settings["padding"][0] if settings["stride"] == [1, 1] and same_sides else None
         self.scale = float(np.max(np.abs(fmap))) or 1.0
 
         digit = Heatmap(px, th, height=MAP_H, vmin=0.0, vmax=float(np.max(px)))
@@ -443,9 +424,8 @@ class EdgeDetection(TraceScene):
         self.next_section("pooled")
         t = self.trace("pooled")
         name = self.names["pooled"]
-        spec = layer_spec(t, name)
-        kh, kw = pair(spec["kernel_size"])
-        sh, sw = pair(spec.get("stride") or (kh, kw))
+        settings = t.layer_settings(name)
+        (kh, kw), (sh, sw) = settings["kernel_size"], settings["stride"]
         fmap, pooled = self.values("pooled", "input"), self.values("pooled", "output")
         argmax = self.array("pooled", t.steps[0], name, "argmax")[0, 0]
 

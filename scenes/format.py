@@ -30,3 +30,14 @@ def fmt_int(x: float) -> str:
 def fmt_auto(x: float, digits: int = 3) -> str:
     """Integers as integers, others with ``fmt``."""
     return fmt_int(x) if float(x).is_integer() and abs(x) < 1e6 else fmt(x, digits)
+
+
+def minus_sign(text: str) -> str:
+    """``text`` with the typographic minus − (U+2212) for "-": on-screen numbers in Text
+    (not MathTex, which sets its own)."""
+    return text.replace("-", "\u2212")
+
+
+def fmt_minus(x: float) -> str:
+    """A traced number as on-screen text: ``fmt_auto`` with a typographic minus."""
+    return minus_sign(fmt_auto(x))

@@ -6,7 +6,7 @@ Sections
   backward  the upstream gradient ∂L/∂y, each entry routed to its window's recorded max
             position in ∂L/∂x; every other entry of ∂L/∂x is the traced 0
 
-Window size and stride come from the probed layer's config, so the variants
+Window size and stride come from the probed layer's recorded settings, so the variants
 (``--config maxpool_stride1``: overlapping windows; ``maxpool_feature_map``: a digit crop)
 play with the same code.
 """
@@ -18,7 +18,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowAr
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
-from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -32,11 +32,6 @@ ARROW_GAP = 1.5              # room for the arrow between input and output grids
 SIDEBAR_GAP, SIDEBAR_W = 0.6, 4.6   # the explanations right of the output grids
 
 
-def minus(text: str) -> str:
-    """Typographic minus for on-screen numbers."""
-    return text.replace("-", "\u2212")
-
-
 def pool_layer(trace) -> dict:
     """The trace's MaxPool2D layer info (a probe, or the pooling step of a chain)."""
     for info in trace.layer_info:
@@ -46,19 +41,10 @@ def pool_layer(trace) -> dict:
                      f"{', '.join(i.get('type', '?') for i in trace.layer_info) or 'none'}")
 
 
-def pair(v) -> tuple[int, int]:
-    return (int(v), int(v)) if isinstance(v, (int, float)) else (int(v[0]), int(v[1]))
-
-
 def pool_geometry(trace, name: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """(kernel, stride) of the probed pooling layer, from the run's config."""
-    specs = trace.config.get("layer", {})
-    specs = specs if isinstance(specs, list) else [specs]
-    for spec in specs:
-        if spec.get("type", "").lower() == "maxpool2d" and spec.get("name", name) == name:
-            k = pair(spec["kernel_size"])
-            return k, pair(spec.get("stride") or k)
-    raise TraceError(f"MaxPooling: no MaxPool2D settings in the config of {trace.path}")
+    """(kernel, stride) of the probed pooling layer, from its recorded settings."""
+    settings = trace.layer_settings(name)
+    return tuple(settings["kernel_size"]), tuple(settings["stride"])
 
 
 class MaxPooling(TraceScene):
@@ -100,13 +86,13 @@ class MaxPooling(TraceScene):
     def num_text(self, quantity: str, i: int, j: int, color: str, size: float) -> Text:
         _, text = self.number("main", self.step, self.layer, quantity, (0, 0, i, j),
                               formatter=fmt_auto)
-        return self.label(minus(text), size=size, color=color)
+        return self.label(minus_sign(text), size=size, color=color)
 
     # -- layout -----------------------------------------------------------------------------
     def grid(self, values: np.ndarray, color: str, left: float, top: float,
              blank: bool = False) -> ValueGrid:
         g = light(ValueGrid(values, self.theme, cell=self.cell, color=color,
-                            font_size=self.font, formatter=lambda v: minus(fmt_auto(v)),
+                            font_size=self.font, formatter=fmt_minus,
                             blank=np.ones(values.shape, bool) if blank else None))
         return g.move_to([left, top, 0], aligned_edge=LEFT + UP)  # light: copied cheaply
 
@@ -170,7 +156,7 @@ class MaxPooling(TraceScene):
         for k, (p, q) in enumerate(windows):
             r0, c0 = window.origin(p, q)
             entries = ", ".join(
-                minus(self.number("main", self.step, self.layer, "input",
+                minus_sign(self.number("main", self.step, self.layer, "input",
                                   (0, 0, r0 + i, c0 + j), formatter=fmt_auto)[1])
                 for i in range(kh) for j in range(kw))
             new_formula = VGroup(self.label(f"max({entries})", size=30),
