@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -114,24 +115,31 @@ def _train_process(tmp_path, epochs):
     text = cfg.read_text().replace("epochs = 1500", f"epochs = {epochs}")
     text = text.replace("checkpoint_every = 100", "checkpoint_every = 20")
     (tmp_path / "long.toml").write_text(text)
-    return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "train",
+    # nothing reads its output: a full pipe would stop the run
+    return subprocess.Popen([sys.executable, "-m", "nnanim.cli", "train",
                              str(tmp_path / "long.toml"), "-o", str(tmp_path / "t")],
-                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                            stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
 
-def _wait_checkpoints(proc, n):
-    seen = 0
-    for line in proc.stderr:
-        if line.startswith("checkpoint:"):
-            seen = int(line.split()[1])
-            if seen >= n:
-                return seen
-    raise AssertionError("the run ended before its checkpoints")
+def _wait_checkpoints(proc, partial, n, seconds=120):
+    """Wait until the run's partial trace lists ``n`` steps (each checkpoint rewrites its
+    manifest, atomically); the number listed then."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            saved = len(json.loads((partial / "manifest.json").read_text())["steps"])
+        except FileNotFoundError:
+            saved = 0
+        if saved >= n:
+            return saved
+        time.sleep(0.02)
+    proc.kill()
+    raise AssertionError(f"the run did not checkpoint {n} steps (exit code {proc.wait()})")
 
 
 def test_hard_kill_leaves_a_valid_partial_trace(tmp_path):
     proc = _train_process(tmp_path, 10**7)
-    saved = _wait_checkpoints(proc, 60)
+    saved = _wait_checkpoints(proc, tmp_path / "t.partial", 60)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     t = Trace(tmp_path / "t.partial")
@@ -144,7 +152,7 @@ def test_hard_kill_leaves_a_valid_partial_trace(tmp_path):
 
 def test_sigterm_saves_like_ctrl_c(tmp_path):
     proc = _train_process(tmp_path, 10**7)
-    saved = _wait_checkpoints(proc, 40)
+    saved = _wait_checkpoints(proc, tmp_path / "t.partial", 40)
     proc.send_signal(signal.SIGTERM)
     proc.wait()
     assert proc.returncode == 130
@@ -221,18 +229,25 @@ def test_layer_settings_from_the_manifest(tmp_path):
         t.layer_settings("dense_9")
 
 
-def test_layer_settings_of_older_traces_come_from_the_config(tmp_path, monkeypatch):
-    """A trace written before layers stored "settings": build.settings_from_config
-    (replaced here by a stand-in, so the test does not depend on its values)."""
-    import types
+@pytest.mark.parametrize("name, layer, some", [
+    ("edge_digit_pooled", "maxpool2d_1", {"kernel_size": [2, 2], "stride": [2, 2]}),
+    ("xor_mlp", "dense_0", {"in_features": 2, "out_features": 3})])
+def test_layer_settings_of_older_traces_come_from_the_config(tmp_path, name, layer, some):
+    """A trace written before layers stored "settings" gets them from its config
+    (build.settings_from_config): the same as a newer trace stores."""
+    from nnanim.engine import config
 
-    asked = []
-    build = types.ModuleType("nnanim.engine.build")
-    build.settings_from_config = lambda cfg, name: asked.append((cfg, name)) or {"stride": [2, 2]}
-    monkeypatch.setitem(sys.modules, "nnanim.engine.build", build)
-    t = _one_layer_trace(tmp_path / "t")
-    assert t.layer_settings("conv2d_0") == {"stride": [2, 2]}
-    assert asked == [({"model": {"layers": []}}, "conv2d_0")]
+    bundled = ROOT / "assets" / "configs" / f"{name}.toml"
+    run(small_xor(epochs=1) if name == "xor_mlp" else config.load(bundled), tmp_path / "t")
+    new = Trace(tmp_path / "t")
+    stored = {n: new.layer_settings(n) for n in new.layers}
+    manifest = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    for entry in manifest["layers"]:
+        del entry["settings"]
+    (tmp_path / "t" / "manifest.json").write_text(json.dumps(manifest))
+    old = Trace(tmp_path / "t")
+    assert {n: old.layer_settings(n) for n in old.layers} == stored
+    assert some.items() <= stored[layer].items()
 
 
 # -- P.after stored once: as the next step's P ----------------------------------------------
