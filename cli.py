@@ -107,53 +107,18 @@ def trace() -> None:
     """Inspect a recorded trace."""
 
 
+def _echo_lines(lines: list[str]) -> None:
+    click.echo("\n".join(lines))
+
+
 @trace.command("info")
 @click.argument("path", type=click.Path(path_type=Path))
 def trace_info(path: Path) -> None:
     """Config, layers, steps, quantities, sizes, final loss and accuracy."""
+    from nnanim.engine.inspection.report import info_lines
     from nnanim.engine.trace import Trace
 
-    t = Trace(path)
-    cfg = t.config
-    click.echo(f"trace:   {t.path}  ({t.size_bytes() / 1e6:.2f} MB, status {t.status})")
-    click.echo(f"run:     {cfg['run']['name']}  kind={t.kind}  seed={t.seed}  "
-               f"dtype={cfg['run']['dtype']}")
-    if t.kind == "network":
-        data = cfg["data"]
-        click.echo(f"data:    {data['name']}  " + "  ".join(
-            f"{k}={v}" for k, v in data.items() if k != "name"))
-        click.echo(f"loss:    {cfg['loss']['name']}")
-    elif t.kind == "objective":
-        click.echo(f"objective: {cfg['objective']['name']}")
-    else:
-        summary = t.summary
-        click.echo(f"probe:   input {tuple(summary.get('input_shape', ()))} -> "
-                   f"output {tuple(summary.get('output_shape', ()))}")
-    if "optimizer" in cfg:
-        click.echo("optim:   " + "  ".join(f"{k}={v}" for k, v in cfg["optimizer"].items()))
-    steps = t.all_steps
-    click.echo(f"steps:   {len(steps)} run, {len(t.steps)} recorded, "
-               f"{len(t.epochs)} epochs")
-    click.echo("layers:")
-    first = t.steps[0] if t.steps else None
-    for info in t.layer_info:
-        qs = t.quantities(info["name"], first) if first is not None else []
-        shapes = ", ".join(f"{k}{tuple(v)}" for k, v in info["params"].items())
-        click.echo(f"  {info['name']:<14} {info['describe']:<36} {shapes}")
-        if qs:
-            click.echo(f"  {'':<14} quantities: {', '.join(qs)}")
-    if first is not None and t.quantities("batch", first):
-        click.echo(f"  {'batch':<14} quantities: {', '.join(t.quantities('batch', first))}")
-    loss = t.scalars("loss")
-    if len(loss) and loss[0] == loss[0]:  # probes have no loss (nan)
-        click.echo(f"loss:    first {loss[0]:.6g}  last {loss[-1]:.6g}")
-    s = t.summary
-    final = {k: v for k, v in s.items() if k in ("loss", "accuracy", "val_loss", "val_accuracy")}
-    if final:
-        click.echo("final:   " + "  ".join(
-            f"{k} {100 * v:.2f}%" if "accuracy" in k else f"{k} {v:.6g}" for k, v in final.items()))
-
-
+    _echo_lines(info_lines(Trace(path)))
 
 
 @trace.command("show")
@@ -163,19 +128,10 @@ def trace_info(path: Path) -> None:
 @click.option("--quantity", "-Q", required=True, help="e.g. W, W.grad, output, grad_input.")
 def trace_show(path: Path, step: int, layer: str, quantity: str) -> None:
     """One recorded array, pretty-printed, with its shape and statistics."""
-    import numpy as np
-
+    from nnanim.engine.inspection.report import show_lines
     from nnanim.engine.trace import Trace
 
-    a = Trace(path).get(step, layer, quantity)
-    click.echo(f"{layer}/{quantity} at step {step}: shape {a.shape}, dtype {a.dtype}")
-    with np.printoptions(precision=6, suppress=True, linewidth=100, threshold=400, edgeitems=4):
-        click.echo(a)
-    if a.size and np.issubdtype(a.dtype, np.number):
-        f = a.astype(np.float64)
-        click.echo(f"min {f.min():.6g}  max {f.max():.6g}  mean {f.mean():.6g}  "
-                   f"std {f.std():.6g}  norm {np.linalg.norm(f):.6g}  "
-                   f"zeros {np.mean(f == 0) * 100:.1f}%")
+    _echo_lines(show_lines(Trace(path), step, layer, quantity))
 
 
 @trace.command("plot")
@@ -186,6 +142,7 @@ def trace_show(path: Path, step: int, layer: str, quantity: str) -> None:
                               "middle, last recorded).")
 def trace_plot(path: Path, output: Path, steps: str | None) -> None:
     """Loss and accuracy, gradient norms per layer, weight histograms, learning rate."""
+    from nnanim.engine.atomic import check_output
     from nnanim.engine.inspection.plots import plot_trace
     from nnanim.engine.trace import Trace
 
@@ -199,7 +156,7 @@ def trace_plot(path: Path, output: Path, steps: str | None) -> None:
         missing = [s for s in hist if s not in t.steps]
         if missing:
             raise click.BadParameter(f"step {missing[0]} has no recorded arrays")
-    click.echo(f"wrote {plot_trace(t, output, hist)}")
+    click.echo(f"wrote {plot_trace(t, check_output(output), hist)}")
 
 
 @trace.command("diff")
@@ -209,26 +166,14 @@ def trace_plot(path: Path, output: Path, steps: str | None) -> None:
               help="Also write a PNG with both losses and the parameter distances.")
 def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
     """Two runs side by side: config differences, where losses part, parameter distance."""
-    from nnanim.engine.inspection.compare import config_diff, loss_parting_step, param_distance
+    from nnanim.engine.atomic import check_output
+    from nnanim.engine.inspection.report import diff_lines
     from nnanim.engine.trace import Trace
 
+    if plot_path is not None:
+        check_output(plot_path)  # before the comparison, not after
     ta, tb = Trace(a), Trace(b)
-    diffs = config_diff(ta.config, tb.config)
-    click.echo(f"A: {a}\nB: {b}")
-    click.echo("config differences:" if diffs else "config: identical")
-    for key, va, vb in diffs:
-        click.echo(f"  {key:<28} A={va!r:<16} B={vb!r}")
-    part = loss_parting_step(ta, tb)
-    la, lb = ta.scalars("loss"), tb.scalars("loss")
-    click.echo(f"losses: identical over {min(len(la), len(lb))} common steps" if part is None
-               else f"losses part at step {part}: A {la[ta.step_position(part)]:.6g}  "
-                    f"B {lb[tb.step_position(part)]:.6g}")
-    click.echo(f"final loss: A {la[-1]:.6g}  B {lb[-1]:.6g}")
-    dist = param_distance(ta, tb)
-    if dist:
-        click.echo("parameter distance ‖θ_A − θ_B‖ (first / last common recorded step):")
-        for key, (s, d) in dist.items():
-            click.echo(f"  {key:<20} step {s[0]}: {d[0]:.4g}   step {s[-1]}: {d[-1]:.4g}")
+    _echo_lines(diff_lines(ta, tb))
     if plot_path is not None:
         from nnanim.engine.inspection.plots import plot_diff
 
@@ -243,22 +188,12 @@ def trace_diff(a: Path, b: Path, plot_path: Path | None) -> None:
 def trace_gradcheck(path: Path, step: int, entries: int) -> None:
     """Recompute a step's recorded gradients by finite differences; largest relative
     error per layer. Exits 1 when an error exceeds the tolerance."""
+    from nnanim.engine.inspection.report import gradcheck_report
     from nnanim.engine.trace import Trace
-    from nnanim.engine.inspection.gradcheck import gradcheck_step
 
-    t = Trace(path)
-    rows = gradcheck_step(t, step, max_entries=entries)
-    # float32 gradients agree with float64 differences to ~1e-4 at best
-    tol = 1e-2 if t.config["run"].get("dtype") == "float32" else 1e-6
-    worst: dict[str, float] = {}
-    for r in rows:
-        click.echo(f"{r.layer:<14} {r.param:<6} {r.checked:>5}/{r.total:<7} entries  "
-                   f"max rel error {r.max_rel_error:.2e}")
-        worst[r.layer] = max(worst.get(r.layer, 0.0), r.max_rel_error)
-    bad = [l for l, e in worst.items() if not e <= tol]
-    click.echo(f"step {step}: " + (f"MISMATCH in {', '.join(bad)} (tolerance {tol:g})" if bad
-                                   else f"all gradients match (tolerance {tol:g})"))
-    if bad:
+    lines, ok = gradcheck_report(Trace(path), step, entries)
+    _echo_lines(lines)
+    if not ok:
         sys.exit(1)
 
 
@@ -266,20 +201,10 @@ def trace_gradcheck(path: Path, step: int, entries: int) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def trace_events(path: Path) -> None:
     """First NaN/inf, exploding or vanishing gradient norms, dying ReLU layers."""
-    from nnanim.engine.inspection.events import dead_relu_fraction, find_events
+    from nnanim.engine.inspection.report import events_lines
     from nnanim.engine.trace import Trace
 
-    t = Trace(path)
-    events = find_events(t)
-    for e in events:
-        click.echo(str(e))
-    if not events:
-        click.echo("no events: finite values, no exploding or vanishing gradients, "
-                   "no dying ReLU layer")
-    for layer, (s, f) in dead_relu_fraction(t).items():
-        if len(s):
-            click.echo(f"dead-ReLU fraction {layer}: first {100 * f[0]:.0f}%  "
-                       f"last {100 * f[-1]:.0f}%  max {100 * f.max():.0f}%")
+    _echo_lines(events_lines(Trace(path)))
 
 
 @trace.command("export")
@@ -289,75 +214,32 @@ def trace_events(path: Path) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
 def trace_export(path: Path, as_csv: bool, as_json: bool, output: Path | None) -> None:
     """The scalar series (loss, lr, gradient norms, epoch metrics) for use elsewhere."""
-    import csv
-    import io
-    import json
-    import os
-
+    from nnanim.engine.inspection.export import EXPORTS, write_export
     from nnanim.engine.trace import Trace
 
     if as_csv == as_json:
         raise click.UsageError("choose one of --csv or --json")
+    fmt = "csv" if as_csv else "json"
     t = Trace(path)
-    steps = [{k: v for k, v in e.items() if k not in ("chunk",)} for e in t.manifest["steps"]]
-    if as_json:
-        text = json.dumps({"run": t.config["run"]["name"], "steps": steps, "epochs": t.epochs},
-                          indent=1) + "\n"
-    else:
-        cols = list(dict.fromkeys(k for e in steps for k in e))
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(steps)
-        text = buf.getvalue()
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(EXPORTS[fmt](t), nl=False)
     else:
-        tmp = output.with_name(f".{output.name}.tmp")
-        tmp.write_text(text)
-        os.replace(tmp, output)
-        click.echo(f"wrote {output}")
+        click.echo(f"wrote {write_export(t, output, fmt)}")
 
 
 @main.command()
 def doctor() -> None:
     """Check ffmpeg, LaTeX, dvisvgm, cairo, pango and fonts; say what to install."""
-    import shutil
-    import subprocess
+    from nnanim.scenes.render.doctor import checks
 
-    checks = []
-
-    def check(name, ok, fix):
-        checks.append((name, ok, fix))
-        click.echo(f"{'ok ' if ok else 'MISSING'}  {name}" + ("" if ok else f"  -> {fix}"))
-
-    check("ffmpeg", shutil.which("ffmpeg") is not None, "apt-get install ffmpeg")
-    check("latex", shutil.which("latex") is not None,
-          "apt-get install texlive-latex-base texlive-latex-extra texlive-fonts-recommended")
-    check("dvisvgm", shutil.which("dvisvgm") is not None, "apt-get install dvisvgm")
-    have_standalone = False
-    if shutil.which("kpsewhich"):
-        r = subprocess.run(["kpsewhich", "standalone.cls"], capture_output=True, text=True)
-        have_standalone = bool(r.stdout.strip())
-    check("LaTeX standalone class", have_standalone, "apt-get install texlive-latex-extra")
-    pc = shutil.which("pkg-config")
-    for lib, pkg in (("cairo", "libcairo2-dev"), ("pango", "libpango1.0-dev")):
-        ok = pc is not None and subprocess.run([pc, "--exists", lib]).returncode == 0
-        check(f"{lib} (pkg-config)", ok, f"apt-get install pkg-config {pkg}")
-    fonts = ""
-    if shutil.which("fc-list"):
-        fonts = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
-    check("font DejaVu Sans", "DejaVu Sans" in fonts, "apt-get install fonts-dejavu-core")
-    try:
-        import manim  # noqa: F401
-
-        check("manim", True, "")
-    except ImportError:
-        check("manim", False, "make install (builds .venv)")
-    missing = [n for n, ok, _ in checks if not ok]
+    results = checks()
+    for c in results:
+        click.echo(f"{'ok ' if c.ok else 'MISSING'}  {c.name}" + ("" if c.ok else f"  -> {c.fix}"))
+    missing = [c for c in results if not c.ok]
     click.echo("all set" if not missing else f"{len(missing)} missing; 'make install' "
                "installs them all on Debian")
     sys.exit(0 if not missing else 1)
+
 
 # -- scenes -----------------------------------------------------------------------------
 QUALITY_LETTERS = ["l", "m", "h", "k"]  # manim's: 480p15, 720p30, 1080p60, 2160p60

@@ -44,7 +44,7 @@ def main() -> None:
     from nnanim.engine.assets import bundled_config
     from nnanim.engine.mnist import load_mnist_subset, prepare
     from nnanim.engine import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
-    from nnanim.engine.run import _policy
+    from nnanim.engine.recording import RecordPolicy
     from nnanim.engine.losses import SparseCategoricalCrossEntropy
     from nnanim.engine.optimizers import Adam
     from nnanim.engine.trace import TraceWriter
@@ -103,7 +103,7 @@ def main() -> None:
 
         # the config's default recording policy, checkpoint writes included
         tr_rec = engine_trainer()
-        policy = _policy(cfg)
+        policy = RecordPolicy.from_config(cfg.get("record", {}))
         with tempfile.TemporaryDirectory() as tmp:
             writer = TraceWriter(Path(tmp) / "t", kind="network", config=cfg, seed=0,
                                  policy=policy)

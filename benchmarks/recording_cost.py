@@ -24,6 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def import_nnanim_from(root: Path) -> None:
+    """Make ``import nnanim`` load the checkout at ``root``: a temporary folder holding a
+    link named nnanim goes first on sys.path (before the installed package)."""
+    import tempfile
+
+    links = Path(tempfile.mkdtemp(prefix="nnanim-root-"))
+    (links / "nnanim").symlink_to(root.resolve(), target_is_directory=True)
+    sys.path.insert(0, str(links))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=40, help="timed steps per measurement")
@@ -34,13 +44,15 @@ def main() -> None:
     args = ap.parse_args()
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
-    sys.path.insert(0, str(args.root.resolve()))
+    import_nnanim_from(args.root)
 
     import numpy as np
 
     from nnanim.engine import config
     from nnanim.engine.mnist import load_mnist_subset, prepare
-    from nnanim.engine.run import _optimizer, _policy, build_loss, build_model, run, targets_for
+    from nnanim.engine.build import build_loss, build_model, build_optimizer, targets_for
+    from nnanim.engine.recording import RecordPolicy
+    from nnanim.engine.run import run
     from nnanim.engine.trace import TraceWriter
     from nnanim.engine.trainer import Trainer
 
@@ -57,11 +69,11 @@ def main() -> None:
                        dtype=np.float32)
         y = targets_for(cfg, labels, np.float32)
         bs = cfg["training"]["batch_size"]
-        policy = _policy(cfg)
+        policy = RecordPolicy.from_config(cfg.get("record", {}))
 
         def trainer():
             t = Trainer(build_model(cfg, np.random.default_rng(0), np.float32),
-                        build_loss(cfg)[0], _optimizer(cfg), rng=np.random.default_rng(0))
+                        build_loss(cfg)[0], build_optimizer(cfg), rng=np.random.default_rng(0))
             if policy.watch:
                 t.watch_inputs = x[policy.watch]
                 t.watch_probabilities = True

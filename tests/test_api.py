@@ -1,0 +1,74 @@
+"""The Python API for notebooks (nnanim.train, nnanim.render) and SceneOptions."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import nnanim
+from nnanim.engine.errors import NnanimError
+from nnanim.scenes.options import SceneOptions
+
+
+def test_train_returns_the_trace(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    trace = nnanim.train("descent_1d")
+    assert isinstance(trace, nnanim.Trace) and trace.kind == "objective"
+    assert Path(trace.path) == Path("runs/descent_1d.trace")
+    assert len(trace.scalars("loss")) == len(trace.all_steps) > 10
+
+
+def test_train_a_config_dict(tmp_path):
+    from nnanim.engine import config
+    from nnanim.engine.assets import bundled_config
+
+    cfg = config.load(bundled_config("xor_mlp"))
+    cfg["training"]["epochs"] = 5
+    trace = nnanim.train(cfg, tmp_path / "x.trace")
+    assert trace.summary["epochs"] == 5
+
+
+def test_render_returns_the_output_path(tmp_path):
+    trace = nnanim.train("maxpool_deck", tmp_path / "pool.trace")
+    out = nnanim.render("MaxPooling", trace=trace, fmt="png", output=tmp_path / "p.png",
+                        theme="light")
+    assert out == tmp_path / "p.png"
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert img.shape == (480, 854, 3) and (img[5, 5] == 255).all()  # light background
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nnanim.train("no_such_config"), "no config file"),
+    (lambda: nnanim.render("Nope"), "unknown scene 'Nope'"),
+    (lambda: nnanim.render("MaxPooling", quality="x"), "quality must be one of"),
+    (lambda: nnanim.render("MaxPooling", colour="red"), "unknown option 'colour'"),
+    (lambda: nnanim.render("MaxPooling", speed=float("nan")), "speed must be a number"),
+    (lambda: nnanim.render("MaxPooling", trace="a", config="b"), "not both"),
+])
+def test_api_errors_are_one_line(call, message):
+    with pytest.raises(NnanimError) as e:
+        call()
+    assert message in str(e.value) and "\n" not in str(e.value)
+
+
+def test_scene_options_from_the_environment_bridge():
+    env = {"NNANIM_THEME": "light", "NNANIM_SPEED": "2", "NNANIM_TRACE": "/t/main",
+           "NNANIM_TRACE_RELU": "/t/relu", "NNANIM_EVENTS": "1", "NNANIM_CACHE": "/c"}
+    o = SceneOptions.from_env(env)
+    assert (o.theme, o.speed, o.events, o.cache) == ("light", 2.0, True, Path("/c"))
+    assert o.traces == {"main": Path("/t/main"), "relu": Path("/t/relu")}
+    assert SceneOptions.from_env({}) == SceneOptions()
+
+
+@pytest.mark.parametrize("fields", [{"theme": "sepia"}, {"speed": 0}, {"speed": float("inf")}])
+def test_scene_options_refuse_bad_values(fields):
+    with pytest.raises(NnanimError):
+        SceneOptions(**fields)
+
+
+def test_scenes_take_their_options_as_an_object():
+    """A scene is told everything by its constructor; nothing is read from os.environ."""
+    from nnanim.scenes.max_pooling import MaxPooling
+
+    scene = MaxPooling(SceneOptions(theme="light", speed=3))
+    assert scene.options.theme == "light" and scene.options.speed == 3
