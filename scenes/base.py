@@ -66,7 +66,7 @@ class TraceScene(Scene):
         self._traces: dict[str, Trace] = {}
         # nnanim render --events: each run's events, announced when the scene reaches them
         self.events_on = self.options.events
-        self.events: dict[str, list] = {}          # role -> [engine.analysis.Event]
+        self.events: dict[str, list] = {}          # role -> [engine.inspection.events.Event]
         self.event_marks: list[tuple] = []         # (role, step, scene time) announced
         self._announced: dict[str, int] = {}       # role -> how many events announced
         self._pending: list[tuple] = []            # (role, [Event]) for the next play
@@ -160,7 +160,7 @@ class TraceScene(Scene):
 
     # -- events (nnanim render --events) ----------------------------------------------------
     def run_events(self, role: str) -> list:
-        """The events engine.analysis finds in run ``role`` (computed once)."""
+        """The events engine.inspection.events finds in run ``role`` (computed once)."""
         if role not in self.events:
             from nnanim.engine.inspection.events import find_events
 

@@ -1,4 +1,5 @@
-"""Reusable mobjects for nnanim's scenes."""
+"""Small reusable mobjects for nnanim's scenes (grids of traced values, sliding windows,
+heat maps, network graphs, plots, badges), drawn in the theme's colours."""
 from .heatmap import Heatmap
 from .value_grid import ValueGrid
 

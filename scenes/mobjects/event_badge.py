@@ -26,7 +26,7 @@ class EventBadge(VGroup):
     """The events of one moment in two lines: the first (step, kind) as a title, with the
     run's name (``run``, when a scene follows several runs) and "+N more" when there are
     other kinds; then where it happened (up to 3 places) and its detail.
-    ``events``: engine.analysis.Event objects. At most ``max_width`` wide (scaled down)."""
+    ``events``: engine.inspection.events.Event objects. At most ``max_width`` wide (scaled down)."""
 
     def __init__(self, events, theme, run: str | None = None, max_width: float = 8.2,
                  font_size: float = 20) -> None:
