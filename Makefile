@@ -45,8 +45,9 @@ demo: install
 	$(BIN)/nnanim trace info runs/xor_mlp.trace
 	$(BIN)/nnanim lecture -q m -o out/lecture.mp4 --slides out/slides
 
+## --dist loadgroup: one worker a scene, the other tests one a file (tests/conftest.py)
 test: install testdeps
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 bench: install
 	$(BIN)/python benchmarks/engine_vs_torch.py

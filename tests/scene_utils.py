@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +37,27 @@ def rendered(scene: str, **kw):
 
     @pytest.fixture(scope="module")
     def fixture(tmp_path_factory):
-        return render(scene, tmp_path_factory.mktemp(scene), **kw)
+        return shared_render(scene, tmp_path_factory, **kw)
 
     return fixture
+
+
+_RECENT: OrderedDict = OrderedDict()  # {(scene, kw): render's result}, newest last
+RECENT_RENDERS = 2  # MaxPooling's file renders two configs before the contract asks again
+
+
+def shared_render(scene: str, tmp_path_factory, **kw):
+    """render(scene, a new temporary folder, **kw), or its result if this process made that
+    render among its last RECENT_RENDERS: a scene's test file and its part of the contract
+    (test_scenes.py), run one after the other in one xdist group, render it once."""
+    key = (scene, tuple(sorted(kw.items())))
+    if key in _RECENT:
+        _RECENT.move_to_end(key)
+    else:
+        _RECENT[key] = render(scene, tmp_path_factory.mktemp(scene), **kw)
+        while len(_RECENT) > RECENT_RENDERS:
+            _RECENT.popitem(last=False)
+    return _RECENT[key]
 
 
 def refusal(scene: str, tmp_path: Path, *args: str, env: dict | None = None) -> str:

@@ -1,47 +1,23 @@
 """CNNOnMNIST: renders, shows only traced numbers (the prediction, the logits, the curves'
 values), follows a digit the network never trained on, refuses traces it cannot show."""
-from types import SimpleNamespace
-
 import numpy as np
-import pytest
-from conftest import CONFIGS, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
+from conftest import small_xor
+from scene_utils import refusal, rendered
 
-from nnanim.engine import config
 from nnanim.engine.run import run
 from nnanim.scenes.cnn_mnist import percent, time_points
 from nnanim.scenes.format import fmt
 
 SCENE = "CNNOnMNIST"
-FORWARD_END, AFTER_EPOCH_1 = 26, 33  # animation numbers: end of section 1, first row added
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
-def test_last_frame_renders(last):
-    png, _ = last
-    assert_snapshot(png, f"{SCENE}_last")
-
-
-@pytest.mark.parametrize("animation, name", [(FORWARD_END, "forward"),
-                                             (AFTER_EPOCH_1, "epoch1")])
-def test_mid_frames(tmp_path, animation, name):
-    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{name}")
-    assert_snapshot(png, f"{SCENE}_{name}")
-
-
-def test_every_number_on_screen_is_the_traces(last):
+def test_four_epoch_metrics_are_shown_per_epoch(last):
+    """Each equals the manifest's (test_scenes.py); with its count there, at least 35 other
+    numbers are shown."""
     _, scene = last
-    t = scene.trace("main")
-    # epoch metrics come from the manifest (trace.epochs), not from arrays: checked here
     epoch_items = [s for s in scene.shown.items if s.layer == "epoch"]
-    for s in epoch_items:
-        assert s.value == float(t.epochs[s.index[0]][s.quantity]), s
-    assert len(epoch_items) == 4 * len(t.epochs)  # 4 metrics per epoch, one legend update each
-    rest = SimpleNamespace(shown=SimpleNamespace(items=[s for s in scene.shown.items
-                                                        if s.layer != "epoch"]),
-                           trace=scene.trace)
-    # 10 logits, 10 + 1 probabilities, 2 other digits, label; 6 rows of P(7); 6 batch losses
-    assert_shown_match_trace(rest, min_count=35)
+    assert len(epoch_items) == 4 * len(scene.trace("main").epochs)  # one legend update each
 
 
 def test_the_forward_pass_shows_the_trained_networks_prediction(last):
@@ -76,12 +52,6 @@ def test_watched_digits_are_held_out_and_time_points_are_epoch_ends(last):
     # before training the network gets the 7 wrong, at the end right
     assert np.argmax(t.get(0, "watch", "probabilities")[0]) != 7
     assert np.argmax(t.get(t.steps[-1], "watch", "probabilities")[0]) == 7
-
-
-def test_refuses_a_trace_of_another_kind(tmp_path):
-    trace = tmp_path / "descent.trace"
-    run(config.load(CONFIGS / "descent_1d.toml"), trace)
-    assert "needs a trace of kind 'network'" in refusal(SCENE, tmp_path, "--trace", str(trace))
 
 
 def test_refuses_a_network_that_is_not_the_cnn(tmp_path):

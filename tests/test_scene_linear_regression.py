@@ -3,7 +3,7 @@ on the traced fit, refuses traces it cannot show; and the contour lines it draws
 import numpy as np
 import pytest
 from conftest import CONFIGS
-from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
+from scene_utils import refusal, rendered
 
 from nnanim.engine import config
 from nnanim.engine.run import run
@@ -13,22 +13,9 @@ SCENE = "LinearRegressionGD"
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
-def test_last_frame_renders(last):
-    png, _ = last
-    assert_snapshot(png, f"{SCENE}_last")
-
-
-@pytest.mark.parametrize("animation, name", [(9, "reading"), (17, "first_steps")])
-def test_mid_frames(tmp_path, animation, name):
-    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{name}")
-    assert_snapshot(png, f"{SCENE}_{name}")
-
-
-def test_every_number_on_screen_is_the_traces(last):
+def test_every_step_the_fit_and_the_worked_updates_are_shown(last):
     _, scene = last
     t = scene.trace("main")
-    # a, b, L, ∂L/∂a, ∂L/∂b at every step, the two worked updates, the fit and θ*
-    assert_shown_match_trace(scene, min_count=5 * len(t.all_steps) + 12)
     shown = {(s.step, s.layer, s.quantity, s.index): s.text for s in scene.shown.items}
     for k in t.all_steps:
         for q, i in (("theta", 0), ("theta", 1), ("theta.grad", 0), ("theta.grad", 1)):

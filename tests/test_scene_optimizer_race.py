@@ -2,8 +2,8 @@
 refuses traces it cannot race; and its two mobjects, ContourMap and TickerText."""
 import numpy as np
 import pytest
-from conftest import CONFIGS, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
+from conftest import CONFIGS
+from scene_utils import render, rendered
 
 from nnanim.engine import config
 from nnanim.engine.errors import TraceError
@@ -16,15 +16,8 @@ ROSEN = ("rosen_gd", "rosen_sgd", "rosen_momentum", "rosen_adam")
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
-def test_last_frame_renders(last):
-    png, _ = last
-    assert_snapshot(png, f"{SCENE}_last")
-
-
-def test_every_number_on_screen_is_the_traces(last):
+def test_every_runners_learning_rate_and_first_and_last_loss_are_shown(last):
     _, scene = last
-    # 8 learning rates, the losses of 8 runners and the step counter at every drawn step
-    assert_shown_match_trace(scene, min_count=120)
     shown = {(s.role, s.step, s.quantity): s.text for s in scene.shown.items}
     for role in RAVINE + ROSEN:
         t = scene.trace(role)
@@ -71,17 +64,6 @@ def test_the_surface_and_the_runs_are_the_bundled_ones(last):
     assert min(finals, key=finals.get) == "ravine_momentum"
     y = scene.trace("main").series("objective", "theta")[:6, 1]
     assert np.all(np.sign(y[1:]) != np.sign(y[:-1]))
-
-
-@pytest.mark.parametrize("upto, what", [(15, "ravine_end"), (43, "rosenbrock_sgd")])
-def test_mid_frames(tmp_path, upto, what):
-    png, _ = render(SCENE, tmp_path, upto_animation=upto, suffix=f"_{upto}")
-    assert_snapshot(png, f"{SCENE}_{what}")
-
-
-def test_a_network_trace_is_refused_in_one_line(tmp_path):
-    run(small_xor(epochs=2), tmp_path / "net")
-    assert "objective" in refusal(SCENE, tmp_path, "--trace", str(tmp_path / "net"))
 
 
 def test_a_1d_objective_trace_is_refused(tmp_path):

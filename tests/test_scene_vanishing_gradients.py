@@ -6,23 +6,16 @@ import os
 import numpy as np
 import pytest
 
-from conftest import ROOT, small_xor
-from scene_utils import assert_shown_match_trace, assert_snapshot, refusal, render, rendered
+from conftest import small_xor
+from scene_utils import refusal, rendered
 
 SCENE = "VanishingGradients"
 final = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
-def test_last_frame_matches_snapshot(final):
-    png, _ = final
-    assert_snapshot(png, f"{SCENE}_last")
-
-
-def test_shown_numbers_match_trace(final):
+def test_each_runs_last_loss_and_accuracy_are_shown(final):
     _, scene = final
     steps = scene.trace("main").steps
-    # a loss per run and the step at every recorded step, plus the last step's "/ N"
-    assert_shown_match_trace(scene, min_count=3 * len(steps) + 1)
     last = scene.trace("main").all_steps[-1]
     for role in scene.runs:
         t = scene.trace(role)
@@ -74,22 +67,6 @@ def test_sigmoid_gradients_vanish_relu_do_not(final):
         assert claims[("relu", step, "spread")] == decade_spread(np.array(norms)) == 1
     sig, relu = (scene.trace(r).scalars("loss") for r in ("main", "relu"))
     assert relu[-50:].mean() < 0.2 < 0.6 < sig[-50:].mean()  # ReLU learns, sigmoid does not
-
-
-@pytest.mark.parametrize("animation, name", [(20, "vanishing"), (37, "first_step")])
-def test_mid_frames_match_snapshots(tmp_path, animation, name):
-    png, _ = render(SCENE, tmp_path, upto_animation=animation, suffix=f"_{animation}")
-    assert_snapshot(png, f"{SCENE}_{name}")
-
-
-def test_objective_trace_is_refused(tmp_path):
-    from nnanim.engine import config
-    from nnanim.engine.run import run
-
-    trace = tmp_path / "descent.trace"
-    run(config.load(ROOT / "assets" / "configs" / "descent_1d.toml"), trace)
-    assert "kind 'network'" in refusal(SCENE, tmp_path, "--trace", str(trace),
-                                       env=dict(os.environ, NNANIM_CACHE=str(tmp_path)))
 
 
 def test_shallow_network_trace_is_refused(tmp_path):
