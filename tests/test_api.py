@@ -72,3 +72,15 @@ def test_scenes_take_their_options_as_an_object():
 
     scene = MaxPooling(SceneOptions(theme="light", speed=3))
     assert scene.options.theme == "light" and scene.options.speed == 3
+
+
+def test_parallel_renders_get_tex_folders_of_their_own(tmp_path):
+    """Two renders at once never share a TeX folder (manim writes formulas in place);
+    one after the other reuse the same folder (its formulas stay compiled)."""
+    from nnanim.scenes.render.scene import tex_folder
+
+    with tex_folder(tmp_path) as a:
+        with tex_folder(tmp_path) as b:  # held at the same time: another folder
+            assert a != b
+    with tex_folder(tmp_path) as c:
+        assert c == a

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import CONFIGS, ROOT
+from conftest import CONFIGS
 
 from nnanim.engine import config
 from nnanim.engine.errors import ConfigError
@@ -109,7 +109,7 @@ b = [0]
 def test_render_with_impossible_conv_config_is_one_line_exit_2(edit, message, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text((CONFIGS / "conv_deck.toml").read_text().replace(*edit))
-    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "render", "Convolution",
+    p = subprocess.run([sys.executable, "-m", "nnanim.cli", "render", "Convolution",
                         "--config", str(bad), "--format", "png", "-q", "l",
                         "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
                        env={**os.environ, "NNANIM_CACHE": str(tmp_path / "c")})

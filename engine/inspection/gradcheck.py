@@ -42,7 +42,7 @@ def gradcheck_step(trace: Trace, step: int, max_entries: int = 32, eps: float = 
         return _gradcheck_objective(trace, step, eps)
     if trace.kind != "network":
         raise TraceError(f"gradcheck needs a network or objective trace, not '{trace.kind}'")
-    from ..run import build_loss, build_model, build_regularizers
+    from ..build import build_loss, build_model, build_regularizers
 
     cfg = trace.config
     if any(l["type"] == "Dropout" for l in trace.layer_info):

@@ -8,8 +8,13 @@ so an interrupted or failed render leaves whatever stood there before.
 """
 from __future__ import annotations
 
+import fcntl
+import itertools
+import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from nnanim.engine.atomic import check_output, copy_file
 from nnanim.engine.errors import TraceError
@@ -41,18 +46,40 @@ def check_traces(name: str, options: SceneOptions) -> None:
                              f"but {path} is a '{kind}' trace")
 
 
-def manim_config(quality: str, media_dir: str, options: SceneOptions, fmt: str = "mp4",
+@contextmanager
+def tex_folder(cache: Path) -> Iterator[Path]:
+    """A TeX folder in the cache that no other process uses meanwhile. Manim compiles a
+    formula in place (.tex, .dvi, .svg under one name), so two renders sharing a folder
+    (a lecture's parallel parts, test workers) could read each other's half-written files.
+    Each process locks one of the folders ``tex/slot-N`` for the render; the folders stay,
+    so a formula is compiled once per folder, not once per render."""
+    root = Path(cache) / "tex"
+    for i in itertools.count():
+        slot = root / f"slot-{i}"
+        slot.mkdir(parents=True, exist_ok=True)
+        fd = os.open(slot / ".lock", os.O_CREAT | os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another render holds it: try the next one
+            os.close(fd)
+            continue
+        try:
+            yield slot
+        finally:
+            os.close(fd)  # closing releases the lock
+        return
+
+
+def manim_config(quality: str, media_dir: str, tex_dir: Path, fmt: str = "mp4",
                  size: tuple[int, int] | None = None, fps: int | None = None,
                  upto_animation: int | None = None) -> dict:
-    """The manim config of one render: quiet, uncached, into ``media_dir``, TeX files kept
-    in nnanim's cache folder (a formula is compiled once per machine)."""
-    from nnanim.scenes.runs import cache_dir
-
+    """The manim config of one render: quiet, uncached, into ``media_dir``, TeX files in
+    ``tex_dir`` (a folder of nnanim's cache)."""
     if quality not in QUALITIES:
         raise ValueError(f"quality must be one of {', '.join(QUALITIES)}, got {quality!r}")
     opts = {"quality": QUALITIES[quality], "media_dir": media_dir, "disable_caching": True,
             "verbosity": "WARNING", "progress_bar": "none",
-            "tex_dir": str(cache_dir(options.cache) / "tex"),
+            "tex_dir": str(tex_dir),
             "save_last_frame": fmt == "png", "write_to_movie": fmt != "png",
             "format": "gif" if fmt == "gif" else "mp4"}
     if upto_animation is not None:
@@ -95,8 +122,11 @@ def render_title_card(options: SceneOptions, quality: str, output: Path) -> Path
 def _render(make_scene, quality: str, fmt: str, options: SceneOptions, output: Path, **kw):
     from manim import tempconfig
 
-    with tempfile.TemporaryDirectory(prefix="nnanim-render-") as tmp:
-        with tempconfig(manim_config(quality, tmp, options, fmt, **kw)):
+    from nnanim.scenes.runs import cache_dir
+
+    with tempfile.TemporaryDirectory(prefix="nnanim-render-") as tmp, \
+            tex_folder(cache_dir(options.cache)) as tex:
+        with tempconfig(manim_config(quality, tmp, tex, fmt, **kw)):
             scene = make_scene()
             scene.render()
             writer = scene.renderer.file_writer
