@@ -80,6 +80,8 @@ def test_parallel_renders_get_tex_folders_of_their_own(tmp_path):
     from nnanim.scenes.render.scene import tex_folder
 
     with tex_folder(tmp_path) as a:
+        for f in a.iterdir():  # as manim's clean-up after each formula does
+            f.unlink()
         with tex_folder(tmp_path) as b:  # held at the same time: another folder
             assert a != b
     with tex_folder(tmp_path) as c:

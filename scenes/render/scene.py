@@ -57,7 +57,8 @@ def tex_folder(cache: Path) -> Iterator[Path]:
     for i in itertools.count():
         slot = root / f"slot-{i}"
         slot.mkdir(parents=True, exist_ok=True)
-        fd = os.open(slot / ".lock", os.O_CREAT | os.O_RDWR)
+        # the lock file sits beside the folder: manim deletes every non-SVG file in it
+        fd = os.open(root / f"slot-{i}.lock", os.O_CREAT | os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # another render holds it: try the next one
