@@ -40,6 +40,11 @@ class TraceScene(Scene):
 
     ``options`` (``SceneOptions``) says theme, speed, traces, events, stills and sections;
     without it (manim's own command line) they come from ``SceneOptions.from_env()``.
+
+    With ``options.check_layout``, ``self.layout`` (``scenes.layout.LayoutCheck``) checks
+    the texts at every play and wait and the captions' reading times. A caption is what
+    ``as_caption(mobject)`` marks, what a scene's method named ``caption`` returns, or the
+    mobject a scene holds in its attribute ``caption``.
     """
 
     title: str = ""
@@ -71,6 +76,9 @@ class TraceScene(Scene):
         self._announced: dict[str, int] = {}       # role -> how many events announced
         self._pending: list[tuple] = []            # (role, [Event]) for the next play
         self._badge, self._badge_since = None, 0.0
+        self.layout = None
+        if self.options.check_layout:
+            self._start_layout_check()
         for role in self.runs:
             self.trace(role)
 
@@ -156,6 +164,8 @@ class TraceScene(Scene):
             self.show_events()
         self._save_still()
         self._mark_section()
+        if self.layout is not None:
+            self.layout.finish(self._on_screen(), float(self.renderer.time))
         super().tear_down()
 
     # -- events (nnanim render --events) ----------------------------------------------------
@@ -184,9 +194,12 @@ class TraceScene(Scene):
             self._pending.append((role, new))
 
     def play(self, *animations, **kwargs) -> None:
+        still = self.layout is not None and self._layout_before(animations)
         if self.events_on:
             animations = (*animations, *self._badge_animations(animations, kwargs))
         super().play(*animations, **kwargs)
+        if self.layout is not None:
+            self._layout_after(still)
 
     def _badge_animations(self, animations, kwargs) -> list:
         """Fade the pending events' badge in (and the previous one out, or an old one out
@@ -259,6 +272,8 @@ class TraceScene(Scene):
         path = self.options.sections
         now = float(self.renderer.time)
         start = getattr(self, "_section_start", 0.0)
+        if self.layout is not None:
+            self.layout.section_end(getattr(self, "_section", "start"), now)
         if path and now > start:
             import json
 
@@ -282,6 +297,60 @@ class TraceScene(Scene):
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(self.renderer.get_frame()).convert("RGB").save(path)
 
+    # -- layout check (options.check_layout) --------------------------------------------------
+    def as_caption(self, mobject):
+        """Mark ``mobject`` as a caption (its reading time is checked); returns it."""
+        if self.layout is not None:
+            self.layout.mark_caption(mobject)
+        return mobject
+
+    def _start_layout_check(self) -> None:
+        from .layout import LayoutCheck
+
+        self.layout = LayoutCheck(self.speed)
+        if callable(getattr(type(self), "caption", None)):
+            method = self.caption  # a scene's caption(...) method: it returns captions
+
+            def caption(*args, **kwargs):
+                return self.as_caption(method(*args, **kwargs))
+
+            self.caption = caption
+
+    def _remember(self, text):
+        """With the layout check: note the text's size on its parts (``layout.remember``),
+        as scenes show parts of formulas on their own."""
+        if getattr(self, "layout", None) is not None:
+            from .layout import remember
+
+            remember(text)
+        return text
+
+    def _on_screen(self) -> list:
+        return [*self.mobjects, *self.foreground_mobjects]
+
+    def _layout_before(self, animations) -> bool:
+        """Before a play: sample the captions; a wait (the still) is checked here. Returns
+        whether the play is a wait."""
+        from manim import Mobject, Wait
+
+        held = vars(self).get("caption")  # a scene's current caption, held by name
+        if isinstance(held, Mobject):
+            self.layout.mark_caption(held)
+        now, shown = float(self.renderer.time), self._on_screen()
+        self.layout.sample(shown, now)
+        still = bool(animations) and all(isinstance(a, Wait) for a in animations)
+        if still:
+            self.layout.check(shown, now)
+        return still
+
+    def _layout_after(self, still: bool) -> None:
+        """After a play: check what it left on screen and sample the captions."""
+        now, shown = float(self.renderer.time), self._on_screen()
+        if not still:
+            self.layout.motion(now)
+            self.layout.check(shown, now)
+        self.layout.sample(shown, now)
+
     # -- pacing -----------------------------------------------------------------------------
     def pace(self, i: int, slow: int = 3, first: float = 1.0, rest: float = 0.25) -> float:
         """Run time of the i-th repetition: the first ``slow`` ones at ``first`` seconds,
@@ -298,12 +367,13 @@ class TraceScene(Scene):
         animations to copy. t2c/t2w given here work."""
         from .mobjects.light_text import light
 
-        return light(Text(text, font=FONT, font_size=size, color=color or self.theme.text,
-                          **kw))
+        return self._remember(light(Text(text, font=FONT, font_size=size,
+                                         color=color or self.theme.text, **kw)))
 
     def tex(self, *tex: str, size: float = 36, color: str | None = None, **kw) -> MathTex:
         """MathTex in the theme's colour, light like ``label``: select its parts by index
         (get_part_by_tex/set_color_by_tex need the dropped id table)."""
         from .mobjects.light_text import light
 
-        return light(MathTex(*tex, font_size=size, color=color or self.theme.text, **kw))
+        return self._remember(light(MathTex(*tex, font_size=size,
+                                            color=color or self.theme.text, **kw)))

@@ -34,6 +34,9 @@ class SceneOptions:
     sections  JSON-lines file each section's (name, start, end) is appended to (the slide
               player's stops), or None
     title, subtitle, part   what a ``TitleCard`` says ("Part 3", "Backpropagation", ...)
+    check_layout  run ``scenes.layout.LayoutCheck`` at every play and wait (text sizes, the
+              frame's margin, overlaps, reading times): the scene's ``layout`` holds what
+              it found; off, a render pays nothing for it
     """
 
     theme: str = "dark"
@@ -46,6 +49,7 @@ class SceneOptions:
     title: str = ""
     subtitle: str = ""
     part: str = ""
+    check_layout: bool = False
 
     def __post_init__(self) -> None:
         if self.theme not in THEME_NAMES:

@@ -1,10 +1,14 @@
-"""Helpers for scene tests: render in-process, check shown numbers, compare snapshots."""
+"""Helpers for scene tests: render in-process, check shown numbers, compare snapshots and
+layout findings with their references."""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
-from collections import OrderedDict
+import tempfile
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +18,7 @@ from PIL import Image
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 SNAPSHOT_SIZE = (427, 240)  # half of 480p: enough to see layout changes, small in git
+LAYOUT_BASELINE = Path(__file__).resolve().parent / "layout_baseline.json"
 
 
 def render(scene: str, tmp_path: Path, fmt: str = "png", quality: str = "l", *,
@@ -49,7 +54,9 @@ RECENT_RENDERS = 2  # MaxPooling's file renders two configs before the contract 
 def shared_render(scene: str, tmp_path_factory, **kw):
     """render(scene, a new temporary folder, **kw), or its result if this process made that
     render among its last RECENT_RENDERS: a scene's test file and its part of the contract
-    (test_scenes.py), run one after the other in one xdist group, render it once."""
+    (test_scenes.py), run one after the other in one xdist group, render it once. The layout
+    check (``check_layout``) rides along: it changes no pixel and costs about a second."""
+    kw = {"check_layout": True, **kw}
     key = (scene, tuple(sorted(kw.items())))
     if key in _RECENT:
         _RECENT.move_to_end(key)
@@ -130,3 +137,35 @@ def assert_snapshot(png: Path, name: str) -> None:
     assert mean < 2.0 and frac < 0.005, (
         f"{name}: frame differs from snapshot (mean |diff| {mean:.2f}, "
         f"{100 * frac:.2f}% pixels changed)")
+
+
+def assert_layout_baseline(scene: str, found: list[str]) -> None:
+    """Compare a scene's layout violations (``LayoutCheck.strings()``) with its entry in
+    tests/layout_baseline.json ({scene: [violation, ...]}, the ones not fixed yet): any
+    violation not listed fails (a regression), and so does a listed one that no longer
+    occurs (fixed: the baseline shrinks). NNANIM_UPDATE_LAYOUT_BASELINE=1 rewrites the
+    scene's entry instead (read the difference before committing)."""
+    if os.environ.get("NNANIM_UPDATE_LAYOUT_BASELINE") == "1":
+        # xdist workers update one file: one at a time (the lock file stays, out of the repo)
+        with open(Path(tempfile.gettempdir()) / "nnanim-layout-baseline.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            baseline = _layout_baseline()
+            baseline.pop(scene, None)
+            if found:
+                baseline[scene] = found
+            LAYOUT_BASELINE.write_text(json.dumps(dict(sorted(baseline.items())), indent=1,
+                                                  ensure_ascii=False) + "\n")
+        return
+    known = _layout_baseline().get(scene, [])
+    new, gone = Counter(found) - Counter(known), Counter(known) - Counter(found)
+    lines = [f"{scene}: {sum(new.values())} layout violation(s) not in {LAYOUT_BASELINE.name} "
+             f"(time, kind, text: measurement):", *(f"  {v}" for v in new.elements())]
+    assert not new, "\n".join(lines)
+    lines = [f"{scene}: {sum(gone.values())} violation(s) of {LAYOUT_BASELINE.name} no longer "
+             "occur; rerun with NNANIM_UPDATE_LAYOUT_BASELINE=1 to drop them:",
+             *(f"  {v}" for v in gone.elements())]
+    assert not gone, "\n".join(lines)
+
+
+def _layout_baseline() -> dict:
+    return json.loads(LAYOUT_BASELINE.read_text()) if LAYOUT_BASELINE.exists() else {}

@@ -1,6 +1,8 @@
 """What every scene of the catalog satisfies: its last frame renders (and matches its
 snapshot), its listed mid-animation frames match theirs, every number it recorded as shown is
-the trace's, and a trace of another kind is refused in one line with exit 2. Parametrized over
+the trace's, its layout has no violation beyond tests/layout_baseline.json (texts readable,
+inside the frame, not overlapping; captions and section ends long enough to read), and a
+trace of another kind is refused in one line with exit 2. Parametrized over
 ``scenes()``: a new scene class is covered without editing a list. What is particular to one
 scene (its values, lessons, other configs, its own refusals) is in tests/test_scene_<name>.py.
 """
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 from conftest import CONFIGS, small_xor
-from scene_utils import (assert_shown_match_trace, assert_snapshot, load_rgb, refusal, render,
-                         shared_render)
+from scene_utils import (assert_layout_baseline, assert_shown_match_trace, assert_snapshot,
+                         load_rgb, refusal, render, shared_render)
 
 from nnanim.scenes.catalog import scenes
 
@@ -132,6 +134,17 @@ def test_every_number_shown_is_the_traces(scene, last):
     _, obj = last
     min_shown = TABLE.get(scene, Particular()).min_shown
     assert_shown_match_trace(obj, min_count=min_shown(obj) if callable(min_shown) else min_shown)
+
+
+@pytest.mark.parametrize("scene", NAMES, scope="module")
+def test_layout_has_no_violation_beyond_the_baseline(scene, last):
+    """Issue #10 (items 3 and 4): scenes.layout.LayoutCheck ran at every play and wait of
+    the default render (``shared_render`` sets ``check_layout``). One theme only: a theme is
+    colours (scenes/theme.py), no size or position, so the light theme's layout is the
+    dark one's and a second render would find the same. Times are of the low-quality
+    render (manim rounds a run time up to a frame, 1/15 s at low quality)."""
+    _, obj = last
+    assert_layout_baseline(scene, obj.layout.strings())
 
 
 @pytest.mark.parametrize("scene, animation, snapshot", MID_FRAMES)
