@@ -368,7 +368,8 @@ class TraceScene(Scene):
         from .mobjects.light_text import light
 
         return self._remember(light(Text(text, font=FONT, font_size=size,
-                                         color=color or self.theme.text, **kw)))
+                                         color=self.theme.ink(color or self.theme.text),
+                                         **kw)))
 
     def tex(self, *tex: str, size: float = 36, color: str | None = None, **kw) -> MathTex:
         """MathTex in the theme's colour, light like ``label``: select its parts by index
@@ -376,4 +377,5 @@ class TraceScene(Scene):
         from .mobjects.light_text import light
 
         return self._remember(light(MathTex(*tex, font_size=size,
-                                            color=color or self.theme.text, **kw)))
+                                            color=self.theme.ink(color or self.theme.text),
+                                            **kw)))

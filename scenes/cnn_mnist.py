@@ -21,6 +21,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, Dot, FadeIn, Fa
 
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
+from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt, fmt_int
 from nnanim.scenes.mobjects.feature_map_grid import FeatureMapGrid
@@ -462,26 +463,28 @@ class CNNOnMNIST(TraceScene):
                          .next_to(ax.box, DOWN, buff=0.42))
         c.start = Dot(loss_ax.p(0, batch_loss[0]), radius=0.05, color=th.muted)
 
-        train_c, val_c = th.series[0], th.series[3]
-        series = [  # (axes, metric or "batch" for every step's loss, colour, legend name)
-            (loss_ax, "batch", th.muted, "batch loss"),
-            (loss_ax, "loss", train_c, "train (epoch mean)"),
-            (loss_ax, "val_loss", val_c, "validation"),
-            (acc_ax, "accuracy", train_c, "train"),
-            (acc_ax, "val_accuracy", val_c, "validation"),
+        train, val = th.runs[0], th.runs[1]  # told apart by colour and marker
+        series = [  # (axes, metric or "batch" for every step's loss, run style, legend name)
+            (loss_ax, "batch", None, "batch loss"),
+            (loss_ax, "loss", train, "train (epoch mean)"),
+            (loss_ax, "val_loss", val, "validation"),
+            (acc_ax, "accuracy", train, "train"),
+            (acc_ax, "val_accuracy", val, "validation"),
         ]
         series = [s for s in series if s[1] == "batch" or s[1] in epochs[0]]
         c.metrics = [metric for _, metric, _, _ in series[1:]]
-        c.curves, c.dots, c.values, names = VGroup(), [], {}, {}
-        for ax, metric, color, name in series:
+        c.curves, c.dots, c.values, names, keys_marks = VGroup(), [], {}, {}, {}
+        for ax, metric, style, name in series:
+            color = style.color if style else th.muted
             if metric == "batch":
                 xs, ys, width = batch_x, batch_loss, 2.0
             else:
                 xs, ys, width = c.ends, np.array([e[metric] for e in epochs], dtype=float), 4.0
-                c.dots.append([Dot(ax.p(x, y), radius=0.05, color=color)
-                               for x, y in zip(xs, ys)])
+                c.dots.append([run_marker(style, ax.p(x, y), 0.07) for x, y in zip(xs, ys)])
             c.curves.add(growing_curve(ax, xs, ys, c.x_now, color, width))
             names[metric] = self.label(name, size=20, color=color)
+            if style is not None:  # the run's marker before its name: the second cue
+                keys_marks[metric] = run_marker(style, ORIGIN, 0.07)
             c.values[metric] = glyph_number("", ORIGIN, 20, color, max_len=8)
 
         # legends inside the charts where the curves are not: top right for the falling
@@ -495,9 +498,11 @@ class CNNOnMNIST(TraceScene):
                 ax.box.get_bottom()[1] + 0.2 + 0.3 * (len(keys) - 1)
             for k in keys:
                 names[k].move_to([x, y, 0], aligned_edge=LEFT)
+                if k in keys_marks:
+                    keys_marks[k].move_to([x - 0.17, y, 0])
                 c.values[k].shift([x + name_w + 0.2, y, 0])
                 y -= 0.3
-        c.legend = VGroup(*names.values(), *c.values.values())
+        c.legend = VGroup(*names.values(), *keys_marks.values(), *c.values.values())
         c.markers = VGroup(*[now_line(ax, c.x_now, th.active) for ax in (loss_ax, acc_ax)])
         return c
 

@@ -200,8 +200,8 @@ class Convolution(TraceScene):
             xp = self.recorded("input_padded", (0, c), g.padded)
             wk = self.recorded("W", (0, c), g.kernel)
             ig = ValueGrid(xp, th, cell=cell, font_size=font, color=th.value, formatter=minus)
-            kg = ValueGrid(wk, th, cell=cell, font_size=font, color=th.active, formatter=minus)
-            kg.cells.set_stroke(th.active, opacity=0.6)
+            kg = ValueGrid(wk, th, cell=cell, font_size=font, color=th.weight, formatter=minus)
+            kg.cells.set_stroke(th.weight, opacity=0.6)
             border = self.dash_padding(ig)
             labels = None if multi or cell < 0.5 else [[self.fmt_w(v) for v in row]
                                                         for row in wk]
@@ -221,7 +221,7 @@ class Convolution(TraceScene):
         self.out_range = (float(out.min()), float(out.max()))
         self.out_grid = ValueGrid(np.zeros(g.out), th, cell=max(cell, 0.5), font_size=font,
                                   color=th.text, blank=np.ones(g.out, dtype=bool))
-        b_label = self.label(f"bias b = {self.bias_text}", size=22, color=th.active)
+        b_label = self.label(f"bias b = {self.bias_text}", size=22, color=th.weight)
 
         # the deck's two questions, answered later in place under the output
         self.q_lines = [self.question_line("(I∗K)(1,1) = ", "?"),
@@ -232,7 +232,7 @@ class Convolution(TraceScene):
         if multi:
             body = VGroup(*columns).arrange(RIGHT, buff=0.45, aligned_edge=UP)
             rows = VGroup(self.label("I", size=28, color=th.value),
-                          self.label("K", size=28, color=th.active))
+                          self.label("K", size=28, color=th.weight))
             rows[0].next_to(self.in_grids[0], LEFT, buff=0.3)
             rows[1].next_to(self.k_grids[0], LEFT, buff=0.3)
             out_panel = VGroup(out_head, self.out_grid, b_label).arrange(DOWN, buff=0.25)
@@ -301,7 +301,8 @@ class Convolution(TraceScene):
         return VGroup(dashes, image)
 
     def question_line(self, text: str, answer: str, color: str | None = None):
-        return markup([(text, self.theme.text), (answer, color or self.theme.muted)], 26)
+        return markup([(text, self.theme.text),
+                       (answer, self.theme.ink(color or self.theme.muted))], 26)
 
     # -- one position -------------------------------------------------------------------------
     def products(self, c: int, p: int, q: int):
@@ -315,7 +316,7 @@ class Convolution(TraceScene):
             xv, xt = self.num("input_padded", (0, c, i, j))
             wv, wt = self.num("W", (0, c, n // kw, n % kw))
             padding = not (t <= i < hp - b and l <= j < wp - r)
-            terms.append([(xt, th.muted if padding else th.value), (wt, th.active)])
+            terms.append([(xt, th.muted if padding else th.value), (wt, th.weight)])
             muted.append(wv == 0)
             values.append(xv * wv)
         return terms, muted, values
@@ -330,7 +331,7 @@ class Convolution(TraceScene):
         th, g = self.theme, self.conv
         out_v, out_t = self.num("output", (0, 0, p, q))
         head = (f"(I∗K)({p + 1},{q + 1}) =", th.text)
-        bias_term = [[(self.bias_text, th.active)]] if self.bias != 0 else []
+        bias_term = [[(self.bias_text, th.weight)]] if self.bias != 0 else []
         if g.channels == 1:
             terms, muted, _ = self.products(0, p, q)
             eq = ProductSum(terms + bias_term, (out_t, th.text), th, prefix=head,
@@ -436,13 +437,13 @@ class Convolution(TraceScene):
                              rf"\right\rfloor + 1")
             parts += ["=", str(o)]
             tex = self.tex(*parts, size=38)
-            tex[-1].set_color(th.active)
+            tex[-1].set_color(th.ink(th.active))
             lines.add(tex)
         lines.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         legend_parts = []
         for n, (sym, vals, what, color) in enumerate([
                 ("i", [a[0] for a in axes], "input size", th.value),
-                ("k", [a[1] for a in axes], "kernel size", th.active),
+                ("k", [a[1] for a in axes], "kernel size", th.weight),
                 ("p", [a[3] for a in axes], self.padding_name(), th.text),
                 ("s", [a[2] for a in axes], "stride", th.text)]):
             v = str(vals[0]) if square else f"{vals[0]}, {vals[1]}"
@@ -452,7 +453,7 @@ class Convolution(TraceScene):
         traced = f"{g.out[0]} × {g.out[1]}"
         self.size_result = tuple(results) * 2 if square else tuple(results)
         ok = self.size_result == g.out
-        check = markup([("✓ " if ok else "✗ ", th.text if ok else th.negative),
+        check = markup([("✓ " if ok else "✗ ", th.text if ok else th.ink(th.negative)),
                         ("the traced output is ", th.muted), (traced, th.text)], 24)
         block = VGroup(lines, VGroup(legend, check).arrange(RIGHT, buff=0.8))
         block.arrange(DOWN, buff=0.3)

@@ -264,7 +264,7 @@ class ConvolutionBackward(TraceScene):
     def formula(self, parts: list[tuple[str, str]], size: float = 40) -> Mobject:
         tex = self.tex(*[p for p, _ in parts], size=size)
         for piece, (_, color) in zip(tex, parts):
-            piece.set_color(color)
+            piece.set_color(self.theme.ink(color))
         return tex
 
     def swap(self, old: Mobject | None, new: Mobject) -> list:
@@ -324,16 +324,16 @@ class ConvolutionBackward(TraceScene):
                 else "Backward through a convolution")
         title = self.label(name, size=36).move_to([0, TITLE_Y, 0])
         fwd = self.formula([("Y", th.value), ("=", th.text), ("X", th.value),
-                            (r"\star", th.text), ("K", th.value)])
+                            (r"\star", th.text), ("K", th.weight)])
         fwd.move_to([0, FORMULA_Y, 0])
         x = self.map("input", th.value, cell, px)
-        k = self.map("W", th.value, kcell, px)
+        k = self.map("W", th.weight, kcell, px)
         y = self.map("output", th.value, cell, px)
         star, eq = self.op(r"\star"), self.op("=")
         self.row(x, star, k, eq, y)
         label_y = x.get_bottom()[1] - 0.35
         x_lab = self.under(x, "input X", th.value, label_y)
-        k_lab = self.under(k, "kernel K", th.value, label_y)
+        k_lab = self.under(k, "kernel K", th.weight, label_y)
         y_lab = self.under(y, "output Y", th.value, label_y)
         self.play(FadeIn(title), FadeIn(fwd), run_time=self.t(0.8))
         self.play(LaggedStart(FadeIn(Group(x, x_lab)), FadeIn(VGroup(star, k, k_lab)),
@@ -432,7 +432,7 @@ class ConvolutionBackward(TraceScene):
         else:
             gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
                                   px * (g_vals.shape[0] + 2 * kh - 2), outline=False)
-        kgrid = self.grid(self.traced("W"), th.value, kcell)
+        kgrid = self.grid(self.traced("W"), th.weight, kcell)
         if self.small:
             dx = self.grid(self.plane("grad_input"), th.gradient, cell, blank=True)
         else:
@@ -451,12 +451,12 @@ class ConvolutionBackward(TraceScene):
         rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
                              (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                              (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
-                             (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.value)],
+                             (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
                             size=40)
         index = self.formula([(rf"\frac{{{D} L}}{{{D} X_{{ij}}}}", th.gradient), ("=", th.text),
                               (r"\sum_{a,b}", th.text),
                               (rf"\frac{{{D} L}}{{{D} Y_{{i-a,\,j-b}}}}", th.gradient),
-                              ("K_{ab}", th.value)], size=32)
+                              ("K_{ab}", th.weight)], size=32)
         VGroup(rule, index).arrange(RIGHT, buff=0.9).move_to([0, TITLE_Y - 0.35, 0])
         why = self.note("X(i,j) met K(a,b) in output Y(i−a, j−b): "
                         "collect ∂L/∂Y·K from every output X(i,j) fed")
@@ -475,7 +475,7 @@ class ConvolutionBackward(TraceScene):
         if not self.small:
             self.remove(keep["g"])
             self.add(gp, inner)
-        k_lab = self.under(kgrid, "kernel K", th.value, label_y)
+        k_lab = self.under(kgrid, "kernel K", th.weight, label_y)
         dx_lab = self.under(dx, "∂L/∂X", th.gradient, label_y)
         # a large ∂L/∂X waits under a cover (slide_heatmap); only its outline shows now
         dx_outline = dx.cells if self.small else self.frame(dx, 0, 0, h, w, th.grid, width=2)
@@ -493,8 +493,8 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(1.0))
 
         # the flip: K rotated 180° (numbers stay upright while they swing round the centre)
-        flip_lab = self.under(kgrid, "K rotated 180°", th.value, label_y)
-        kflip = self.grid(self.kernel_flipped(), th.value, kcell).move_to(kgrid)
+        flip_lab = self.under(kgrid, "K rotated 180°", th.weight, label_y)
+        kflip = self.grid(self.kernel_flipped(), th.weight, kcell).move_to(kgrid)
         swings = [kgrid.texts[a][b].animate(path_arc=PI).move_to(kgrid.square(kh - 1 - a,
                                                                                 kw - 1 - b))
                   for a in range(kh) for b in range(kw)]
@@ -507,7 +507,7 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(0.8))
 
         # the flipped kernel slides over the padded gradient
-        window, arrive = self.window_from(gp, kflip, self.plane("W")[::-1, ::-1], th.value, 17)
+        window, arrive = self.window_from(gp, kflip, self.plane("W")[::-1, ::-1], th.weight, 17)
         slide_note = self.note("a full convolution: the window visits every position where "
                                "it touches ∂L/∂Y")
         self.play(*arrive, ReplacementTransform(flip_note, slide_note), run_time=self.t(1.2))
@@ -548,7 +548,7 @@ class ConvolutionBackward(TraceScene):
                     continue
                 gv, gt = self.num("grad_output", p, q)
                 kv, kt = self.num("W", kh - 1 - a, kw - 1 - b)
-                terms.append([(gt, th.gradient), (kt, th.value)])
+                terms.append([(gt, th.gradient), (kt, th.weight)])
                 muted.append(gv == 0 or kv == 0)
         if cv.filters > 1:
             terms.append([(f"(filters 2..{cv.filters})", th.muted)])
@@ -646,7 +646,7 @@ class ConvolutionBackward(TraceScene):
         dx_rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
                                 (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                                 (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
-                                (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.value)],
+                                (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
                                size=38)
         dk_rule.move_to([left_x, 2.45, 0])
         dx_rule.move_to([right_x, 2.45, 0])

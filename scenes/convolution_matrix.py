@@ -93,12 +93,12 @@ class ConvolutionAsMatrix(TraceScene):
                           for u in range(kh)])
             self.images.add(ValueGrid(x, th, cell=0.36, font_size=20, color=th.value,
                                       formatter=minus))
-            self.kernels.add(ValueGrid(w, th, cell=0.36, font_size=20, color=th.active,
+            self.kernels.add(ValueGrid(w, th, cell=0.36, font_size=20, color=th.weight,
                                        formatter=minus))
         for k in self.kernels:
-            k.cells.set_stroke(th.active, opacity=0.6)
+            k.cells.set_stroke(th.weight, opacity=0.6)
         i_label = self.label("I", size=26, color=th.value)
-        k_label = self.label("K", size=26, color=th.active)
+        k_label = self.label("K", size=26, color=th.weight)
         self.images.arrange(RIGHT, buff=0.25)
         self.kernels.arrange(RIGHT, buff=0.25)
         i_block = VGroup(i_label, self.images).arrange(RIGHT, buff=0.2)
@@ -124,7 +124,7 @@ class ConvolutionAsMatrix(TraceScene):
         eq.next_to(self.matrix, RIGHT, buff=0.3)
         self.y_col.next_to(eq, RIGHT, buff=0.3).match_y(self.matrix)
         x_name = self.label("x = vec(I)", size=22, color=th.value)
-        m_name = VGroup(self.label("M", size=30, color=th.active),
+        m_name = VGroup(self.label("M", size=30, color=th.weight),
                         self.label(f"{self.n_rows}×{self.n_cols}", size=18, color=th.muted)) \
             .arrange(DOWN, buff=0.1)
         y_name = self.label("y", size=24)
@@ -205,7 +205,7 @@ class ConvolutionAsMatrix(TraceScene):
             cells = []
             for col, c, u, v, _ in self.placements(r):
                 wv, wt = self.num("W", (0, c, u, v))
-                cells.append((col, c, u, v, self.matrix.entry(r, col, minus(wv), th.active,
+                cells.append((col, c, u, v, self.matrix.entry(r, col, minus(wv), th.weight,
                                                                muted=wv == 0)))
             new_marks = VGroup(*(Square(self.x_row.cell, stroke_width=0)
                                  .set_fill(th.active, opacity=0.35)
@@ -245,10 +245,10 @@ class ConvolutionAsMatrix(TraceScene):
             for col, c, u, v, idx in self.placements(r):
                 wv, wt = self.num("W", (0, c, u, v))
                 _, xt = self.num("input_padded", (0, c, idx // g.padded[1], idx % g.padded[1]))
-                terms.append([(wt, th.active), (xt, th.value)])
+                terms.append([(wt, th.weight), (xt, th.value)])
                 muted.append(wv == 0)
             if bias != 0:
-                terms.append([(bias_t, th.active)])
+                terms.append([(bias_t, th.weight)])
                 muted.append(False)
             yv, yt = self.num("output", (0, 0, p, q))
             new_line = ProductSum(terms, (yt, th.text), th, muted=muted, font_size=24,

@@ -158,7 +158,7 @@ class EdgeDetection(TraceScene):
                 zero = kernel[u, v] == 0
                 if v:
                     parts.append((" + ", th.text))
-                parts += [(signed(w_text), th.muted if zero else th.active),
+                parts += [(signed(w_text), th.muted if zero else th.weight),
                           ("·", th.muted if zero else th.text),
                           (minus_sign(x_text), th.muted if zero else th.value)]
             lines.add(light(markup(parts, font_size=TERM_SIZE)))
@@ -231,9 +231,9 @@ class EdgeDetection(TraceScene):
 
         # the filter K (left, under the digit) and the empty feature map (right)
         kgrid = self.grid(self.shown_grid("main", "W"), cell=0.6, font_size=26,
-                          color=th.active)
+                          color=th.weight)
         kgrid.move_to([LEFT_X, -1.55, 0])
-        k_head = self.label(f"filter K ({kh}×{kw})", size=24, color=th.active)
+        k_head = self.label(f"filter K ({kh}×{kw})", size=24, color=th.weight)
         k_head.next_to(kgrid, UP, buff=0.12)
         ocell = min(0.85, 3.4 / ow, 2.6 / oh)
         ogrid = self.grid(out, cell=ocell, font_size=ocell * 32, color=th.text,
@@ -251,7 +251,7 @@ class EdgeDetection(TraceScene):
             self.play(FadeIn(k_note), run_time=self.t(0.6))
 
         window = SlidingWindow(grid, (kh, kw), th, stride=stride, fill_opacity=0.0)
-        k_frame = Rectangle(width=kgrid.width, height=kgrid.height, stroke_color=th.active,
+        k_frame = Rectangle(width=kgrid.width, height=kgrid.height, stroke_color=th.weight,
                             stroke_width=5).move_to(kgrid)
         out_peak = float(np.max(np.abs(out))) or 1.0
         rows = None
@@ -334,7 +334,7 @@ class EdgeDetection(TraceScene):
                             size=24, color=th.muted).next_to(fm_frame, UP, buff=0.15)
         arrow = Arrow(digit.get_right(), fm_frame.get_left(), buff=0.3, color=th.active,
                       stroke_width=5, max_tip_length_to_length_ratio=0.2)
-        star = self.label("∗ K", size=30, color=th.active).next_to(arrow, UP, buff=0.1)
+        star = self.label("∗ K", size=30, color=th.weight).next_to(arrow, UP, buff=0.1)
 
         # the thumbnail (with the window's box) grows into the big digit
         old = [m for m in self.mobjects if m is not self.title and m is not self.thumb]
@@ -467,7 +467,7 @@ class EdgeDetection(TraceScene):
         self.play(Create(src_box), run_time=self.t(0.6))
         self.play(TransformFromCopy(src_box, VGroup(bgrid.cells)), FadeIn(bgrid.numbers),
                   run_time=self.t(1.0))
-        self.play(FadeIn(best), bgrid.texts[mr - r0][mc - c0].animate.set_color(th.active),
+        self.play(FadeIn(best), bgrid.texts[mr - r0][mc - c0].animate.set_color(th.ink(th.active)),
                   run_time=self.t(0.6))
         self.play(FadeIn(result), run_time=self.t(0.6))
         self.play(TransformFromCopy(src_box, dst_box), run_time=self.t(0.8))

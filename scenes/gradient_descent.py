@@ -13,6 +13,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot, FadeIn,
                    GrowArrow, Line, Rectangle, VGroup, VMobject, Write, smooth)
 
+from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
@@ -375,7 +376,7 @@ class GradientDescent1D(TraceScene):
         for i, (role, plot, _, _) in enumerate(panels):
             x, f, _ = paths[role]
             # above the lines drawn later; only the newest lines are then redrawn per frame
-            heads[role] = Dot(plot.p(x[0], f[0]), radius=0.085, color=th.series[i])
+            heads[role] = run_marker(th.runs[i], plot.p(x[0], f[0]), 0.085)
             heads[role].set_z_index(2)
             inside[role] = plot.contains(x[0], f[0])
         counter = TickerText("0", font_size=28, color=th.muted, max_len=3, align=LEFT)
@@ -407,7 +408,7 @@ class GradientDescent1D(TraceScene):
                         continue
                 line = Line(plot.p(*seg[0]), plot.p(*seg[1]), color=th.series[i],
                             stroke_width=3, stroke_opacity=0.8)
-                mark = Dot(plot.p(*seg[1]), radius=0.04, color=th.series[i])
+                mark = run_marker(th.runs[i], plot.p(*seg[1]), 0.045)
                 anims += [Create(line), heads[role].animate.move_to(plot.p(*seg[1])),
                           FadeIn(mark)]
             counter[1].set_text(str(k + 1))

@@ -183,7 +183,7 @@ class MaxPooling(TraceScene):
             mark = x.square(r, c).copy().set_stroke(width=0).set_fill(th.active, opacity=0.3)
             mark.set_z_index(-1)  # under the numbers
             marks.add(mark)
-            self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.active), FadeIn(answer),
+            self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.ink(th.active)), FadeIn(answer),
                       run_time=self.pace(k, first=0.6))
             # the traced output leaves from the winning entry and lands in y
             out = self.num_text("output", p, q, th.value, self.font).move_to(x.square(r, c))

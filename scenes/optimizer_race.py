@@ -20,6 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Dot, FadeIn, FadeOut, Line, Star
 
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
+from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_int
 from nnanim.scenes.mobjects.contour_map import ContourMap
@@ -174,12 +175,12 @@ class OptimizerRace(TraceScene):
         # SGD's line runs thin on top of GD's, so both show where they overlap; with no
         # data they overlap everywhere: a wide GD line with SGD as its core
         runners[0].width, runners[1].width = (8.0, 3.0) if sgd_is_gd else (4.0, 2.2)
-        for r in runners:
+        for i, r in enumerate(runners):
             r.pts = cmap.points_of(r.xy)
             r.path = VMobject(stroke_color=r.color, stroke_width=r.width)
             r.curve = VMobject(stroke_color=r.color, stroke_width=0.6 * r.width)
-            r.dot = Dot(r.pts[0], radius=0.05 if r is runners[1] else 0.085, color=r.color,
-                        stroke_color=th.background, stroke_width=1.5)
+            r.dot = run_marker(th.runs[i], r.pts[0], 0.06 if r is runners[1] else 0.085,
+                               outline=th.background)
 
         title = self.label(info.title, size=36).to_edge(UP, buff=0.3)
         title.align_to(np.array([self.MAP_LEFT, 0, 0]), LEFT)
@@ -249,7 +250,7 @@ class OptimizerRace(TraceScene):
             y = 2.3 - 0.72 * i
             swatch = Line(np.array([x0, y, 0]), np.array([x0 + 0.45, y, 0]), color=r.color,
                           stroke_width=5)
-            dot = Dot(swatch.get_center(), radius=0.07, color=r.color)
+            dot = run_marker(self.theme.runs[i], swatch.get_center(), 0.08)
             name = self.label(r.name, size=26).move_to(np.array([x0 + 0.62, y, 0]),
                                                       aligned_edge=LEFT)
             _, lr = self.number(r.role, 0, "scalar", "lr")

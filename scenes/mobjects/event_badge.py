@@ -36,7 +36,8 @@ class EventBadge(VGroup):
         (step, kind), group = next(iter(groups.items()))
 
         def text(words: str, color: str, scale: float = 1.0) -> Text:
-            return light(Text(words, font=FONT, font_size=font_size * scale, color=color))
+            return light(Text(words, font=FONT, font_size=font_size * scale,
+                              color=theme.ink(color)))
 
         title = VGroup(text(f"\u26a0 step {step}: {KIND_TITLE.get(kind, kind)}", theme.alert,
                             1.1))

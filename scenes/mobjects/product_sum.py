@@ -52,7 +52,7 @@ class ProductSum(VGroup):
             for f, (text, color) in enumerate(factors):
                 if f:
                     parts.append(("·", theme.muted if muted[k] else theme.text))
-                parts.append((signed(text), theme.muted if muted[k] else color))
+                parts.append((signed(text), theme.muted if muted[k] else theme.ink(color)))
             term_runs.append((start, len(parts)))
         parts.append((" = ", theme.text))
         parts.append((signed(result[0]), result[1]))

@@ -54,7 +54,7 @@ class SlidingWindow(VGroup):
             for u in range(kh):
                 for v in range(kw):
                     t = Text(labels[u][v], font="DejaVu Sans", font_size=size,
-                             color=label_color or color)
+                             color=theme.ink(label_color or color))
                     t.move_to(grid.square(u, v).get_corner(DOWN + RIGHT)
                               + (UP + LEFT) * grid.cell * 0.06, aligned_edge=DOWN + RIGHT)
                     self.labels.add(t)

@@ -47,7 +47,7 @@ class SparseMatrix(VGroup):
         box = Rectangle(width=self.cell_w, height=self.cell_h, stroke_width=0)
         box.set_fill(self.tint, opacity=0.10 if muted else 0.22).move_to(self.cell_center(i, j))
         t = Text(text, font="DejaVu Sans", font_size=self.font_size,
-                 color=self.theme.muted if muted else color)
+                 color=self.theme.muted if muted else self.theme.ink(color))
         if t.width > self.cell_w * 0.9:
             t.scale_to_fit_width(self.cell_w * 0.9)
         return VGroup(box, t.move_to(box))

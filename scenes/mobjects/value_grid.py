@@ -57,7 +57,7 @@ class ValueGrid(VGroup):
 
     def make_text(self, value: float, color: str | None = None) -> Text:
         t = Text(self.formatter(value), font="DejaVu Sans", font_size=self.font_size,
-                 color=color or self.text_color)
+                 color=self.theme.ink(color or self.text_color))
         if t.width > self.cell * 0.9:
             t.scale_to_fit_width(self.cell * 0.9)
         return t
