@@ -330,7 +330,8 @@ def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir
 @main.command()
 @click.argument("scene")
 @scene_options
-@click.option("--width", type=click.IntRange(160, 1920), default=640, show_default=True)
+@click.option("--width", type=click.IntRange(160, 1920), default=768, show_default=True,
+              help="768 px keeps the smallest text 12 px high.")
 @click.option("--fps", type=click.IntRange(5, 30), default=12, show_default=True)
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light",
               show_default=True, help="light for white slides.")

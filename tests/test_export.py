@@ -64,6 +64,15 @@ def test_gif_loops_with_one_palette_and_stills(tmp_path):
     im = Image.open(tmp_path / "s.gif")
     assert im.info["loop"] == 0 and im.info["duration"] == 100  # 10 fps
     assert im.n_frames > 10
+    # the last frame holds 2 s before the loop: the frames after the last change add up
+    frames, durations = [], []
+    for k in range(im.n_frames):
+        im.seek(k)
+        frames.append(np.asarray(im.convert("RGB")))
+        durations.append(im.info["duration"])
+    last_change = max(k for k in range(1, len(frames))
+                      if not np.array_equal(frames[k], frames[k - 1]))
+    assert sum(durations[last_change:]) >= 2000, durations[-25:]
     # one palette for the whole clip: every frame's colours come from the global table
     # (ffmpeg may store a frame's used subset as a local table; no new colours appear)
     global_colors, local_tables = gif_color_tables(raw)

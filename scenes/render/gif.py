@@ -14,8 +14,11 @@ from pathlib import Path
 from nnanim.scenes.options import SceneOptions
 from nnanim.scenes.render.ffmpeg import ffmpeg_to
 
-GIF_WIDTH = 640  # px; the default of ``nnanim gif``
+#: px, the default of ``nnanim gif``: the smallest text a scene may show is 20 px per line at
+#: 1280 px (the layout check), so at 768 px it is 12 px, the least a slide GIF should show
+GIF_WIDTH = 768
 GIF_FPS = 12
+HOLD_SECONDS = 2.0  # the last frame stays this long before the GIF loops
 
 
 def render_gif(name: str, options: SceneOptions | None = None, *, width: int = GIF_WIDTH,
@@ -36,7 +39,7 @@ def render_gif(name: str, options: SceneOptions | None = None, *, width: int = G
                           keep=THEMES[options.theme].colors())
 
 
-def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
+def encode_gif(video: Path, out: Path, fps: int = GIF_FPS, width: int = GIF_WIDTH,
                max_colors: int = 128, keep: tuple[str, ...] = ()) -> Path:
     """Encode ``video`` as a looping slide GIF at ``width`` px and ``fps``; atomic write.
 
@@ -52,7 +55,9 @@ def encode_gif(video: Path, out: Path, fps: int = 12, width: int = 640,
                   "build the GIF palette")
         if keep:
             add_to_palette(palette, keep)
-        graph = f"[0:v]{scale}[v];[v][1:v]paletteuse=dither=none:diff_mode=rectangle"
+        # the last frame cloned for HOLD_SECONDS, so the loop does not jump straight back
+        hold = f"tpad=stop_mode=clone:stop_duration={HOLD_SECONDS}"
+        graph = f"[0:v]{hold},{scale}[v];[v][1:v]paletteuse=dither=none:diff_mode=rectangle"
         return ffmpeg_to(out, ["-i", str(video), "-i", str(palette), "-filter_complex", graph,
                                "-loop", "0", "-f", "gif"], "encode the GIF")
 
