@@ -165,3 +165,20 @@ def test_palette_keeps_theme_colours(tmp_path):
     got = {tuple(c) for c in np.asarray(Image.open(tmp_path / "p.png")).reshape(-1, 3).tolist()}
     wanted = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in DARK.colors()}
     assert set(used) <= got and wanted <= got
+
+
+def test_title_card_is_read_at_leisure(tmp_path):
+    """A lecture's title card stays 1 s + 0.3 s per word of its title and subtitle (at speed
+    1), and --speed scales it."""
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render.ffmpeg import duration
+    from nnanim.scenes.render.scene import render_title_card
+    from nnanim.scenes.title_card import reading_time
+
+    title, subtitle = "Max pooling", "the deck's 4×4 map, 2×2 windows, stride 2: maxima forward"
+    lengths = {}
+    for speed in (1.0, 2.0):
+        options = SceneOptions(title=title, subtitle=subtitle, part="Part 1", speed=speed)
+        lengths[speed] = duration(render_title_card(options, "l", tmp_path / f"{speed}.mp4"))
+    assert lengths[1.0] >= reading_time(f"{title} {subtitle}") == pytest.approx(4.6)
+    assert lengths[2.0] == pytest.approx(lengths[1.0] / 2, abs=0.15)
