@@ -14,10 +14,11 @@ from functools import cache
 
 from nnanim.engine.errors import NnanimError
 
-#: the order a course teaches the scenes (the default lecture)
+#: the order a course teaches the scenes (the default lecture). Pooling comes before the
+#: edge-detection part, which max-pools its feature map, and both lead into the CNN.
 LECTURE_ORDER = ["GradientDescent1D", "LinearRegressionGD", "OptimizerRace", "Backpropagation",
-                 "VanishingGradients", "Convolution", "ConvolutionAsMatrix", "EdgeDetection",
-                 "ConvolutionBackward", "MaxPooling", "CNNOnMNIST"]
+                 "VanishingGradients", "Convolution", "ConvolutionAsMatrix",
+                 "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST"]
 
 
 @dataclass(frozen=True)
