@@ -37,15 +37,15 @@ def short(v: float) -> str:
 class LinearRegressionGD(TraceScene):
     """Linear regression by gradient descent: data, line and residuals on the left, the
     loss surface L(a, b) with the descent path on the right, a, b, L and the gradient
-    read from the trace at every step. Length at speed 1: about 39 s
-    (setup 6 s, reading 8 s, descent 25 s).
+    read from the trace at every step. Length at speed 1: about 49 s
+    (setup 8 s, reading 14 s, descent 27 s).
     """
 
     title = "Fitting a line by gradient descent"
     description = ("fit y = a·x + b: data, residuals, loss contours, ∂L/∂a and ∂L/∂b")
     runs = {"main": "linear_regression"}
     trace_kind = "objective"
-    duration = 39.0
+    duration = 49.0
 
     def check_trace(self, role, trace) -> None:
         self.require_objective(trace, 2, STATICS, QUANTITIES, coords_name="θ = (a, b)")
@@ -110,6 +110,7 @@ class LinearRegressionGD(TraceScene):
         self.show_step(0)
         self.play(*[fade_in(m) for m in (*self.readouts, *self.values, k_is, self.counter)],
                   run_time=self.t(1.0))
+        self.wait(self.t(2.0))  # the caption's reading time; the section's still
 
         self.next_section("reading")
         caption = self.read_gradient(caption)
@@ -120,10 +121,11 @@ class LinearRegressionGD(TraceScene):
         xs, ys = self.xs, self.ys
         px, py = 0.12 * np.ptp(xs), 0.15 * np.ptp(ys)
         x0, x1, y0, y1 = xs.min() - px, xs.max() + px, ys.min() - py, ys.max() + py
-        plot = PlotAxes(self.theme, (x0, x1), (y0, y1), 5.3, 4.4,
+        plot = PlotAxes(self.theme, (x0, x1), (y0, y1), 5.3, 4.2,
                         x_ticks=nice_ticks(x0, x1, 4), y_ticks=nice_ticks(y0, y1, 4),
                         x_label="x", y_label="y", font_size=22)
-        plot.to_edge(LEFT, buff=0.35).set_y(-0.35)
+        # its "y" clear of the formula's subscript line above
+        plot.to_edge(LEFT, buff=0.35).set_y(-0.45)
         return plot
 
     def make_loss_plot(self) -> tuple[PlotAxes, Group]:
@@ -235,12 +237,12 @@ class LinearRegressionGD(TraceScene):
         # the residuals the sum runs over
         self.play(self.residuals.animate.set_stroke(width=7), rate_func=there_and_back,
                   run_time=self.t(1.2))
-        self.wait(self.t(1.6))
+        self.wait(self.t(4.4))
         way = "larger: a steeper line" if ga < 0 else "smaller: a flatter line"
         reading_a = self.caption(f"\u2202L/\u2202a {'<' if ga < 0 else '>'} 0 \u2192 make a {way}")
         self.play(fade_out(frames[0]), Create(frames[1]), *self.swap(reading_b, reading_a),
                   run_time=self.t(1.0))
-        self.wait(self.t(1.8))
+        self.wait(self.t(3.6))
         self.play(fade_out(frames[1]), run_time=self.t(0.4))
         return reading_a
 
@@ -257,6 +259,7 @@ class LinearRegressionGD(TraceScene):
         rule = self.caption("Step against the gradient:  a \u2190 a \u2212 \u03b7 \u2202L/\u2202a,"
                             f"   b \u2190 b \u2212 \u03b7 \u2202L/\u2202b,   \u03b7 = {eta_text}")
         self.play(*self.swap(caption, rule), run_time=self.t(0.8))
+        self.wait(self.t(1.0))  # the section's still
         caption = rule
         slow = 2
         self.next_section("descent")
@@ -325,5 +328,6 @@ class LinearRegressionGD(TraceScene):
         if equations is not None:  # a run of only a few steps
             extra.append(fade_out(equations))
         self.play(*self.swap(caption, end), *extra, run_time=self.t(1.0))
-        self.wait(self.t(3.5))
+        # the caption's reading time: 1 s + 0.3 s a word
+        self.wait(self.t(1.0 + 0.3 * len(end.original_text.split())))
 

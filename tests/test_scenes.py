@@ -38,7 +38,7 @@ TABLE = {
     # 5 probes (x, f, f' twice), 40 table rows, 3 worked steps, 3 learning rates and ends
     "GradientDescent1D": Particular(mid=((25, "walk"), (33, "first_step")), min_shown=150),
     # a, b, L, ∂L/∂a, ∂L/∂b at every step, the two worked updates, the fit and θ*
-    "LinearRegressionGD": Particular(mid=((9, "reading"), (17, "first_steps")),
+    "LinearRegressionGD": Particular(mid=((10, "reading"), (19, "first_steps")),
                                      min_shown=lambda s: 5 * len(s.trace("main").all_steps) + 12),
     # 8 learning rates, the losses of 8 runners and the step counter at every drawn step
     "OptimizerRace": Particular(mid=((15, "ravine_end"), (43, "rosenbrock_sgd")),
