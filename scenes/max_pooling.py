@@ -58,9 +58,9 @@ class MaxPooling(TraceScene):
     title = "Max pooling"
     description = ("the deck's 4×4 map, 2×2 windows, stride "
                    "2: maxima forward, gradients routed back to them")
-    runs = {"main": "maxpool_deck"}
+    runs = {"main": "maxpool_deck", "shifted": "maxpool_deck_shifted"}
     trace_kind = "layer"
-    duration = 31.0
+    duration = 43.0
 
     def check_trace(self, role, trace) -> None:
         name = pool_layer(trace)["name"]
@@ -76,10 +76,12 @@ class MaxPooling(TraceScene):
         pool_geometry(trace, name)
 
     # -- trace reading ----------------------------------------------------------------------
-    def grid_values(self, quantity: str) -> np.ndarray:
-        """The (H, W) map of ``quantity``, every entry recorded as shown."""
-        shape = self.array("main", self.step, self.layer, quantity).shape[2:]
-        return np.array([[self.number("main", self.step, self.layer, quantity, (0, 0, i, j),
+    def grid_values(self, quantity: str, role: str = "main") -> np.ndarray:
+        """The (H, W) map of ``quantity`` of run ``role``, every entry recorded as shown."""
+        t = self.trace(role)
+        step, layer = t.steps[0], pool_layer(t)["name"]
+        shape = self.array(role, step, layer, quantity).shape[2:]
+        return np.array([[self.number(role, step, layer, quantity, (0, 0, i, j),
                                       formatter=fmt_auto)[0]
                           for j in range(shape[1])] for i in range(shape[0])])
 
@@ -255,3 +257,48 @@ class MaxPooling(TraceScene):
         rule = self.sidebar(*lines, top=gy_note.get_bottom()[1] - 0.3, size=26)
         self.play(FadeIn(VGroup(*zeros), lag_ratio=0.05), FadeIn(rule), run_time=self.t(1.2))
         self.wait(self.t(4.0))
+        if self.shifted_by_one_row():
+            self.shift_section()
+
+    # -- a small shift ------------------------------------------------------------------------
+    def shifted_by_one_row(self) -> bool:
+        """Whether the "shifted" run pools the main run's input moved one row down, with the
+        same window and stride (the bundled pair; another --trace skips the section)."""
+        main, shifted = self.trace("main"), self.trace("shifted")
+        a = main.get(main.steps[0], self.layer, "input")[0, 0]
+        layer = pool_layer(shifted)["name"]
+        b = shifted.get(shifted.steps[0], layer, "input")[0, 0]
+        return (a.shape == b.shape and np.array_equal(a[:-1], b[1:]) and not b[0].any()
+                and pool_geometry(main, self.layer) == pool_geometry(shifted, layer))
+
+    def shift_section(self) -> None:
+        """The deck's reason for pooling: move the input one pixel and pool again; most of
+        the pooled map stays (each equal pair is two traced outputs)."""
+        self.next_section("shift")
+        th, cell = self.theme, 0.8
+        self.play(FadeOut(*self.mobjects), run_time=self.t(0.6))
+        title = self.label("Move the input one pixel down, pool again", size=34)
+        title.to_edge(UP, buff=0.25)
+        pairs, pooled = [], []
+        for role, left, name in (("main", -6.4, "x"), ("shifted", 0.4, "x moved down")):
+            x = light(ValueGrid(self.grid_values("input", role), th, cell=cell, color=th.value,
+                                font_size=cell * 34, formatter=fmt_minus))
+            x.move_to([left, 2.0, 0], aligned_edge=LEFT + UP)
+            pooled.append(self.grid_values("output", role))
+            y = light(ValueGrid(pooled[-1], th, cell=cell,
+                                color=th.value, font_size=cell * 34, formatter=fmt_minus))
+            y.next_to(x, RIGHT, buff=1.2)
+            tag = self.label(name, size=26, color=th.value).next_to(x, UP, buff=0.15)
+            pairs.append((x, y, VGroup(tag, self.label("pooled", size=26, color=th.value)
+                                       .next_to(y, UP, buff=0.15), self.arrow(x, y, th.muted))))
+        self.play(FadeIn(title), *[FadeIn(VGroup(*p)) for p in pairs], run_time=self.t(1.2))
+        y1 = pairs[1][1]
+        same = list(zip(*np.nonzero(pooled[0] == pooled[1])))  # two traced outputs each
+        boxes = [y1.square(p, q).copy().set_stroke(th.active, width=5) for p, q in same]
+        total = pooled[0].size
+        words = (f"{len(same)} of {total} pooled values stay the same:",
+                 "the features are still found, nearly where they were")
+        caption = self.as_caption(VGroup(*[self.label(w, size=30) for w in words])
+                                  .arrange(DOWN, buff=0.18).move_to([0, -2.6, 0]))
+        self.play(*[Create(b) for b in boxes], FadeIn(caption), run_time=self.t(1.0))
+        self.wait(self.t(1 + 0.3 * len(" ".join(words).split())))

@@ -59,3 +59,26 @@ def test_refuses_a_probe_of_another_layer(tmp_path):
     run(config.load(CONFIGS / "conv_deck.toml"), tmp_path / "conv.trace")
     assert "needs a MaxPool2D probe" in refusal(SCENE, tmp_path, "--trace",
                                                 str(tmp_path / "conv.trace"))
+
+
+def test_a_one_pixel_shift_keeps_most_of_the_pooled_map(last):
+    """The last section pools the deck's map moved one row down (its own traced run): the
+    pooled values the scene shows come from both traces, and 3 of the 4 agree."""
+    _, scene = last
+    shown = shown_texts(scene)
+    main, shifted = scene.trace("main"), scene.trace("shifted")
+    y0 = main.get(0, LAYER, "output")[0, 0]
+    y1 = shifted.get(0, LAYER, "output")[0, 0]
+    for (p, q), v in np.ndenumerate(y1):
+        assert shown[("shifted", 0, LAYER, "output", (0, 0, p, q))] == fmt_auto(v)
+    np.testing.assert_array_equal(shifted.get(0, LAYER, "input")[0, 0, 1:],
+                                  main.get(0, LAYER, "input")[0, 0, :-1])
+    assert int((y0 == y1).sum()) == 3
+
+
+def test_no_shift_section_for_another_geometry(stride1):
+    """With windows of another stride the bundled shifted run is no fair comparison: the
+    section is left out."""
+    _, scene = stride1
+    assert not scene.shifted_by_one_row()
+    assert not any(s.role == "shifted" for s in scene.shown.items)
