@@ -466,8 +466,10 @@ class CNNOnMNIST(TraceScene):
         train, val = th.runs[0], th.runs[1]  # told apart by colour and marker
         series = [  # (axes, metric or "batch" for every step's loss, run style, legend name)
             (loss_ax, "batch", None, "batch loss"),
+            # the train loss is averaged while the weights still change, validation is
+            # measured with the epoch's final weights: why epoch 1's train loss sits higher
             (loss_ax, "loss", train, "train (epoch mean)"),
-            (loss_ax, "val_loss", val, "validation"),
+            (loss_ax, "val_loss", val, "validation (epoch end)"),
             (acc_ax, "accuracy", train, "train"),
             (acc_ax, "val_accuracy", val, "validation"),
         ]
