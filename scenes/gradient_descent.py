@@ -36,8 +36,8 @@ class GradientDescent1D(TraceScene):
     """Gradient descent on f(x) = e^(−x) + x² from x = −0.5 (the deck's example).
 
     Runs: main (η = 0.1), small (η too small), large (η too large); every number on
-    screen is read from these traces. Length at speed 1: about 64 s
-    (walk 20 s, steps 26 s, learning rates 16 s).
+    screen is read from these traces. Length at speed 1: about 70 s
+    (start 2.5 s, walk 24 s, steps 28 s, learning rates 15 s).
     """
 
     title = "Gradient descent in one dimension"
@@ -46,7 +46,7 @@ class GradientDescent1D(TraceScene):
     runs = {"main": "descent_1d", "small": "descent_1d_lr_small",
             "large": "descent_1d_lr_large"}
     trace_kind = "objective"
-    duration = 64.0
+    duration = 70.0
 
     def check_trace(self, role, trace) -> None:
         statics = ["curve/x", "curve/f"] + (["probe/theta", "probe/value", "probe/grad"]
@@ -143,9 +143,11 @@ class GradientDescent1D(TraceScene):
             "main", lambda p: p.to_edge(LEFT, buff=0.3).set_y(-0.3), 5.8, 4.9)
         self.add(title, formula)
         self.play(fade_in(self.plot), Create(curve), run_time=self.t(1.5))
+        self.wait(self.t(1.0))
         self.next_section("walk")
-        self.walk()
+        walked = self.walk()
         self.next_section("steps")
+        self.play(*[fade_out(m) for m in walked], run_time=self.t(0.8))
         self.descend()
         self.next_section("learning-rates")
         self.play(*[fade_out(m) for m in self.mobjects if m not in (title, formula)],
@@ -153,7 +155,8 @@ class GradientDescent1D(TraceScene):
         self.learning_rates()
 
     # -- (a) walk --------------------------------------------------------------------------------
-    def walk(self) -> None:
+    def walk(self) -> list:
+        """The walk; returns what it leaves on screen (the next section clears it)."""
         th, plot = self.theme, self.plot
         probe = self.trace("main")
         xs, fxs = probe.static("probe/theta")[:, 0], probe.static("probe/value")  # layout
@@ -165,7 +168,7 @@ class GradientDescent1D(TraceScene):
         caption = self.caption(f"Which way is downhill? Read the slope f{PRIME}(x) "
                                f"at a few points.")
         self.play(fade_in(table), fade_in(caption), run_time=self.t(1.0))
-        self.wait(self.t(0.8))
+        self.wait(self.t(2.8))  # the question's reading time: 12 words
 
         dot = tan = slope_label = drop = None
         arrows, rows, grads = VGroup(), [], []
@@ -230,9 +233,8 @@ class GradientDescent1D(TraceScene):
             extra = [band, *frames, note]
         else:
             extra = [caption]
-        self.wait(self.t(2.0))
-        self.play(*[fade_out(m) for m in [table, dot, tan, slope_label, drop, arrows, *extra]],
-                  run_time=self.t(0.8))
+        self.wait(self.t(4.6))  # the conclusion's reading time: 12 words
+        return [table, dot, tan, slope_label, drop, arrows, *extra]
 
     # -- (b) steps -------------------------------------------------------------------------------
     def descend(self) -> None:
@@ -303,16 +305,21 @@ class GradientDescent1D(TraceScene):
                 example = new_example
                 text = (f"Steep slope: f{PRIME} is large, so the step is large." if k == 0
                         else f"Flatter slope: smaller f{PRIME}, smaller step.")
-                new_caption = self.caption(text)
-                self.play(*self.swap(caption, new_caption), *grow, run_time=self.t(1.0))
-                caption = new_caption
+                if k < 2:  # steps 1 and 2 share the second caption: it stays
+                    new_caption = self.caption(text)
+                    self.play(*self.swap(caption, new_caption), *grow, run_time=self.t(1.0))
+                    caption = new_caption
+                elif grow:
+                    self.play(*grow, run_time=self.t(1.0))
+                else:
+                    self.wait(self.t(1.0))
                 if arrow is not None:
                     arrow_label = self.tex(r"-\eta\, f'(x_k)", size=34, color=th.update)
                     arrow_label.next_to(arrow, UP, buff=0.1)
                     self.play(fade_in(arrow_label), run_time=self.t(0.5))
                 self.play(self.slide(dot, x_draw, x_next), fade_out(slope_label),
                           run_time=self.t(1.0))
-                self.wait(self.t(0.3))
+                self.wait(self.t(1.3 if k == 0 else 0.3))  # k = 0: its caption's 10 words
             else:
                 # one play per step: arrow in the first 45 %, then the point moves; the
                 # table changes at once, so it stays in the static background of the frames

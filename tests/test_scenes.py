@@ -36,7 +36,7 @@ class Particular:
 #: every scene of the catalog, with its snapshots and how many numbers it shows at least
 TABLE = {
     # 5 probes (x, f, f' twice), 40 table rows, 3 worked steps, 3 learning rates and ends
-    "GradientDescent1D": Particular(mid=((25, "walk"), (33, "first_step")), min_shown=150),
+    "GradientDescent1D": Particular(mid=((26, "walk"), (34, "first_step")), min_shown=150),
     # a, b, L, ∂L/∂a, ∂L/∂b at every step, the two worked updates, the fit and θ*
     "LinearRegressionGD": Particular(mid=((10, "reading"), (19, "first_steps")),
                                      min_shown=lambda s: 5 * len(s.trace("main").all_steps) + 12),
