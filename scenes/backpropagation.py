@@ -427,8 +427,9 @@ class Backpropagation(TraceScene):
             ["L:", self.v(self.num("scalar", "loss", digits=4)), "\\to",
              self.u(self.number("main", self.trace().all_steps[1], "scalar", "loss", digits=4)[1]),
              "\\quad\\text{after one step}"], sizes={0: 42, 2: 34, 3: 34, 4: 34})
+        # buff 0.2: the six rows end well above the frame's bottom margin
         block = self.panel(rule, one, self.label("every weight at once (and every bias):", 26),
-                           *mats, buff=0.28)
+                           *mats, buff=0.2)
         self.play(self.set_tag("3 · update"), FadeOut(self.grad_block), FadeOut(self.deltas),
                   FadeIn(block[0]), run_time=self.t(0.7))
         self.play(FadeIn(block[1]), run_time=self.t(0.7))
