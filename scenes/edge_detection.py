@@ -64,7 +64,7 @@ class EdgeDetection(TraceScene):
     runs = {"main": "edge_digit_window", "full": "edge_digit_full",
             "pooled": "edge_digit_pooled"}
     trace_kind = "layer"
-    duration = 46.0
+    duration = 49.0
 
     def check_trace(self, role, trace) -> None:
         step = trace.steps[0] if trace.steps else None
@@ -473,8 +473,14 @@ class EdgeDetection(TraceScene):
         self.play(TransformFromCopy(src_box, dst_box), run_time=self.t(0.8))
 
         h, w = fmap.shape
-        note = VGroup(self.label(f"{h}×{w} → {pooled.shape[0]}×{pooled.shape[1]}:", size=28),
-                      self.label("the edge is still there", size=28, color=th.active))
-        note.arrange(RIGHT, buff=0.2).to_edge(DOWN, buff=0.35)
+        lines = (f"{h}×{w} → {pooled.shape[0]}×{pooled.shape[1]}:", "the edge is still there",
+                 # pooling a signed map is not symmetric: say so (CNNs pool after a ReLU)
+                 "positive responses win the max; a CNN applies ReLU first")
+        head = VGroup(self.label(lines[0], size=28), self.label(lines[1], size=28,
+                                                                color=th.active))
+        head.arrange(RIGHT, buff=0.2)
+        why = self.label(lines[2], size=24, color=th.muted)
+        note = self.as_caption(VGroup(head, why).arrange(DOWN, buff=0.12))
+        note.to_edge(DOWN, buff=0.3)
         self.play(FadeIn(note), run_time=self.t(1.0))
-        self.wait(self.t(3.5))
+        self.wait(self.t(1 + 0.3 * len(" ".join(lines).split())))
