@@ -35,14 +35,14 @@ class ConvolutionAsMatrix(TraceScene):
     "build" (row r of M is K's weights placed at the pixels of window position r; zeros
     elsewhere), "multiply" (row · x = the traced output value, row by row into y),
     "fold" (y back into the output grid).
-    duration at speed 1: 37 s for conv_deck (M is 9×25), 30 s at stride 2 (4×25).
+    duration at speed 1: 44 s for conv_deck (M is 9×25), 37 s at stride 2 (4×25).
     """
 
     title = "Convolution as a matrix product"
     description = ("the same convolution as one sparse matrix times the flattened image")
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
-    duration = 37.0
+    duration = 44.0
 
     def check_trace(self, role: str, trace) -> None:
         g = read_conv(trace, "ConvolutionAsMatrix")
@@ -133,7 +133,7 @@ class ConvolutionAsMatrix(TraceScene):
         m_name.next_to(self.matrix, LEFT, buff=0.2)
         body.add(x_name, y_name, m_name)
         body.to_edge(LEFT, buff=0.35)
-        body.shift((left.get_bottom()[1] - 0.2 - x_name.get_top()[1]) * UP)
+        body.shift((left.get_bottom()[1] - 0.15 - x_name.get_top()[1]) * UP)
         self.names = VGroup(x_name, m_name, y_name)
         self.eq_sign = eq
         if self.matrix.get_bottom()[1] < -3.3:
@@ -149,10 +149,11 @@ class ConvolutionAsMatrix(TraceScene):
         self.caption_box = (left.get_right()[0] + 0.5, self.out_block.get_left()[0] - 0.5,
                             left.get_center()[1])
         self.caption = VGroup()
-        self.line_y = self.matrix.get_bottom()[1] - 0.45
+        self.line_y = self.matrix.get_bottom()[1] - 0.4  # clear of the bottom margin
 
-    def say(self, *lines: str) -> None:
-        """Replace the caption between the reference grids and the output."""
+    def say(self, *lines: str, also=()) -> None:
+        """Replace the caption between the reference grids and the output (``also``: more
+        animations of that play)."""
         x0, x1, y = self.caption_box
         new = VGroup(*(self.label(s, size=22) for s in lines)).arrange(DOWN, buff=0.12,
                                                                        aligned_edge=LEFT)
@@ -160,7 +161,7 @@ class ConvolutionAsMatrix(TraceScene):
             new.scale_to_fit_width(x1 - x0)
         new.move_to([(x0 + x1) / 2, y, 0])
         self.bring_to_front(self.caption)  # see front()
-        self.play(fade_out(self.caption), fade_in(new), run_time=self.t(0.6))
+        self.play(fade_out(self.caption), fade_in(new), *also, run_time=self.t(0.6))
         self.caption = new
 
     # -- sections -----------------------------------------------------------------------------
@@ -177,7 +178,7 @@ class ConvolutionAsMatrix(TraceScene):
                                for j in range(wp)))
                 self.play(TransformFromCopy(src, dst),
                           run_time=self.pace(c * hp + i, slow=2, first=0.7, rest=0.3))
-        self.wait(self.t(0.5))
+        self.wait(self.t(1.8))  # the caption's 12 words, and the section's last still
 
     def placements(self, r: int) -> list[tuple[int, int, int, int, int]]:
         """(column of M, channel, u, v, input index) of K's weights in row r."""
@@ -227,7 +228,7 @@ class ConvolutionAsMatrix(TraceScene):
         nnz = sum(len(c) for c in self.entries)
         self.say(f"M is sparse: {nnz} of {self.n_rows * self.n_cols} entries hold",
                  "a weight of K, the same K shifted", "along each row (Toeplitz-like)")
-        self.wait(self.t(1.5))
+        self.wait(self.t(7.0))  # the key caption: 20 words
 
     def multiply(self) -> None:
         """y_r = row r of M · x: the products of the row's placed weights with x."""
@@ -273,16 +274,19 @@ class ConvolutionAsMatrix(TraceScene):
                       ReplacementTransform(new_line.result_glyphs.copy(), text), fade_out(cols),
                       run_time=self.pace(r, slow=2, first=0.9, rest=0.3))
             self.y_col.texts[r][0] = text
-            self.wait(self.pace(r, slow=2, first=0.6, rest=0.05))
+            # the last row stays a second: the section ends on it (fold() clears it)
+            self.wait(self.t(1.0) if r == self.n_rows - 1
+                      else self.pace(r, slow=2, first=0.6, rest=0.05))
             frame, line = new_frame, new_line
-        self.bring_to_front(frame, line)
-        self.play(fade_out(frame), fade_out(line), run_time=self.t(0.4))
+        self.last_row = (frame, line)
 
     def fold(self) -> None:
         """y's entries go back to their (row, column) in the output grid."""
         th, g = self.theme, self.conv
+        self.bring_to_front(*self.last_row)
         self.say(f"4. Fold y back into {g.out[0]}×{g.out[1]}:",
-                 "the same I ∗ K as sliding the window")
+                 "the same I ∗ K as sliding the window",
+                 also=[fade_out(m) for m in self.last_row])
         self.play(fade_in(self.out_block), run_time=self.t(0.5))
         out = self.array("main", 0, g.layer, "output")[0, 0]
         lo, hi = float(out.min()), float(out.max())
