@@ -91,8 +91,8 @@ class Convolution(TraceScene):
     output; answers "(I∗K)(1,1)"), "slide" (the other positions, the first ones slowly),
     "size" (o = ⌊(i + 2p − k)/s⌋ + 1 evaluated with the run's numbers, checked against the
     traced output's shape; answers "size of I∗K").
-    duration at speed 1: 32 s for conv_deck (9 positions), 29 s at stride 2 (4), 44 s
-    with "same" padding (25), 31 s for the 3-channel input.
+    duration at speed 1: 33 s for conv_deck (9 positions), 30 s at stride 2 (4), 45 s
+    with "same" padding (25), 32 s for the 3-channel input.
     """
 
     title = "Convolution, window by window"
@@ -100,7 +100,7 @@ class Convolution(TraceScene):
                    "K: the window slides, products and sums written out")
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
-    duration = 32.0
+    duration = 33.0
 
     def check_trace(self, role: str, trace) -> None:
         g = read_conv(trace, "Convolution")
@@ -145,7 +145,7 @@ class Convolution(TraceScene):
         if g.channels == 1:
             how = self.label("each value under the window × the weight on it (×w in the "
                              "corner), then add them all", size=22, color=th.muted)
-            how.next_to(eq, DOWN, buff=0.35)
+            how.next_to(eq, DOWN, buff=0.28)
         else:  # beside the short total line
             how = self.label("each channel: its values × its weights;\nthen the channel sums "
                              "add up", size=20, color=th.muted)
@@ -155,19 +155,22 @@ class Convolution(TraceScene):
         self.fill_output(eq, 0, 0, 0)
         first = self.num("output", (0, 0, 0, 0))[1]
         self.answer(0, first, Circumscribe(self.out_grid.square(0, 0), color=th.active))
-        self.wait(self.t(1.5))
-        self.play(fade_out(how), run_time=self.t(0.3))
+        self.wait(self.t(1.5))  # the section's still, with the answer and how it was found
 
         self.next_section("slide")
         for k, (p, q) in enumerate(positions[1:], start=1):
             new = self.position_equation(p, q)
             slide = [*(w.slide_to(p, q) for w in self.windows),
                      self.cursor.animate.move_to(self.out_grid.square(p, q))]
+            if k == 1:
+                slide.append(fade_out(how))
             self.play(*slide, fade_out(eq), fade_in(new),
                       run_time=self.pace(k, first=0.9, rest=0.35))
             eq = new
             self.fill_output(eq, k, p, q)
-            self.wait(self.pace(k, slow=3, first=0.8, rest=0.1))
+            # the last position: the section's still, the full output
+            last = k == len(positions) - 1
+            self.wait(self.t(1.0) if last else self.pace(k, slow=3, first=0.8, rest=0.1))
 
         self.next_section("size")
         self.play(fade_out(eq), *(fade_out(w) for w in self.windows), fade_out(self.cursor),
@@ -190,8 +193,8 @@ class Convolution(TraceScene):
         if multi:
             cell = min(0.5, 3.4 / (g.padded[0] + kh))
         else:
-            cell = min(0.72, 3.8 / max(g.padded))
-        font = max(cell * 38, 22)
+            cell = min(0.8, 4.2 / max(g.padded))
+        font = max(cell * 35, 22)  # room for the weights in the corners
         names = CHANNEL_NAMES.get(g.channels, [f"c{c + 1}" for c in range(g.channels)])
 
         self.in_grids, self.k_grids, self.windows = [], [], []
@@ -205,8 +208,14 @@ class Convolution(TraceScene):
             border = self.dash_padding(ig)
             labels = None if multi or cell < 0.5 else [[self.fmt_w(v) for v in row]
                                                         for row in wk]
+            # the weights in the window's corners: at least 18 pt (21 px a line at 720p);
+            # in small cells the image's values stand up and left to leave the corner free
             self.windows.append(SlidingWindow(ig, g.kernel, th, stride=g.stride,
-                                              labels=labels))
+                                              labels=labels, label_size=max(cell * 22, 18)))
+            if labels is not None and cell < 0.7:
+                for row in ig.texts:
+                    for text in row:
+                        text.shift(0.12 * cell * (UP + LEFT))
             self.in_grids.append(ig)
             self.k_grids.append(kg)
             if multi:

@@ -12,7 +12,7 @@ from nnanim.scenes.convolution import read_conv
 
 SCENE = "Convolution"
 # animation number (manim counts plays and waits) of a mid frame worth a snapshot
-SAME_FIRST_ROW = 25    # conv_deck_same: the window over the zero border, top row
+SAME_FIRST_ROW = 24    # conv_deck_same: the window over the zero border, top row
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
 
 
