@@ -78,6 +78,11 @@ CLOSING = ("Same start, same number of steps:\n"
            "how far each gets is down to the update rule.")
 
 
+def reading_time(text: str) -> float:
+    """Seconds (at speed 1) a caption stays: 1 s + 0.3 s a word (issue #10)."""
+    return 1.0 + 0.3 * len(text.split())
+
+
 @dataclass
 class Runner:
     """One optimizer's run drawn in a race."""
@@ -104,7 +109,8 @@ class OptimizerRace(TraceScene):
 
     Sections: "ravine" (the race on an ill-conditioned quadratic), "ravine-lessons" (each
     runner in turn, with what it does), "rosenbrock", "rosenbrock-lessons".
-    duration: about 63 s at speed 1.
+    duration: about 109 s at speed 1 (17 + 38 + 19 + 35 s): each lesson stays for its
+    reading time, 1 s + 0.3 s a word.
     """
 
     title = "Gradient descent, SGD, momentum and Adam"
@@ -114,7 +120,7 @@ class OptimizerRace(TraceScene):
             "rosen_gd": "race_rosenbrock_gd", "rosen_sgd": "race_rosenbrock_sgd",
             "rosen_momentum": "race_rosenbrock_momentum", "rosen_adam": "race_rosenbrock_adam"}
     trace_kind = "objective"
-    duration = 63.0
+    duration = 109.0
 
     # layout (scene units): the map top-left, captions under it, legend and plot right
     MAP_LEFT, MAP_TOP, MAP_WIDTH = -6.55, 2.95, 8.1
@@ -149,7 +155,7 @@ class OptimizerRace(TraceScene):
         self.run_race(race)
         self.next_section("rosenbrock-lessons")
         self.lessons(race, closing=CLOSING)
-        self.wait(self.t(2.0))
+        self.wait(self.t(reading_time(CLOSING)))
 
     # -- building a race ------------------------------------------------------------------
     def build_race(self, info: RaceInfo) -> dict:
@@ -284,7 +290,7 @@ class OptimizerRace(TraceScene):
                 marks.add(Line(axes.c2p(0, e - lo), axes.c2p(T - 1, e - lo), color=th.grid,
                                stroke_width=1, stroke_opacity=0.6))
             if (e - lo) % every == 0:
-                marks.add(self.tex(f"10^{{{e}}}", size=24, color=th.muted)
+                marks.add(self.tex(f"10^{{{e}}}", size=26, color=th.muted)
                           .next_to(axes.c2p(0, e - lo), LEFT, buff=0.12))
         for s, edge in ((0, LEFT), ((T - 1) // 2, None), (T - 1, RIGHT)):
             lab = self.label(str(s), size=20, color=th.muted).next_to(axes.c2p(s, 0), DOWN,
@@ -363,7 +369,7 @@ class OptimizerRace(TraceScene):
             if i == 0:
                 anims.append(fade_out(race["best"]))
             self.play(*anims, run_time=self.t(0.6))
-            self.wait(self.t(2.4))
+            self.wait(self.t(reading_time(race["lessons"][i][1])))
             caption = new
         race["caption"] = caption
         if closing is not None:
