@@ -33,9 +33,10 @@ from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "W", "output", "grad_output", "grad_input", "W.grad", "b.grad")
 MAX_SIDE = 6                 # inputs up to 6×6 are drawn with their numbers, larger as heatmaps
+PAD_CELL, PAD_ROW_Y = 0.7, 0.42  # cells of the padded ∂L/∂Y (numbers drawn), its row
 ROW_Y = 0.3                  # centre of the row of maps
 TITLE_Y, FORMULA_Y = 3.45, 2.6
-LINE_Y, NOTE_Y = -2.8, -3.5    # the worked sum, the note under it
+LINE_Y, NOTE_Y = -2.9, -3.6    # the worked sum, the note under it
 MAX_WIDTH = 13.4             # widest line of text
 CHAR_WIDTH = 0.0081          # width of a DejaVu Sans digit per point of font size
 D = r"\partial"
@@ -246,12 +247,12 @@ class ConvolutionBackward(TraceScene):
         light(m)
         return m.scale_to_fit_width(MAX_WIDTH) if m.width > MAX_WIDTH else m
 
-    def row(self, *items: Mobject) -> Group:
-        """Maps and operators side by side, centred on the row line."""
+    def row(self, *items: Mobject, y: float = ROW_Y) -> Group:
+        """Maps and operators side by side, centred on the row line (at ``y``)."""
         group = Group(*items).arrange(RIGHT, buff=0.45)
-        group.move_to([0, ROW_Y, 0])
+        group.move_to([0, y, 0])
         for m in items:
-            m.set_y(ROW_Y)
+            m.set_y(y)
         return group
 
     def op(self, tex: str) -> Mobject:
@@ -427,8 +428,11 @@ class ConvolutionBackward(TraceScene):
         # layout: pad(∂L/∂Y) ⋆ rot180(K) = ∂L/∂X
         g_vals = self.plane("grad_output")
         if self.small:
-            gp = light(PaddedGrid(self.traced("grad_output"), pad, th, cell=cell,
-                                  color=th.gradient, formatter=fmt_minus))
+            # cells of 0.7 with the numbers at the size 0.62 gives them: the window's kernel
+            # labels (size 18, bottom right) then clear a two-character number like "−1"
+            gp = light(PaddedGrid(self.traced("grad_output"), pad, th, cell=PAD_CELL,
+                                  font_size=0.62 * 38, color=th.gradient,
+                                  formatter=fmt_minus))
         else:
             gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
                                   px * (g_vals.shape[0] + 2 * kh - 2), outline=False)
@@ -438,8 +442,10 @@ class ConvolutionBackward(TraceScene):
         else:
             dx = gradient_heatmap(self.plane("grad_input"), th, px * h)
         star, eq = self.op(r"\star"), self.op("=")
-        self.row(gp, star, kgrid, eq, dx)
-        label_y = gp.get_bottom()[1] - 0.35
+        # the padded grid is 7 cells of PAD_CELL tall: it sits higher, under formulas
+        # raised to the top margin, so its label stays clear of the worked sum
+        self.row(gp, star, kgrid, eq, dx, y=PAD_ROW_Y if self.small else ROW_Y)
+        label_y = gp.get_bottom()[1] - 0.3
         if self.small:
             inner = gp.inner
             padding = gp.padding
@@ -452,12 +458,13 @@ class ConvolutionBackward(TraceScene):
                              (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                              (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
                              (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
-                            size=40)
+                            size=36)
         index = self.formula([(rf"\frac{{{D} L}}{{{D} X_{{ij}}}}", th.gradient), ("=", th.text),
                               (r"\sum_{a,b}", th.text),
                               (rf"\frac{{{D} L}}{{{D} Y_{{i-a,\,j-b}}}}", th.gradient),
-                              ("K_{ab}", th.weight)], size=32)
-        VGroup(rule, index).arrange(RIGHT, buff=0.9).move_to([0, TITLE_Y - 0.35, 0])
+                              ("K_{ab}", th.weight)], size=30)
+        VGroup(rule, index).arrange(RIGHT, buff=0.9).move_to([0, TITLE_Y - 0.35, 0]) \
+            .to_edge(UP, buff=0.2)
         why = self.note("X(i,j) met K(a,b) in output Y(i−a, j−b): "
                         "collect ∂L/∂Y·K from every output X(i,j) fed")
 
@@ -507,7 +514,7 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(0.8))
 
         # the flipped kernel slides over the padded gradient
-        window, arrive = self.window_from(gp, kflip, self.plane("W")[::-1, ::-1], th.weight, 17)
+        window, arrive = self.window_from(gp, kflip, self.plane("W")[::-1, ::-1], th.weight, 18)
         slide_note = self.note("a full convolution: the window visits every position where "
                                "it touches ∂L/∂Y")
         self.play(*arrive, ReplacementTransform(flip_note, slide_note), run_time=self.t(1.2))
