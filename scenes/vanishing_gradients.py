@@ -67,6 +67,11 @@ def fmt_norm(v: float) -> str:
     return fmt(v, 3 if 0.01 <= r < 0.1 else 2)
 
 
+def reading_time(text: str) -> float:
+    """Seconds (at speed 1) a caption needs on screen: 1 s + 0.3 s a word (issue #10)."""
+    return 1.0 + 0.3 * len(text.split())
+
+
 def power_of_ten(k: int) -> str:
     """10^k with Unicode superscripts (one Text, no LaTeX baseline to match): 10⁻⁵."""
     return "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
@@ -120,7 +125,7 @@ class VanishingGradients(TraceScene):
       training  every recorded step: bars, the first and last layers' norms, the step and
                 each run's mini-batch loss
       verdict   the gap at the last step, each run's final training accuracy, the lesson
-    About 48 s at speed 1.
+    About 58 s at speed 1 (11 + 26 + 13 + 8 s): captions stay for 1 s + 0.3 s a word.
     """
 
     title = "Vanishing gradients"
@@ -128,7 +133,7 @@ class VanishingGradients(TraceScene):
                    "network against the same network with ReLU")
     runs = {"main": "deep_sigmoid", "relu": "deep_relu"}
     trace_kind = "network"
-    duration = 48.0
+    duration = 58.0
 
     # -- traces -------------------------------------------------------------------------------
     def check_trace(self, role: str, trace: Trace) -> None:
@@ -311,7 +316,7 @@ class VanishingGradients(TraceScene):
         lo, hi = LogBarChart.decades(np.concatenate([v.ravel() for v in self.norms.values()]))
         loss_hi = math.ceil(max(np.nanmax(self.trace(r).scalars("loss")) for r in self.runs)
                             * 10) / 10
-        self.panels = [self.build_panel("main", lo, hi, -5.95, loss_hi, th.series[0]),
+        self.panels = [self.build_panel("main", lo, hi, -5.85, loss_hi, th.series[0]),
                        self.build_panel("relu", lo, hi, 0.95, loss_hi, th.series[1])]
         self.next_section("networks")
         self.intro()
@@ -336,7 +341,7 @@ class VanishingGradients(TraceScene):
         self.step_word.next_to(self.step_end, LEFT, buff=0.27 + widest, aligned_edge=DOWN)
         self.step_now = self.step_text(self.steps[0])
         axis = self.label("‖∂L/∂W‖ (log scale)", 22, color=th.gradient).rotate(math.pi / 2)
-        axis.move_to([-6.88, self.panels[0].chart.area.get_center()[1], 0])
+        axis.move_to([-6.9, self.panels[0].chart.area.get_center()[1], 0], aligned_edge=LEFT)
         self.play(FadeIn(title), FadeIn(self.step_word), FadeIn(self.step_end),
                   FadeIn(self.step_now), run_time=self.t(0.8))
         for p in self.panels:
@@ -348,7 +353,8 @@ class VanishingGradients(TraceScene):
         for p in self.panels:  # the moving parts last (bars start invisible)
             self.add(p.chart.bars, p.loss.line, p.loss_dot)
             p.loss_value = self.swap(None, self.loss_value(p, self.steps[0]))
-        self.say(self.label(self.comparison(), 26), wait=2.5)
+        text = self.comparison()
+        self.say(self.label(text, 26), wait=reading_time(text))
 
     def comparison(self) -> str:
         """What the two runs share, read from their configs (claimed only when true)."""
@@ -399,17 +405,17 @@ class VanishingGradients(TraceScene):
                             "layer 1. Each bar is one layer's ‖∂L/∂W‖.", 26))
         read = self.walk(sig, s0, first=1.0, rest=0.5, slow=3)
         self.wait(self.t(0.8))
-        self.say(self.label("Error signals get diluted going backward: "
-                            "the vanishing gradient problem.", 28, color=th.gradient))
+        text = "Error signals get diluted going backward: the vanishing gradient problem."
+        self.say(self.label(text, 28, color=th.gradient))
         sig.drawing, sig.note = self.annotation(sig, s0)
         self.play(*self.fade_out(read), run_time=self.t(0.3))
         self.play(FadeIn(sig.drawing), FadeIn(sig.note), run_time=self.t(1.0))
         self.settle(sig.drawing, sig.note)
-        self.wait(self.t(2.0))
+        self.wait(self.t(max(2.0, reading_time(text) - 1.3)))  # 1.3 s of plays above
         facts = DERIVATIVE_FACTS.get(sig.activation)
         if facts is not None:
             self.say(self.tex(facts[0] + ",", size=34), self.label(f"so {facts[1]}.", 26),
-                     wait=3.0)
+                     wait=reading_time(f"{facts[0]}, so {facts[1]}."))
         facts = DERIVATIVE_FACTS.get(relu.activation)
         if facts is not None:
             self.say(self.tex(facts[0] + ",", size=34), self.label(f"so {facts[1]}.", 26))
@@ -446,6 +452,7 @@ class VanishingGradients(TraceScene):
                 anims += [Transform(p.loss.line, p.loss.line_upto(at)),
                           p.loss_dot.animate.move_to(p.loss.point(at))]
             self.play(*anims, run_time=self.pace(j, slow=2, first=0.8, rest=0.3))
+        self.wait(self.t(1.0))  # the section's still: the last recorded step
 
     def verdict(self) -> None:
         last = self.steps[-1]
@@ -465,4 +472,4 @@ class VanishingGradients(TraceScene):
                     f"barely learn. {relu.activation}: every layer learns.")
         else:
             text = "Compare how much of the gradient reaches the first layers of each net."
-        self.say(self.label(text, 26), wait=4.0)
+        self.say(self.label(text, 26), wait=max(4.0, reading_time(text)))

@@ -10,11 +10,14 @@ from ..theme import Theme
 FONT = "DejaVu Sans"
 
 
-def activation_glyph(kind: str, theme: Theme, size: float = 0.18) -> VMobject:
-    """A small symbol for an activation layer: σ for Sigmoid, a hinge for ReLU-like units,
-    the name's first letters otherwise."""
+def activation_glyph(kind: str, theme: Theme, size: float = 0.18,
+                     font_size: float = 26) -> VMobject:
+    """A small symbol for an activation layer: σ for Sigmoid, a hinge (``size`` wide) for
+    ReLU-like units, the name's first letters otherwise. Letters at ``font_size`` (TeX;
+    Text at 0.7 of it, which is as tall): 26 is 21.6 px a line at 720p, readable from the
+    back of a lecture hall."""
     if kind == "Sigmoid":
-        return MathTex(r"\sigma", font_size=size * 130, color=theme.text)
+        return MathTex(r"\sigma", font_size=font_size, color=theme.text)
     if kind in ("ReLU", "LeakyReLU", "PReLU", "ELU"):
         h = size / 2
         knee = -0.15 * h if kind == "ReLU" else -0.45 * h
@@ -22,8 +25,8 @@ def activation_glyph(kind: str, theme: Theme, size: float = 0.18) -> VMobject:
         hinge.set_points_as_corners([[-h, knee, 0], [0, -0.15 * h, 0], [h, h, 0]])
         return hinge
     if kind == "Tanh":
-        return MathTex(r"\tanh", font_size=size * 95, color=theme.text)
-    return Text(kind[:4], font=FONT, font_size=size * 80, color=theme.text)
+        return MathTex(r"\tanh", font_size=font_size, color=theme.text)
+    return Text(kind[:4], font=FONT, font_size=0.7 * font_size, color=theme.text)
 
 
 class LayerStrip(VGroup):

@@ -12,7 +12,8 @@ from ..theme import Theme
 class LogBarChart(VGroup):
     """``n`` bars over a log10 axis from 10^lo (the floor) to 10^hi (the top).
 
-    A gridline per decade, labelled 10^k on the left. Bars start empty (invisible);
+    A gridline per decade, labelled 10^k on the left (TeX at ``tick_size``: 26 is 21.6 px
+    a line at 720p). Bars start empty (invisible);
     ``bar_for(i, value)`` is the rectangle bar i has for ``value`` (a Transform target).
     Values at or below 10^lo (or 0) draw as a thin stub on the floor, so a vanished
     gradient stays visible. Positions follow the group when it is moved: ``column_x(i)``,
@@ -23,7 +24,7 @@ class LogBarChart(VGroup):
 
     def __init__(self, n: int, lo: int, hi: int, theme: Theme, width: float = 5.6,
                  height: float = 3.4, color: str | None = None, bar_fraction: float = 0.62,
-                 tick_size: float = 24) -> None:
+                 tick_size: float = 26) -> None:
         super().__init__()
         if n < 1 or hi <= lo:
             raise ValueError(f"LogBarChart needs n >= 1 and hi > lo, got n={n}, {lo}..{hi}")
