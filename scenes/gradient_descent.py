@@ -303,8 +303,9 @@ class GradientDescent1D(TraceScene):
                           table.push(row), run_time=self.t(1.2))
                 table.settle()
                 example = new_example
-                text = (f"Steep slope: f{PRIME} is large, so the step is large." if k == 0
-                        else f"Flatter slope: smaller f{PRIME}, smaller step.")
+                # the step is η·|f′| long: its size follows |f′| (f′ itself is negative here)
+                text = (f"Steep slope: |f{PRIME}| is large, so the step is large." if k == 0
+                        else f"Flatter slope: smaller |f{PRIME}|, smaller step.")
                 if k < 2:  # steps 1 and 2 share the second caption: it stays
                     new_caption = self.caption(text)
                     self.play(*self.swap(caption, new_caption), *grow, run_time=self.t(1.0))
