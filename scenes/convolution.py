@@ -96,7 +96,7 @@ class Convolution(TraceScene):
     """
 
     title = "Convolution, window by window"
-    description = ("the deck's 5×5 image I ⋆ 3×3 kernel "
+    description = ("the deck's 5×5 image I ∗ 3×3 kernel "
                    "K: the window slides, products and sums written out")
     runs = {"main": "conv_deck"}
     trace_kind = "layer"

@@ -1,7 +1,7 @@
 """ConvolutionBackward: backpropagation through a convolution, with the trace's numbers.
 
-    ∂L/∂K = X ⋆ ∂L/∂Y                      the upstream gradient slides over the input
-    ∂L/∂X = pad_{k−1}(∂L/∂Y) ⋆ rot180(K)   the full convolution with the flipped kernel
+    ∂L/∂K = X ∗ ∂L/∂Y                      the upstream gradient slides over the input
+    ∂L/∂X = pad_{k−1}(∂L/∂Y) ∗ rot180(K)   the full convolution with the flipped kernel
 
 Default run: ``conv_backward_deck``, a probe of the deck's I and K with a small integer
 upstream gradient, so every product can be read. ``--trace`` also takes a network trace
@@ -149,7 +149,7 @@ class ConvolutionBackward(TraceScene):
     """Backward through the deck's convolution: ∂L/∂K and ∂L/∂X from a traced step.
 
     Sections
-      dK       forward Y = X ⋆ K turns into the backward question; ∂L/∂Y slides over X, each
+      dK       forward Y = X ∗ K turns into the backward question; ∂L/∂Y slides over X, each
                of the 3×3 kernel positions writes its products and the traced ∂L/∂K
       dX       ∂L/∂Y padded by k−1 zeros (dashed), K rotated 180°, the flipped kernel slides
                over it and each window fills the traced ∂L/∂X (first slowly, then fast)
@@ -320,17 +320,17 @@ class ConvolutionBackward(TraceScene):
         cell, px = 0.72, 3.4 / max(h, w)
         kcell = 0.72 if self.small else 1.25
 
-        # forward, to set the scene: Y = X ⋆ K
+        # forward, to set the scene: Y = X ∗ K
         name = (f"Backward through {cv.layer} at training step {cv.step}" if cv.network
                 else "Backward through a convolution")
         title = self.label(name, size=36).move_to([0, TITLE_Y, 0])
         fwd = self.formula([("Y", th.value), ("=", th.text), ("X", th.value),
-                            (r"\star", th.text), ("K", th.weight)])
+                            (r"\ast", th.text), ("K", th.weight)])
         fwd.move_to([0, FORMULA_Y, 0])
         x = self.map("input", th.value, cell, px)
         k = self.map("W", th.weight, kcell, px)
         y = self.map("output", th.value, cell, px)
-        star, eq = self.op(r"\star"), self.op("=")
+        star, eq = self.op(r"\ast"), self.op("=")
         self.row(x, star, k, eq, y)
         label_y = x.get_bottom()[1] - 0.35
         x_lab = self.under(x, "input X", th.value, label_y)
@@ -358,11 +358,11 @@ class ConvolutionBackward(TraceScene):
         if not self.small:
             self.remove(y)
 
-        # X ⋆ ∂L/∂Y = ∂L/∂K: the upstream gradient takes the kernel's place
+        # X ∗ ∂L/∂Y = ∂L/∂K: the upstream gradient takes the kernel's place
         dk = self.grid(self.plane("W.grad"), th.gradient, kcell, blank=True).move_to(y)
         dk_lab = self.under(dk, "∂L/∂K", th.gradient, label_y)
         rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
-                             ("X", th.value), (r"\star", th.text),
+                             ("X", th.value), (r"\ast", th.text),
                              (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=44)
         index = self.formula([(rf"\frac{{{D} L}}{{{D} K_{{ab}}}}", th.gradient), ("=", th.text),
                               (r"\sum_{p,q}", th.text), (r"X_{p+a,\,q+b}", th.value),
@@ -425,7 +425,7 @@ class ConvolutionBackward(TraceScene):
         kcell = 0.62 if self.small else 1.25
         keep = self.keep
 
-        # layout: pad(∂L/∂Y) ⋆ rot180(K) = ∂L/∂X
+        # layout: pad(∂L/∂Y) ∗ rot180(K) = ∂L/∂X
         g_vals = self.plane("grad_output")
         if self.small:
             # cells of 0.7 with the numbers at the size 0.62 gives them: the window's kernel
@@ -441,7 +441,7 @@ class ConvolutionBackward(TraceScene):
             dx = self.grid(self.plane("grad_input"), th.gradient, cell, blank=True)
         else:
             dx = gradient_heatmap(self.plane("grad_input"), th, px * h)
-        star, eq = self.op(r"\star"), self.op("=")
+        star, eq = self.op(r"\ast"), self.op("=")
         # the padded grid is 7 cells of PAD_CELL tall: it sits higher, under formulas
         # raised to the top margin, so its label stays clear of the worked sum
         self.row(gp, star, kgrid, eq, dx, y=PAD_ROW_Y if self.small else ROW_Y)
@@ -457,7 +457,7 @@ class ConvolutionBackward(TraceScene):
         rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
                              (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                              (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
-                             (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
+                             (r"\ast", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
                             size=36)
         index = self.formula([(rf"\frac{{{D} L}}{{{D} X_{{ij}}}}", th.gradient), ("=", th.text),
                               (r"\sum_{a,b}", th.text),
@@ -648,12 +648,12 @@ class ConvolutionBackward(TraceScene):
         title = self.label("Backward through a convolution: two more convolutions", size=34)
         title.move_to([0, TITLE_Y, 0])
         dk_rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
-                                ("X", th.value), (r"\star", th.text),
+                                ("X", th.value), (r"\ast", th.text),
                                 (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=40)
         dx_rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
                                 (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                                 (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
-                                (r"\star", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
+                                (r"\ast", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
                                size=38)
         dk_rule.move_to([left_x, 2.45, 0])
         dx_rule.move_to([right_x, 2.45, 0])
@@ -661,9 +661,9 @@ class ConvolutionBackward(TraceScene):
         dk_height, dx_height = min(dk.height, tallest), min(dx.height, tallest)
         cap_y = grid_y - max(dk_height, dx_height) / 2 - 0.3
         divider = Line([0, 2.9, 0], [0, cap_y - 0.7, 0], stroke_color=th.grid, stroke_width=2)
-        dk_cap = self.caption("input ⋆ upstream gradient",
+        dk_cap = self.caption("input ∗ upstream gradient",
                               f"{kh}×{kw} like K: one gradient per weight", left_x, cap_y)
-        dx_cap = self.caption("padded upstream gradient ⋆ flipped kernel",
+        dx_cap = self.caption("padded upstream gradient ∗ flipped kernel",
                               f"{h}×{w} like X: sent on to the layer below", right_x, cap_y)
 
         _, db_t = self.number("main", cv.step, cv.layer, "b.grad", (cv.o,),
