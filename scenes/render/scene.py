@@ -106,9 +106,8 @@ def render_scene(name: str, options: SceneOptions | None = None, *, quality: str
     cls = scene_info(name).cls
     output = check_output(output or default_output(name, fmt))
     check_traces(name, options)
-    produced, scene = _render(lambda: cls(options), quality, fmt, options, output, size=size,
-                              fps=fps, upto_animation=upto_animation)
-    return produced, scene
+    return _render(lambda: cls(options), quality, fmt, options, output, size=size, fps=fps,
+                   upto_animation=upto_animation)
 
 
 def render_title_card(options: SceneOptions, quality: str, output: Path) -> Path:
