@@ -29,11 +29,20 @@ def train(config: str | os.PathLike | dict, out: str | os.PathLike | None = None
     or a config dict) and record it into the trace folder ``out`` (default
     ``runs/<config>.trace``). ``progress`` reports to stderr. Returns the ``Trace``; an
     interrupted run (Ctrl-C) still returns the trace of every step done."""
+    from nnanim.engine.trace import Trace
+
+    return Trace(run_config(config, out, progress=progress).trace)
+
+
+def run_config(config: str | os.PathLike | dict, out: str | os.PathLike | None = None, *,
+               progress: bool = False):
+    """``train``'s work, returning the engine's ``RunSummary`` (status, steps, final
+    metrics, trace path and size) for callers that report it, like ``nnanim train``."""
     from nnanim.engine import config as configs
     from nnanim.engine.assets import resolve_config
+    from nnanim.engine.atomic import check_output
     from nnanim.engine.progress import Progress
     from nnanim.engine.run import run
-    from nnanim.engine.trace import Trace
 
     if isinstance(config, dict):
         cfg = configs.validate(config)
@@ -42,14 +51,14 @@ def train(config: str | os.PathLike | dict, out: str | os.PathLike | None = None
         path = resolve_config(config)
         cfg = configs.load(path)
         out = out or default_trace_path(path)
+    out = check_output(out, folder=True)
     reporter = Progress(sys.stderr, cfg["run"]["name"], epochs=cfg["run"]["kind"] == "network")
     try:
-        summary = run(cfg, out, **(reporter.callbacks() if progress else {}))
+        return run(cfg, out, **(reporter.callbacks() if progress else {}))
     except OSError as e:
         raise NnanimError(f"cannot write {out}: {e.strerror or e}") from None
     finally:
         reporter.close()
-    return Trace(summary.trace)
 
 
 def render(scene: str, trace: Any = None, quality: str = "l", fmt: str = "mp4", *,

@@ -61,21 +61,9 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def train(config: str, output: Path | None, quiet: bool) -> None:
     """Train the run CONFIG describes (a TOML path or a bundled name like xor_mlp)."""
-    from nnanim.api import default_trace_path
-    from nnanim.engine import config as configs
-    from nnanim.engine.assets import resolve_config
-    from nnanim.engine.atomic import check_output
-    from nnanim.engine.progress import Progress
-    from nnanim.engine.run import run
+    from nnanim.api import run_config
 
-    path = resolve_config(config)
-    cfg = configs.load(path)
-    out = check_output(output or default_trace_path(path), folder=True)
-    progress = Progress(sys.stderr, cfg["run"]["name"], epochs=cfg["run"]["kind"] == "network")
-    try:
-        summary = run(cfg, out, **({} if quiet else progress.callbacks()))
-    finally:
-        progress.close()
+    summary = run_config(config, output, progress=not quiet)
     _print_summary(summary)
     if summary.status == "interrupted":
         click.echo("nnanim: interrupted; the trace keeps every step done", err=True)

@@ -25,6 +25,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn,
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.heatmap import Heatmap
 from nnanim.scenes.mobjects.light_animations import Fade
 from nnanim.scenes.mobjects.light_text import light
@@ -483,4 +484,4 @@ class EdgeDetection(TraceScene):
         note = self.as_caption(VGroup(head, why).arrange(DOWN, buff=0.12))
         note.to_edge(DOWN, buff=0.3)
         self.play(FadeIn(note), run_time=self.t(1.0))
-        self.wait(self.t(1 + 0.3 * len(" ".join(lines).split())))
+        self.wait(self.t(reading_time(" ".join(lines))))

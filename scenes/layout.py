@@ -142,6 +142,11 @@ def words(s: str) -> int:
     return len(s.split())
 
 
+def reading_time(text: str) -> float:
+    """Seconds (at speed 1) a caption needs on screen: 1 s + 0.3 s a word."""
+    return CAPTION_BASE + CAPTION_PER_WORD * words(text)
+
+
 # -- finding the texts ------------------------------------------------------------------------
 TEXT_TYPES = (Text, MarkupText, SingleStringMathTex, DecimalNumber, TickerText)
 WHOLE_OR_PART = (*TEXT_TYPES, MathTexPart)
@@ -375,7 +380,7 @@ class LayoutCheck:
         start, end = self._shown_since.pop(key), self._last_seen.pop(key)
         cap = self._captions[key]
         said = " ".join(raw_text(t) for t in texts_in([cap]))
-        need = (CAPTION_BASE + CAPTION_PER_WORD * words(said)) / self.speed
+        need = reading_time(said) / self.speed
         self.captions.append((start, end, said))
         if end - start < need - EPS:
             self.violations.append(Violation(round(start, 1), "caption", quoted(said),

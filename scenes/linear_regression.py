@@ -16,6 +16,7 @@ from manim import (DOWN, LEFT, ORIGIN, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Arr
                    there_and_back)
 
 from nnanim.scenes.base import TraceScene
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.contour_map import ContourLines
 from nnanim.scenes.mobjects.heatmap import Heatmap
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
@@ -329,5 +330,5 @@ class LinearRegressionGD(TraceScene):
             extra.append(fade_out(equations))
         self.play(*self.swap(caption, end), *extra, run_time=self.t(1.0))
         # the caption's reading time: 1 s + 0.3 s a word
-        self.wait(self.t(1.0 + 0.3 * len(end.original_text.split())))
+        self.wait(self.t(reading_time(end.original_text)))
 

@@ -19,6 +19,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowAr
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -301,4 +302,4 @@ class MaxPooling(TraceScene):
         caption = self.as_caption(VGroup(*[self.label(w, size=30) for w in words])
                                   .arrange(DOWN, buff=0.18).move_to([0, -2.6, 0]))
         self.play(*[Create(b) for b in boxes], FadeIn(caption), run_time=self.t(1.0))
-        self.wait(self.t(1 + 0.3 * len(" ".join(words).split())))
+        self.wait(self.t(reading_time(" ".join(words))))

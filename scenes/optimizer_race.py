@@ -20,6 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Dot, FadeIn, FadeOut, Line, Star
 
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_int
@@ -76,11 +77,6 @@ INTRO = ("Shading and contours: loss f(x, y), log scale;\n"
          "★ is the minimum. All four start at one point.")
 CLOSING = ("Same start, same number of steps:\n"
            "how far each gets is down to the update rule.")
-
-
-def reading_time(text: str) -> float:
-    """Seconds (at speed 1) a caption stays: 1 s + 0.3 s a word (issue #10)."""
-    return 1.0 + 0.3 * len(text.split())
 
 
 @dataclass

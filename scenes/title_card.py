@@ -6,17 +6,13 @@ import textwrap
 
 from manim import DOWN, UP, FadeIn, FadeOut, Line, Scene, Text, VGroup
 
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.options import SceneOptions
 from nnanim.scenes.theme import THEMES
 
 FONT = "DejaVu Sans"
 MAX_WIDTH = 12.5            # scene units; the frame is 14.2 wide
 SUBTITLE_CHARS = 48         # a subtitle line wraps at about this many characters
-
-
-def reading_time(text: str) -> float:
-    """Seconds a text needs on screen at speed 1: 1 s + 0.3 s per word."""
-    return 1.0 + 0.3 * len(text.split())
 
 
 class TitleCard(Scene):

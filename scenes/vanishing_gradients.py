@@ -13,6 +13,7 @@ from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt, fmt_int
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.layer_strip import LayerStrip
 from nnanim.scenes.mobjects.log_bar_chart import LogBarChart
 from nnanim.scenes.mobjects.sparkline import Sparkline
@@ -65,11 +66,6 @@ def fmt_norm(v: float) -> str:
     """Two significant figures: 0.94, 0.021, 4.1e-3 (0.09996 as 0.10, not 0.100)."""
     r = abs(float(f"{v:.2g}"))
     return fmt(v, 3 if 0.01 <= r < 0.1 else 2)
-
-
-def reading_time(text: str) -> float:
-    """Seconds (at speed 1) a caption needs on screen: 1 s + 0.3 s a word (issue #10)."""
-    return 1.0 + 0.3 * len(text.split())
 
 
 def power_of_ten(k: int) -> str:

@@ -173,7 +173,7 @@ def test_title_card_is_read_at_leisure(tmp_path):
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render.ffmpeg import duration
     from nnanim.scenes.render.scene import render_title_card
-    from nnanim.scenes.title_card import reading_time
+    from nnanim.scenes.layout import reading_time
 
     title, subtitle = "Max pooling", "the deck's 4×4 map, 2×2 windows, stride 2: maxima forward"
     lengths = {}
