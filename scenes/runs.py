@@ -31,11 +31,17 @@ def cache_dir(override: str | os.PathLike | None = None) -> Path:
 
 def cached_trace(config_path: Path, cache: Path | None = None) -> Path:
     """Train ``config_path`` into the cache unless an identical run is already there."""
+    from importlib.metadata import version
+
     from nnanim.engine import config as cfgmod
     from nnanim.engine.run import run
+    from nnanim.engine.trace import VERSION
 
     config_path = Path(config_path)
-    digest = hashlib.sha256(config_path.read_bytes()).hexdigest()[:10]
+    # the user's cache outlives a checkout: a run trained by another nnanim (or into another
+    # trace format) is not this one's, so both are part of the key
+    key = config_path.read_bytes() + f"\n{version('nnanim')} trace v{VERSION}".encode()
+    digest = hashlib.sha256(key).hexdigest()[:10]
     out = cache_dir(cache) / "runs" / f"{config_path.stem}-{digest}.trace"
     if (out / "manifest.json").is_file():
         return out
