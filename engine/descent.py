@@ -34,7 +34,8 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
     mini-batch of sample indices (shuffled epochs, as SGD does) and uses that batch's
     gradient; otherwise the full gradient. Per recorded step the trace holds, under
     layer ``"objective"``: ``theta`` (before), ``theta.grad``, ``theta.after``,
-    ``value`` (f at θ before the step, on all data), optimizer state ``theta.<state>``,
+    ``value`` (f at θ before the step, on all data), ``gap`` (f(θ) − f(θ*), when θ* is
+    known), optimizer state ``theta.<state>``,
     and ``batch`` indices when batched. A run stops early (``diverged``) when θ or
     f(θ) stops being finite, keeping the steps so far.
     """
@@ -45,6 +46,8 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
     bs = min(int(batch_size), n) if (n and batch_size) else 0
     order, pos = np.arange(0), 0
     base_lr = optimizer.lr
+    theta_star = getattr(objective, "minimizer", None)
+    f_min = None if theta_star is None else objective.value(np.asarray(theta_star, dtype=dtype))
     result = DescentResult()
     step = 0
     try:
@@ -68,6 +71,8 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
                 writer.record(step, LAYER, "theta", theta, group="param")
                 writer.record(step, LAYER, "theta.grad", grads[key], group="grad")
                 writer.record(step, LAYER, "value", np.array(value), group="output")
+                if f_min is not None:  # the gap to the minimum, f(θ) − f(θ*) ≥ 0
+                    writer.record(step, LAYER, "gap", np.array(value - f_min), group="output")
                 if batch is not None:
                     writer.record(step, "batch", "indices", batch, group="batch")
             result.path.append(theta.copy())

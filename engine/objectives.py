@@ -7,7 +7,8 @@ and then use only those samples (mini-batch gradients are real sample averages o
 sums); without data ``batch`` is ignored. For drawing: ``bounds`` (a (lo, hi) pair per
 coordinate), the vectorized ``value_grid`` and ``surface(nx, ny)`` (2-D) or
 ``curve(n)`` (1-D), whose arrays the tracer stores so that scenes read them from the
-trace. ``minimizer`` is the known minimum θ* (None when there is none).
+trace. ``minimizer`` is the known minimum θ* (None when there is none); ``hessian(θ)`` the
+curvature, so ``at_minimum()`` gives f(θ*), ∇²f(θ*) and the largest stable GD step 2/λ_max.
 Values and gradients are computed in θ's dtype (float32 stays float32).
 """
 from __future__ import annotations
@@ -102,6 +103,28 @@ class Objective:
     def _grad(self, t, batch):
         raise NotImplementedError
 
+    def hessian(self, theta, batch=None) -> np.ndarray:
+        """∇²f(θ) on the batch, shape (d, d), float64: the curvature that bounds a stable
+        gradient-descent step (η < 2/λ_max near a minimum)."""
+        return np.asarray(self._hessian(np.asarray(self._theta(theta), dtype=np.float64), batch),
+                          dtype=np.float64).reshape(self.dim, self.dim)
+
+    def _hessian(self, t, batch):
+        raise NotImplementedError
+
+    def at_minimum(self) -> dict | None:
+        """f(θ*), ∇²f(θ*) (d, d) and the step bound 2/λ_max(∇²f(θ*)), None without θ*.
+
+        Near θ*, gradient descent multiplies the distance along the steepest direction by
+        (1 − η λ_max) each step: it converges for η < 2/λ_max and diverges above.
+        """
+        if self.minimizer is None:
+            return None
+        h = self.hessian(self.minimizer)
+        lam = float(np.linalg.eigvalsh(h).max())
+        return {"value": self.value(self.minimizer.astype(np.float64)), "hessian": h,
+                "max_stable_lr": 2.0 / lam if lam > 0 else float("inf")}
+
     def value_grid(self, *grids: np.ndarray) -> np.ndarray:
         """f at every point of ``d`` same-shaped coordinate grids (all data), vectorized."""
         raise NotImplementedError
@@ -157,6 +180,9 @@ class ExpQuadratic(Objective):
 
     def _grad(self, t, batch):
         return -np.exp(-t) + 2 * t
+
+    def _hessian(self, t, batch):
+        return np.exp(-t) + 2  # f''(x) = e^(−x) + 2
 
     def value_grid(self, X):
         X = np.asarray(X, dtype=float)
@@ -222,6 +248,9 @@ class QuadraticBowl(Objective):
         mu, _ = self._batch_stats(batch)
         return self.A.astype(t.dtype) @ (t - mu.astype(t.dtype))
 
+    def _hessian(self, t, batch):
+        return self.A  # every batch's bowl has the same A
+
     def value_grid(self, X, Y):
         (mx, my), s = self._full
         dx, dy = np.asarray(X, dtype=float) - mx, np.asarray(Y, dtype=float) - my
@@ -254,6 +283,12 @@ class Rosenbrock(Objective):
         x, y = t
         r = y - x * x
         return np.array([-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r], dtype=t.dtype)
+
+    def _hessian(self, t, batch):
+        x, y = t
+        b = self.b
+        return np.array([[2 - 4 * b * (y - x * x) + 8 * b * x * x, -4 * b * x],
+                         [-4 * b * x, 2 * b]])
 
     def value_grid(self, X, Y):
         X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
@@ -319,6 +354,11 @@ class LinearRegressionLoss(Objective):
         r = self.residuals(t, batch)
         return np.array([-2 * (r @ self.x[self._rows(batch)].astype(t.dtype)), -2 * r.sum()])
 
+    def _hessian(self, t, batch):
+        x = self.x[self._rows(batch)].astype(np.float64)
+        X = np.column_stack([x, np.ones_like(x)])
+        return 2 * X.T @ X  # ∇²L = 2 Σ_i [x_i, 1]ᵀ [x_i, 1], the same everywhere
+
     def value_grid(self, A, B):
         da = np.asarray(A, dtype=float) - self.minimizer[0]
         db = np.asarray(B, dtype=float) - self.minimizer[1]
@@ -381,6 +421,12 @@ class LogisticRegressionLoss(Objective):
         z, x, y = self._z(t, batch)
         e = _sigmoid(z) - y
         return np.array([np.mean(e * x), np.mean(e)])
+
+    def _hessian(self, t, batch):
+        z, x, _ = self._z(t, batch)
+        p = _sigmoid(z)
+        X = np.column_stack([x, np.ones_like(x)])
+        return (X * (p * (1 - p))[:, None]).T @ X / len(x)
 
     def value_grid(self, A, B):
         # grid × samples in one broadcast: memory grid.size · n floats

@@ -8,6 +8,7 @@ from typing import Callable
 
 import numpy as np
 
+from .baseline import input_blind_baseline
 from .build import (build_data, build_loss, build_model, build_objective, build_optimizer,
                     build_regularizers, build_schedule, targets_for)
 from .errors import ConfigError
@@ -129,6 +130,9 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
     writer.on_checkpoint = on_checkpoint
     writer.set_layers(model.describe_layers())
     writer.add_static("data/train_indices", tr_idx)
+    classes = probe.shape[1] if probe.ndim == 2 else 0
+    for key, value in input_blind_baseline(loss, y_tr, trainer.classification, classes).items():
+        writer.add_static(f"baseline/{key}", np.array([value]))
     writer.add_static("data/val_indices", val_idx)
     if policy.watch:
         writer.add_static("watch/indices", np.asarray(policy.watch))
@@ -196,8 +200,12 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
         xs, fx = objective.curve(201)
         writer.add_static("curve/x", xs)
         writer.add_static("curve/f", fx)
-    if getattr(objective, "minimizer", None) is not None:
+    minimum = objective.at_minimum()
+    if minimum is not None:
         writer.add_static("objective/minimizer", np.asarray(objective.minimizer))
+        writer.add_static("objective/min_value", np.array([minimum["value"]]))
+        writer.add_static("objective/hessian", minimum["hessian"])
+        writer.add_static("objective/max_stable_lr", np.array([minimum["max_stable_lr"]]))
     if probe is not None:  # f and ∇f at chosen points, e.g. the deck's walk along x
         pts = np.asarray(probe, dtype=dtype).reshape(len(probe), -1)
         if pts.shape[1] != len(objective.default_start):

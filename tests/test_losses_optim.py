@@ -493,6 +493,45 @@ def test_objective_grid_minimizer_and_float32(name):
     assert isinstance(obj.value(t32), float)
 
 
+@pytest.mark.parametrize("name", OBJECTIVES)
+def test_objective_hessian_finite_differences(name):
+    """∇²f against central differences of the gradient (itself checked above)."""
+    obj = OBJECTIVES[name]()
+    r = np.random.default_rng(10)
+    batches = [None] + ([r.choice(obj.n_samples, 8, replace=False)] if obj.n_samples else [])
+    for batch in batches:
+        for theta in [obj.default_start, obj.default_start + r.normal(size=obj.dim)]:
+            theta = np.array(theta, dtype=np.float64)
+            # central differences of the (exact, tested) gradient give the Hessian's columns
+            h = 1e-5
+            numeric = np.stack([(obj.grad(theta + h * e, batch) - obj.grad(theta - h * e, batch))
+                                / (2 * h) for e in np.eye(obj.dim)], axis=1)
+            H = obj.hessian(theta, batch)
+            assert H.shape == (obj.dim, obj.dim) and np.allclose(H, H.T)
+            assert np.allclose(H, numeric, rtol=1e-5, atol=1e-5 * max(1, np.abs(H).max()))
+
+
+def test_step_bound_at_the_minimum():
+    """2/λ_max: GD with η just below converges, just above diverges (ExpQuadratic: 2/f''(x*))."""
+    obj = objectives.ExpQuadratic()
+    facts = obj.at_minimum()
+    x_star = obj.minimizer[0]
+    assert facts["hessian"][0, 0] == pytest.approx(np.exp(-x_star) + 2, rel=1e-12)
+    assert facts["max_stable_lr"] == pytest.approx(2 / (np.exp(-x_star) + 2), rel=1e-12)
+    assert facts["value"] == pytest.approx(obj.value(obj.minimizer), rel=1e-15)
+    for factor, converges in [(0.95, True), (1.05, False)]:
+        theta = {"x": obj.minimizer + 1e-3}
+        opt = optimizers.SGD(lr=factor * facts["max_stable_lr"])
+        with np.errstate(all="ignore"):  # the diverging run overflows on purpose
+            for _ in range(400):
+                opt.step(theta, {"x": obj.grad(theta["x"])})
+        assert (abs(theta["x"][0] - x_star) < 1e-6) == converges, factor
+    bowl = objectives.QuadraticBowl(condition=10.0)
+    assert bowl.at_minimum()["max_stable_lr"] == pytest.approx(0.2)
+    separable = objectives.LogisticRegressionLoss(np.array([-1.0, 1.0]), np.array([0, 1]))
+    assert separable.at_minimum() is None
+
+
 def test_exp_quadratic_gradient_descent_converges():
     obj = objectives.get_objective("exp_quadratic")
     theta = {"x": np.array([-0.5])}
@@ -568,3 +607,27 @@ def test_get_objective_names_and_errors():
         assert "\n" not in str(e.value)
     with pytest.raises(ShapeError):
         objectives.Rosenbrock().grad(np.zeros(3))
+
+
+# ---------------------------------------------------------------- input-blind baseline
+@pytest.mark.parametrize("name,targets", [
+    ("sparse_cce", lambda r: r.choice(3, 50, p=[0.5, 0.3, 0.2])),
+    ("cce", lambda r: np.eye(3)[r.choice(3, 50, p=[0.5, 0.3, 0.2])]),
+    ("bce", lambda r: (r.uniform(size=(50, 1)) < 0.3).astype(float)),
+    ("mse", lambda r: r.normal(size=(50, 1))),
+    ("mae", lambda r: r.standard_cauchy(size=(51, 1))),
+])
+def test_input_blind_baseline_is_the_best_constant(name, targets):
+    """No other constant prediction scores a lower loss (checked by nudging each output)."""
+    from nnanim.engine.baseline import constant_prediction, input_blind_baseline
+
+    loss = losses.get_loss(name)
+    y = targets(np.random.default_rng(11))
+    pred = constant_prediction(loss, y, classes=3)
+    best = input_blind_baseline(loss, y, loss.classification, classes=3)["loss"]
+    assert best == pytest.approx(loss.forward(pred, y))
+    for j in range(pred.shape[1]):
+        for d in (-0.05, 0.05):
+            nudged = pred.copy()
+            nudged[:, j] += d
+            assert loss.forward(nudged, y) >= best - 1e-12, (j, d)

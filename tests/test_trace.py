@@ -361,6 +361,41 @@ def test_objective_after_is_the_path(tmp_path):
     assert "theta.after" in t.quantities("objective", 0)
 
 
+def test_objective_records_its_minimum_and_the_gap(tmp_path):
+    from nnanim.engine.config import load
+
+    run(load(ROOT / "assets" / "configs" / "race_ravine_gd.toml"), tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    f_min = float(t.static("objective/min_value")[0])
+    assert f_min > 0.1  # the noisy ravine's floor is its samples' spread, not 0
+    np.testing.assert_allclose(t.series("objective", "gap"),
+                               t.series("objective", "value") - f_min, rtol=0, atol=1e-15)
+    assert np.all(t.series("objective", "gap") >= 0)
+    H = t.static("objective/hessian")
+    assert float(t.static("objective/max_stable_lr")[0]) == pytest.approx(
+        2 / np.linalg.eigvalsh(H).max())
+
+
+def test_network_records_the_input_blind_baseline(tmp_path):
+    """Cross-entropy: the class frequencies' entropy (ln 2 when balanced), the majority's
+    share; MSE on 0/1 targets: their variance."""
+    from nnanim.engine.config import load
+
+    cfg = load(ROOT / "assets" / "configs" / "deep_sigmoid.toml")
+    cfg["training"]["epochs"] = 1
+    run(cfg, tmp_path / "ce")
+    t = Trace(tmp_path / "ce")
+    y = t.static("data/labels")[t.static("data/train_indices")]
+    prior = np.bincount(y) / len(y)
+    assert float(t.static("baseline/loss")[0]) == pytest.approx(-(prior * np.log(prior)).sum())
+    assert float(t.static("baseline/loss")[0]) == pytest.approx(np.log(2), abs=0.01)
+    assert float(t.static("baseline/accuracy")[0]) == pytest.approx(prior.max())
+    run(small_xor(epochs=1), tmp_path / "mse")
+    t = Trace(tmp_path / "mse")
+    y = t.static("data/labels")[t.static("data/train_indices")]
+    assert float(t.static("baseline/loss")[0]) == pytest.approx(np.var(y))
+
+
 def test_version_1_traces_are_read_as_stored(tmp_path):
     run(small_xor(epochs=6, checkpoint_every=1), tmp_path / "t")
     m = json.loads((tmp_path / "t" / "manifest.json").read_text())
