@@ -86,3 +86,15 @@ def test_parallel_renders_get_tex_folders_of_their_own(tmp_path):
             assert a != b
     with tex_folder(tmp_path) as c:
         assert c == a
+
+
+def test_run_cache_is_keyed_by_the_engine_source(tmp_path, monkeypatch):
+    """A development checkout keeps its version: changed engine code must retrain."""
+    from nnanim.engine.assets import bundled_config
+    from nnanim.scenes import runs
+
+    first = runs.cached_trace(bundled_config("descent_1d"), tmp_path)
+    assert runs.cached_trace(bundled_config("descent_1d"), tmp_path) == first  # reused
+    monkeypatch.setattr(runs, "engine_digest", lambda: b"other engine source")
+    other = runs.cached_trace(bundled_config("descent_1d"), tmp_path)
+    assert other != first and (other / "manifest.json").is_file()
