@@ -6,6 +6,7 @@ Sections
   steps           x ← x − η f'(x): tangent, step arrow, the point moving, a scrolling table
                   of k, x_k, f(x_k), f'(x_k); the first steps slowly with their numbers
   learning-rates  too small, good and too large η side by side, each with its final x
+  step-limit      why the large η diverges: η > 2/f″(x*), the traced curvature bound
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot, Fa
 
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.scrolling_table import ScrollingTable
@@ -36,21 +38,22 @@ class GradientDescent1D(TraceScene):
     """Gradient descent on f(x) = e^(−x) + x² from x = −0.5 (the deck's example).
 
     Runs: main (η = 0.1), small (η too small), large (η too large); every number on
-    screen is read from these traces. Length at speed 1: about 70 s
-    (start 2.5 s, walk 24 s, steps 28 s, learning rates 15 s).
+    screen is read from these traces. Length at speed 1: about 96 s (start 2.5 s, walk
+    24 s, steps 28 s, learning rates 27 s, step limit 15 s).
     """
 
     title = "Gradient descent in one dimension"
     description = ("f(x) = e⁻ˣ + x²: read the slope's "
-                   "sign, step against the gradient, then three learning rates")
+                   "sign, step against the gradient, three learning rates and the largest stable one")
     runs = {"main": "descent_1d", "small": "descent_1d_lr_small",
             "large": "descent_1d_lr_large"}
     trace_kind = "objective"
-    duration = 70.0
+    duration = 96.0
 
     def check_trace(self, role, trace) -> None:
-        statics = ["curve/x", "curve/f"] + (["probe/theta", "probe/value", "probe/grad"]
-                                            if role == "main" else [])
+        statics = ["curve/x", "curve/f", "objective/minimizer", "objective/hessian",
+                   "objective/max_stable_lr"] + (["probe/theta", "probe/value", "probe/grad"]
+                                                 if role == "main" else [])
         self.require_objective(trace, 1, statics, QUANTITIES, coords_name="x")
 
     # -- trace reading ----------------------------------------------------------------------
@@ -153,6 +156,10 @@ class GradientDescent1D(TraceScene):
         self.play(*[fade_out(m) for m in self.mobjects if m not in (title, formula)],
                   run_time=self.t(0.8))
         self.learning_rates()
+        self.next_section("step-limit")
+        self.play(*[fade_out(m) for m in self.mobjects if m not in (title, formula)],
+                  run_time=self.t(0.8))
+        self.step_limit()
 
     # -- (a) walk --------------------------------------------------------------------------------
     def walk(self) -> list:
@@ -453,3 +460,37 @@ class GradientDescent1D(TraceScene):
                                    buff=0, color=th.series[i], stroke_width=5))
         self.play(fade_out(counter), *[fade_in(nt) for nt in notes], run_time=self.t(1.2))
         self.wait(self.t(3.5))
+
+    # -- (d) the step limit ----------------------------------------------------------------------
+    def step_limit(self) -> None:
+        """Why the large η diverges: near x* each step multiplies the distance to x* by
+        1 − η f″(x*), so GD converges only for η < 2/f″(x*) (both numbers traced)."""
+        th = self.theme
+        _, x_star = self.number("large", None, "static", "objective/minimizer", (0,))
+        _, curv = self.number("large", None, "static", "objective/hessian", (0, 0))
+        bound, bound_text = self.number("large", None, "static", "objective/max_stable_lr", (0,))
+        _, large_text = self.number("large", 0, "scalar", "lr", formatter=short)
+        head = self.label(f"Why is \u03b7 = {large_text} too large?", size=32)
+        said = [f"Near the minimum x* = {x_star} the curve bends with f{PRIME}{PRIME}(x*) = {curv}.",
+                "Each step multiplies the distance to x* by (1 \u2212 \u03b7 \u00b7 "
+                f"f{PRIME}{PRIME}(x*)).",
+                f"The distance shrinks only while \u03b7 < 2 / f{PRIME}{PRIME}(x*) = {bound_text}."]
+        lines = VGroup(*[self.label(text, size=28) for text in said])
+        lines[2].set_color(th.ink(th.active))
+        rows = VGroup()
+        for i, role in enumerate(("small", "main", "large")):
+            eta, eta_text = self.number(role, 0, "scalar", "lr", formatter=short)
+            sign = "<" if eta < bound else ">"
+            verdict = self.verdicts.get(role, "")
+            rows.add(VGroup(run_marker(th.runs[i], np.zeros(3), 0.09),
+                            self.label(f"\u03b7 = {eta_text} {sign} {bound_text}  \u2192  {verdict}",
+                                       size=28, color=th.series[i])).arrange(RIGHT, buff=0.25))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        block = VGroup(head, lines.arrange(DOWN, aligned_edge=LEFT, buff=0.22), rows)
+        block.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to(0.35 * DOWN)
+        self.play(fade_in(head), run_time=self.t(0.6))
+        for line in lines:
+            self.play(fade_in(line), run_time=self.t(0.6))
+            self.wait(self.t(reading_time(line.original_text) - 0.6))
+        self.play(fade_in(rows, lag_ratio=0.3), run_time=self.t(1.2))
+        self.wait(self.t(reading_time(" ".join(r[1].original_text for r in rows))))

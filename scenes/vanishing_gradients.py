@@ -120,8 +120,10 @@ class VanishingGradients(TraceScene):
                 stay level
       training  every recorded step: bars, the first and last layers' norms, the step and
                 each run's mini-batch loss
-      verdict   the gap at the last step, each run's final training accuracy, the lesson
-    About 58 s at speed 1 (11 + 26 + 13 + 8 s): captions stay for 1 s + 0.3 s a word.
+      verdict   the gap at the last step, each run's final training accuracy, the lesson;
+                a net that ended at chance (its loss at the traced input-blind baseline,
+                the dashed level: ln 2 and 50 % here) is said to be stuck there
+    About 66 s at speed 1 (11 + 26 + 13 + 16 s): captions stay for 1 s + 0.3 s a word.
     """
 
     title = "Vanishing gradients"
@@ -129,7 +131,7 @@ class VanishingGradients(TraceScene):
                    "network against the same network with ReLU")
     runs = {"main": "deep_sigmoid", "relu": "deep_relu"}
     trace_kind = "network"
-    duration = 58.0
+    duration = 66.0
 
     # -- traces -------------------------------------------------------------------------------
     def check_trace(self, role: str, trace: Trace) -> None:
@@ -143,6 +145,9 @@ class VanishingGradients(TraceScene):
         if missing:
             raise TraceError(f"{trace.path} lacks W.grad of {missing[0]} "
                              "(record.quantities must include \"grad\")")
+        if "baseline/loss" not in trace.manifest.get("static", []):
+            raise TraceError(f"{trace.path} has no baseline/loss (chance); train it again "
+                             "with this nnanim")
         main = self._traces.get("main")
         if role != "main" and main is not None:
             if len(dense_layers(main)) != len(layers):
@@ -181,9 +186,13 @@ class VanishingGradients(TraceScene):
         loss = Sparkline(t.scalars("loss"), th, width=3.6, height=0.62, lo=0.0, hi=loss_hi,
                          color=color)
         loss.shift([left - loss.area.get_left()[0], Y_LOSS - loss.area.get_center()[1], 0])
+        # the loss axis is marked at 0 and at chance: the loss of always predicting the
+        # training set's class frequencies, recorded by the engine
+        chance, chance_text = self.number(role, None, "static", "baseline/loss", (0,))
+        level = loss.level(chance, th.muted)
         ticks = VGroup(self.label("0", 18, color=th.muted).next_to(loss.baseline, LEFT, 0.12),
-                       self.label(f"{loss_hi:g}", 18, color=th.muted)
-                       .next_to(loss.area.get_corner(UP + LEFT), LEFT, 0.12))
+                       self.label(chance_text, 18, color=th.muted).next_to(level, LEFT, 0.12),
+                       level)
         word = self.label("loss", 22, color=th.muted)
         word.move_to([left + chart.area.width - 1.05, loss.area.get_center()[1], 0],
                      aligned_edge=RIGHT)
@@ -469,3 +478,23 @@ class VanishingGradients(TraceScene):
         else:
             text = "Compare how much of the gradient reaches the first layers of each net."
         self.say(self.label(text, 26), wait=max(4.0, reading_time(text)))
+        stuck = self.at_chance(sig)
+        if stuck:
+            self.say(self.label(stuck, 26, t2c={"- - -": self.theme.muted}),
+                     wait=reading_time(stuck))
+
+    def at_chance(self, panel: Panel) -> str | None:
+        """The sentence saying that ``panel``'s net ended at chance (its last loss within
+        5 % of the input-blind baseline's), None when it did not."""
+        t = self.trace(panel.role)
+        last, loss_text = self.number(panel.role, t.steps[-1], "scalar", "loss")
+        chance, chance_text = self.number(panel.role, None, "static", "baseline/loss", (0,))
+        if abs(last - chance) > 0.05 * chance or not t.epochs:
+            return None
+        pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731 - the accuracy's format, as shown above
+        _, acc = self.number(panel.role, None, "epoch", "accuracy", (len(t.epochs) - 1,),
+                             formatter=pct)
+        _, base_acc = self.number(panel.role, None, "static", "baseline/accuracy", (0,),
+                                  formatter=pct)
+        return (f"{panel.activation} is stuck at chance: loss {loss_text} vs {chance_text} "
+                f"(- - -) and {acc} vs {base_acc} for always guessing one class.")

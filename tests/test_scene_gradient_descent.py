@@ -53,6 +53,18 @@ def test_the_deck_reading_and_the_lessons(last):
                               "large": "too large: diverges"}
 
 
+def test_the_step_limit_is_the_traced_curvature_bound(last):
+    """η > 2/f″(x*) ≈ 0.74 is why 0.75 diverges: the bound, f″ and x* are traced values."""
+    _, scene = last
+    shown = shown_texts(scene)
+    large = scene.trace("large")
+    bound = large.static("objective/max_stable_lr")[0]
+    assert shown[("large", None, "static", "objective/max_stable_lr", (0,))] == fmt(bound)
+    assert shown[("large", None, "static", "objective/hessian", (0, 0))] == \
+        fmt(large.static("objective/hessian")[0, 0])
+    assert large.scalars("lr")[0] > bound > scene.trace("main").scalars("lr")[0]
+
+
 def test_refuses_a_2d_objective(tmp_path):
     run(config.load(CONFIGS / "linear_regression.toml"), tmp_path / "lr.trace")
     assert "needs a 1-D objective run" in refusal(SCENE, tmp_path, "--trace",

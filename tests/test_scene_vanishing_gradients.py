@@ -23,8 +23,23 @@ def test_each_runs_last_loss_and_accuracy_are_shown(final):
                  if s.role == role and s.quantity == "loss" and s.step == steps[-1]]
         assert shown and shown[-1].value == t.scalars("loss")[last]
         accuracy = [s for s in scene.shown.items if s.role == role and s.layer == "epoch"]
-        assert [a.value for a in accuracy] == [t.epochs[-1]["accuracy"]]
+        assert accuracy and {a.value for a in accuracy} == {t.epochs[-1]["accuracy"]}
         assert accuracy[0].text == f"{100 * t.epochs[-1]['accuracy']:.1f}%"
+
+
+def test_the_sigmoid_net_is_shown_at_chance_and_relu_is_not(final):
+    """Both loss strips mark the traced chance level; only the sigmoid net ends there."""
+    _, scene = final
+    for role in scene.runs:
+        t = scene.trace(role)
+        chance = [s for s in scene.shown.items
+                  if s.role == role and s.quantity == "baseline/loss"]
+        assert chance and chance[0].value == t.static("baseline/loss")[0]
+        assert abs(chance[0].value - np.log(2)) < 0.01  # circles: two balanced classes
+    sig, relu = scene.panels
+    said = scene.at_chance(sig)
+    assert said and "stuck at chance" in said and "50.0%" in said
+    assert scene.at_chance(relu) is None
 
 
 def test_gradient_norms_are_the_traced_w_grad(final):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import Line, Rectangle, VGroup, VMobject
+from manim import DashedLine, Line, Rectangle, VGroup, VMobject
 
 from ..theme import Theme
 
@@ -33,6 +33,13 @@ class Sparkline(VGroup):
         return np.stack([left + k / max(len(self.values) - 1, 1) * self.area.width,
                          bottom + (v - self.lo) / (self.hi - self.lo) * self.area.height,
                          np.zeros(upto + 1)], axis=1)
+
+    def level(self, value: float, color: str) -> DashedLine:
+        """A dashed line across the box at ``value`` (a reference such as chance)."""
+        y = self.area.get_bottom()[1] + (value - self.lo) / (self.hi - self.lo) * self.area.height
+        left, right = self.area.get_left()[0], self.area.get_right()[0]
+        return DashedLine([left, y, 0], [right, y, 0], stroke_color=color, stroke_width=2,
+                          dash_length=0.08)
 
     def point(self, k: int) -> np.ndarray:
         return self.coords(k)[-1]
