@@ -26,6 +26,16 @@ BADGE_HOLD = 4.0   # seconds an event badge stays (at speed 1) unless a newer on
 BADGE_CORNER = np.array([-1.0, 1.0, 0.0])  # top left: over the title, while steps run
 
 
+def config_value(trace: Trace, path: str) -> float:
+    """The number at dotted ``path`` in the run's recorded config ("optimizer.momentum")."""
+    node = trace.config
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            raise TraceError(f"{trace.path}: the run's config has no {path}")
+        node = node[key]
+    return float(node)
+
+
 class TraceScene(Scene):
     """Base of nnanim's scenes.
 
@@ -132,10 +142,14 @@ class TraceScene(Scene):
 
         layer "scalar" reads a per-step scalar (quantity "loss", "lr", ...), layer
         "epoch" a per-epoch metric (quantity "val_accuracy", ..., index (epoch,)), layer
-        "static" a static array (quantity = its key), anything else a step array.
+        "static" a static array (quantity = its key), layer "config" a setting of the
+        run's recorded config (quantity = its dotted path, "optimizer.momentum"), anything
+        else a step array.
         """
         t = self.trace(role)
-        if layer == "scalar":
+        if layer == "config":
+            value = config_value(t, quantity)
+        elif layer == "scalar":
             value = t.scalars(quantity)[t.step_position(step)]
         elif layer == "epoch":  # a per-epoch metric; index = (epoch,)
             value = t.epochs[(index if isinstance(index, tuple) else (index,))[0]][quantity]
@@ -143,7 +157,7 @@ class TraceScene(Scene):
             value = t.static(quantity)[index]
         else:
             value = t.get(step, layer, quantity)[index]
-        if now and step is not None and layer not in ("epoch", "static"):
+        if now and step is not None and layer not in ("epoch", "static", "config"):
             self.reached(role, step)
         value = float(value)
         text = (formatter or (lambda v: fmt(v, digits)))(value)

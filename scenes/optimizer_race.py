@@ -2,19 +2,20 @@
 and take their traced steps side by side: first on a ravine, then on Rosenbrock's valley.
 
 Each runner is one bundled run (catalog roles); its path is the traced θ at every step,
-its live loss the per-step ``loss`` scalar (f(θ) at that θ), and the log-scale plot the
-same scalars. The surface is the trace's ``surface/x|y|z``.
+its readout and the log-scale plot its traced gap to the minimum, f(θ) − f(θ*): the noisy
+ravine's floor is f* ≈ 0.26, not 0, so f itself would hide the differences that matter.
+The surface is the trace's ``surface/x|y|z``.
 
-Rosenbrock has no data, so "mini-batch SGD" there takes exactly GD's steps (the engine
-has nothing to sample). The race shows it anyway, drawn as a thin line inside GD's, and
-says why: the identical loss readouts are the proof.
+Rosenbrock has no data, so mini-batch SGD would take exactly GD's steps there: that race
+has three runners. Momentum's β comes from its run's recorded config, its velocity from
+the traced optimizer state ``theta.velocity``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Dot, FadeIn, FadeOut, Line, Star,
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Dot, FadeIn, FadeOut, Line, Star,
                    SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
                    squish_rate_func)
 
@@ -28,53 +29,46 @@ from nnanim.scenes.mobjects.contour_map import ContourMap
 from nnanim.scenes.mobjects.light_animations import Opacity, Tween, fade_in, fade_out
 from nnanim.scenes.mobjects.ticker_text import TickerText
 
-NAMES = ("GD", "SGD", "momentum", "Adam")
+NAMES = ("GD", "SGD", "momentum", "Adam")  # a runner's name picks its run style
 
 
 @dataclass
 class RaceInfo:
-    """One race: its runs (roles, in NAMES order), title and one lesson per runner."""
-    roles: tuple[str, str, str, str]
+    """One race: its runners' names (from NAMES) and runs (roles), its title and one lesson
+    per runner: (the words drawn in the runner's colour, the text)."""
+    names: tuple[str, ...]
+    roles: tuple[str, ...]
     title: str
-    lessons: tuple[tuple[str, str] | None, ...]  # (words in the runner's colour, text)
+    lessons: tuple[tuple[str, str], ...]
     pace_steps: int = 10         # steps taken one by one before the fast-forward
     fast_seconds: float = 6.0    # run time of the fast-forward over the remaining steps
 
 
 RAVINE = RaceInfo(
-    ("main", "ravine_sgd", "ravine_momentum", "ravine_adam"),
+    NAMES, ("main", "ravine_sgd", "ravine_momentum", "ravine_adam"),
     "Race 1: a ravine, steep across, flat along",
-    (("GD", "GD steps straight downhill: here that is across\n"
-            "the ravine, so it bounces from wall to wall, and\n"
-            "a larger η would make those bounces diverge."),
-     ("Mini-batch SGD", "Mini-batch SGD takes the same step on the gradient\n"
-                        "of a few samples: cheap steps, but noisy ones;\n"
-                        "with a fixed η it jitters and never quite settles."),
-     ("Momentum", "Momentum keeps a velocity, like a rolling ball:\n"
-                  "across the ravine, pushes flip sign and partly\n"
-                  "cancel; along the floor they add up: speed builds."),
-     ("Adam", "Adam divides each coordinate's step by the size\n"
-              "of its recent gradients: steps about η long in\n"
-              "x and in y alike, however steep the slope.")),
+    (("GD", "GD steps straight downhill: across the ravine,\n"
+            "so it bounces from wall to wall."),
+     ("SGD", "SGD steps on a few samples' gradient:\n"
+             "cheap steps, but noisy; it never quite settles."),
+     ("Momentum", "Momentum keeps a velocity v \u2190 \u03b2v + g, like a rolling ball:"),
+     ("Adam", "Adam scales each coordinate's step by its recent\n"
+              "gradients: about \u03b7 long in x and in y alike.")),
     fast_seconds=6.0)
 
 ROSENBROCK = RaceInfo(
-    ("rosen_gd", "rosen_sgd", "rosen_momentum", "rosen_adam"),
+    ("GD", "momentum", "Adam"), ("rosen_gd", "rosen_momentum", "rosen_adam"),
     "Race 2: Rosenbrock's curved valley",
-    (("GD", "GD: the steep walls force a tiny η, and on the\n"
-            "nearly flat valley floor, tiny steps crawl."),
-     None,  # chosen from the trace: NO_DATA_SGD when SGD had no data to sample
-     ("Momentum", "Momentum gathers speed along the valley floor\n"
-                  "and follows it round the bend to the minimum."),
-     ("Adam", "Adam scales its steps up where gradients are tiny,\n"
-              "so it keeps moving along the flat floor.")),
+    (("GD", "GD: the steep walls force a tiny \u03b7;\n"
+            "on the flat valley floor, tiny steps crawl."),
+     ("Momentum", "Momentum gathers speed along the floor\n"
+                  "and follows it round the bend."),
+     ("Adam", "Adam scales its steps up where gradients\n"
+              "are tiny: it keeps moving along the floor.")),
     fast_seconds=9.0)
 
-NO_DATA_SGD = ("SGD", "Rosenbrock has no data, so no mini-batches:\n"
-                      "SGD takes exactly GD's steps and has GD's losses\n"
-                      "(its thin line runs inside GD's).")
-INTRO = ("Shading and contours: loss f(x, y), log scale;\n"
-         "★ is the minimum. All four start at one point.")
+INTRO = ("Shading and contours: f(x, y), log scale; \u2605 is the minimum.\n"
+         "Readouts: f \u2212 f*, how far above the minimum.")
 CLOSING = ("Same start, same number of steps:\n"
            "how far each gets is down to the update rule.")
 
@@ -86,45 +80,47 @@ class Runner:
     name: str
     color: str
     xy: np.ndarray                  # (T, 2) θ at every step
-    loss: np.ndarray                # (T,) f(θ) at every step
+    loss: np.ndarray                # (T,) f(θ) − f(θ*) at every step
     width: float = 3.5              # path stroke width
     pts: np.ndarray | None = None   # (T, 3) on the map
     cpts: np.ndarray | None = None  # (T, 3) on the loss plot
     path: VMobject | None = None    # grown step by step, like curve and dot
     curve: VMobject | None = None
     dot: Dot | None = None
-    row: VGroup | None = None       # legend row: swatch, name, η
-    ticker: TickerText | None = None  # live loss
+    row: VGroup | None = None       # legend row: swatch, name, η (and β)
+    ticker: TickerText | None = None  # live gap f − f*
     shown_k: int = -1               # the step whose loss the ticker shows
     dim: float = 0.0                # 0: drawn in full, 1: dimmed behind another runner
     opacity: tuple[Opacity, Opacity] | None = None  # full opacities of lines, of legend
 
 
 class OptimizerRace(TraceScene):
-    """Two races of four optimizers, step by step, with live losses and a log-loss plot.
+    """Two optimizer races, step by step, with each runner's live gap to the minimum
+    f − f* and a log-scale plot of it.
 
-    Sections: "ravine" (the race on an ill-conditioned quadratic), "ravine-lessons" (each
-    runner in turn, with what it does), "rosenbrock", "rosenbrock-lessons".
-    duration: about 109 s at speed 1 (17 + 38 + 19 + 35 s): each lesson stays for its
-    reading time, 1 s + 0.3 s a word.
+    Sections: "ravine" (GD, SGD, momentum, Adam on an ill-conditioned quadratic),
+    "ravine-lessons" (each runner in turn, with what it does; momentum's velocity against
+    its gradient at one traced step), "rosenbrock" (GD, momentum, Adam: no data, so no
+    SGD), "rosenbrock-lessons".
+    duration: about 85 s at speed 1: each lesson stays for its reading time, 1 s + 0.3 s
+    a word.
     """
 
     title = "Gradient descent, SGD, momentum and Adam"
     description = ("four optimizers racing on a ravine and on the Rosenbrock valley")
     runs = {"main": "race_ravine_gd", "ravine_sgd": "race_ravine_sgd",
             "ravine_momentum": "race_ravine_momentum", "ravine_adam": "race_ravine_adam",
-            "rosen_gd": "race_rosenbrock_gd", "rosen_sgd": "race_rosenbrock_sgd",
-            "rosen_momentum": "race_rosenbrock_momentum", "rosen_adam": "race_rosenbrock_adam"}
+            "rosen_gd": "race_rosenbrock_gd", "rosen_momentum": "race_rosenbrock_momentum", "rosen_adam": "race_rosenbrock_adam"}
     trace_kind = "objective"
-    duration = 109.0
+    duration = 85.0
 
     # layout (scene units): the map top-left, captions under it, legend and plot right
     MAP_LEFT, MAP_TOP, MAP_WIDTH = -6.55, 2.95, 8.1
     COL_LEFT, COL_RIGHT = 2.1, 6.85
 
     def check_trace(self, role: str, trace: Trace) -> None:
-        self.require_objective(trace, 2, ("surface/x", "surface/y", "surface/z"), ("theta",),
-                               coords_name="θ = (x, y)")
+        self.require_objective(trace, 2, ("surface/x", "surface/y", "surface/z"),
+                               ("theta", "gap"), coords_name="θ = (x, y)")
 
     # -- the scene ------------------------------------------------------------------------
     def construct(self) -> None:
@@ -168,37 +164,36 @@ class OptimizerRace(TraceScene):
         coords = traces[0].layer_info[0]["coords"]
         cmap.add(cmap.axis_labels(tuple(coords), lambda c: self.tex(c, size=32, color=th.muted)))
 
-        runners = [Runner(role, NAMES[i], th.series[i], t.series("objective", "theta"),
-                          t.scalars("loss")) for i, (role, t) in enumerate(zip(info.roles, traces))]
+        styles = [th.runs[NAMES.index(name)] for name in info.names]
+        runners = [Runner(role, name, style.color, t.series("objective", "theta"),
+                          t.series("objective", "gap").reshape(-1))
+                   for role, name, style, t in zip(info.roles, info.names, styles, traces)]
         if len({len(r.loss) for r in runners}) != 1:
             raise TraceError("the runs of a race must have the same number of steps: "
                              + ", ".join(f"{r.role} {len(r.loss)}" for r in runners))
-        sgd_is_gd = not traces[1].has(0, "batch", "indices")
-        # SGD's line runs thin on top of GD's, so both show where they overlap; with no
-        # data they overlap everywhere: a wide GD line with SGD as its core
-        runners[0].width, runners[1].width = (8.0, 3.0) if sgd_is_gd else (4.0, 2.2)
-        for i, r in enumerate(runners):
+        for r, style in zip(runners, styles):
+            # SGD's line runs thin on top of GD's, so both show where they overlap
+            r.width = {"GD": 4.0, "SGD": 2.2}.get(r.name, 3.5)
             r.pts = cmap.points_of(r.xy)
             r.path = VMobject(stroke_color=r.color, stroke_width=r.width)
             r.curve = VMobject(stroke_color=r.color, stroke_width=0.6 * r.width)
-            r.dot = run_marker(th.runs[i], r.pts[0], 0.06 if r is runners[1] else 0.085,
+            r.dot = run_marker(style, r.pts[0], 0.06 if r.name == "SGD" else 0.085,
                                outline=th.background)
 
         title = self.label(info.title, size=36).to_edge(UP, buff=0.3)
         title.align_to(np.array([self.MAP_LEFT, 0, 0]), LEFT)
         plot = self.loss_plot(runners)
-        legend, step = self.legend(runners, sgd_is_gd)
+        legend, step = self.legend(runners, styles)
         lessons = list(info.lessons)
-        if lessons[1] is None:
-            lessons[1] = NO_DATA_SGD if sgd_is_gd else RAVINE.lessons[1]
         # the slow runners' paths on top: on a shared valley floor they are the shorter
-        # ones; SGD over GD so that, with no data, its thin line shows inside GD's
-        order = [runners[i] for i in (2, 3, 0, 1)]
+        # ones; SGD's thin line over GD's
+        rank = {"momentum": 0, "Adam": 1, "GD": 2, "SGD": 3}
+        order = sorted(runners, key=lambda r: rank[r.name])
         dynamic = VGroup(*[r.path for r in order], *[r.curve for r in order],
                          *[r.dot for r in order], *[r.ticker for r in runners], step)
         race = {"info": info, "title": title, "map": cmap, "marks": self.map_marks(cmap,
                 traces[0], runners[0]), "plot": plot, "legend": legend, "runners": runners,
-                "step": step, "dynamic": dynamic, "lessons": lessons, "sgd_is_gd": sgd_is_gd}
+                "step": step, "dynamic": dynamic, "lessons": lessons}
         race["caption"] = self.caption(race, ("", INTRO))
         self.draw_at(race, 0)
         self.races.append(race)
@@ -225,45 +220,77 @@ class OptimizerRace(TraceScene):
                     + DOWN * max(0, start.get_top()[1] - frame.get_top()[1] + 0.06))
         return marks.add(start)
 
-    def caption(self, race: dict, lesson: tuple[str, str]) -> VGroup:
-        """Text under the map; ``lesson[0]`` (a runner's name) in that runner's colour."""
+    def caption(self, race: dict, lesson: tuple[str, str],
+                more: list[str] | None = None) -> VGroup:
+        """Text under the map; ``lesson[0]`` (a runner's name) in that runner's colour,
+        ``more`` lines after the lesson's. ``.said`` holds the whole text (reading time)."""
         lead, text = lesson
+        text = "\n".join([text, *(more or [])])
         colors = {r.name.lower(): r.color for r in race["runners"]}
-        color = colors.get(lead.lower().split()[-1] if lead else "", self.theme.text)
+        color = colors.get(lead.lower(), self.theme.text)
         cap = self.label(text, size=24, line_spacing=0.9, t2c={lead: color} if lead else {})
         if cap.width > self.MAP_WIDTH:
             cap.scale_to_fit_width(self.MAP_WIDTH)
         bottom = race["map"].frame.get_bottom()[1]
         cap.move_to(np.array([self.MAP_LEFT, (bottom - 3.9) / 2, 0]), aligned_edge=LEFT)
+        cap.said = text
         return cap
 
-    def legend(self, runners: list[Runner], sgd_is_gd: bool) -> tuple[VGroup, TickerText]:
-        """Step counter, then one row per runner: swatch, name, η and the live loss."""
+    def velocity_lines(self, r: Runner) -> list[str]:
+        """Momentum's velocity against its gradient at the first traced step where the
+        velocity is more than twice the gradient along x (pushes added up) and points
+        against it across, in y (pushes cancelled): two lines, or one when no step is so."""
+        t = self.trace(r.role)
+        g, v = t.series("objective", "theta.grad"), t.series("objective", "theta.velocity")
+        ok = (np.abs(v[:, 0]) > 2 * np.abs(g[:, 0])) & (np.sign(v[:, 1]) != np.sign(g[:, 1]))
+        self.velocity_step = int(np.argmax(ok)) if ok.any() else None
+        if self.velocity_step is None:
+            return ["along the floor pushes add up, across they cancel."]
+        k = t.all_steps[self.velocity_step]
+
+        def vec(q: str) -> str:
+            return "(" + ", ".join(self.number(r.role, k, "objective", q, (i,), now=False)[1]
+                                   for i in range(2)).replace("-", "\u2212") + ")"
+        return [f"step {k}: g = {vec('theta.grad')}, v = {vec('theta.velocity')}:",
+                "along x the pushes add up, across (y) they cancel."]
+
+    def legend(self, runners: list[Runner], styles: list) -> tuple[VGroup, TickerText]:
+        """Step counter, then one row per runner: swatch, name, its settings (η; β for
+        momentum) and the live gap f − f*."""
         th = self.theme
         x0, x1 = self.COL_LEFT, self.COL_RIGHT
         step_label = self.label("step", size=28, color=th.muted)
         step_label.move_to(np.array([x0, 2.9, 0]), aligned_edge=LEFT)
         step = TickerText("0", font_size=34, color=th.text, max_len=6, align=LEFT)
         step.anchor_at(np.array([step_label.get_right()[0] + 0.2, step_label.get_bottom()[1], 0]))
-        head = self.label("loss f(θ)", size=22, color=th.muted)
+        head = self.label("f \u2212 f*", size=24, color=th.muted)
         head.move_to(np.array([x1, 2.9, 0]), aligned_edge=RIGHT)
         legend = VGroup(step_label, head)
         for i, r in enumerate(runners):
             y = 2.3 - 0.72 * i
             swatch = Line(np.array([x0, y, 0]), np.array([x0 + 0.45, y, 0]), color=r.color,
                           stroke_width=5)
-            dot = run_marker(self.theme.runs[i], swatch.get_center(), 0.08)
+            dot = run_marker(styles[i], swatch.get_center(), 0.08)
             name = self.label(r.name, size=26).move_to(np.array([x0 + 0.62, y, 0]),
                                                       aligned_edge=LEFT)
-            _, lr = self.number(r.role, 0, "scalar", "lr")
-            note = ("no data, so = GD · " if sgd_is_gd else "mini-batches · ") if i == 1 else ""
-            sub = self.label(f"{note}η = {lr}", size=20, color=th.muted)
+            sub = self.label(self.settings_text(r), size=20, color=th.muted)
             sub.next_to(name, DOWN, buff=0.08, aligned_edge=LEFT)
             r.ticker = TickerText("", font_size=26, color=th.text, max_len=8)
             r.ticker.anchor_at(np.array([x1, name.get_bottom()[1], 0]))
             r.row = VGroup(swatch, dot, name, sub)
             legend.add(r.row)
         return legend, step
+
+    def settings_text(self, r: Runner) -> str:
+        """The legend's sub-line: η from the trace's lr, β from the run's config."""
+        _, lr = self.number(r.role, 0, "scalar", "lr")
+        parts = [f"\u03b7 = {lr}"]
+        if self.trace(r.role).config["optimizer"].get("momentum"):
+            _, beta = self.number(r.role, None, "config", "optimizer.momentum")
+            parts.append(f"\u03b2 = {beta}")
+        if self.trace(r.role).has(0, "batch", "indices"):
+            parts.insert(0, "mini-batches")
+        return " \u00b7 ".join(parts)
 
     def loss_plot(self, runners: list[Runner]) -> VGroup:
         """Axes of log10(loss) against step, bottom right; sets each runner's curve points."""
@@ -294,7 +321,7 @@ class OptimizerRace(TraceScene):
             marks.add(lab.align_to(axes.c2p(s, 0), edge) if edge is not None else lab)
         marks.add(self.label("step", size=20, color=th.muted)
                   .next_to(axes.c2p((T - 1) * 0.25, 0), DOWN, buff=0.12))
-        marks.add(self.label("loss, log scale", size=22, color=th.muted)
+        marks.add(self.label("f \u2212 f*, log scale", size=22, color=th.muted)
                   .next_to(axes.c2p(0, hi - lo), UP, buff=0.15).align_to(axes, LEFT))
         o = axes.c2p(0, 0)
         ux, uy = axes.c2p(1, 0) - o, axes.c2p(0, 1) - o
@@ -320,7 +347,7 @@ class OptimizerRace(TraceScene):
             chead = r.cpts[k] + frac * (r.cpts[min(k + 1, T - 1)] - r.cpts[k])
             r.curve.set_points_as_corners(np.vstack([r.cpts[:k + 1], chead[None]]))
             if r.shown_k != k:
-                r.ticker.set_text(self.number(r.role, k, "scalar", "loss")[1])
+                r.ticker.set_text(self.number(r.role, k, "objective", "gap", (0,))[1])
                 r.shown_k = k
         if race.get("shown_step") != k:
             race["step"].set_text(self.number(runners[0].role, k, "scalar", "step",
@@ -346,7 +373,7 @@ class OptimizerRace(TraceScene):
         best = runners[int(np.argmin(finals))]
         box = SurroundingRectangle(VGroup(best.row, best.ticker), color=self.theme.active,
                                    buff=0.08, corner_radius=0.08)
-        low = self.label("lowest", size=20, color=self.theme.active)
+        low = self.label("closest", size=20, color=self.theme.active)
         low.align_to(best.row[3], DOWN).align_to(best.ticker, RIGHT)
         race["best"] = VGroup(box, low)
         self.play(fade_in(race["best"]), run_time=self.t(0.6))
@@ -358,14 +385,18 @@ class OptimizerRace(TraceScene):
         runners = race["runners"]
         caption = race["caption"]
         for i, r in enumerate(runners):
-            new = self.caption(race, race["lessons"][i])
-            # SGD that is GD is shown with GD: its thin line inside GD's
-            front = (0, 1) if (i == 1 and race["sgd_is_gd"]) else (i,)
-            anims = [*self.swap(caption, new), self.focus(race, front)]
+            lesson = race["lessons"][i]
+            example = r.name == "momentum" and race["info"] is RAVINE
+            new = self.caption(race, lesson, self.velocity_lines(r) if example else None)
+            if example and self.velocity_step is not None:  # ring the step it quotes
+                ring = Circle(radius=0.13, color=self.theme.active, stroke_width=4)
+                new = VGroup(new, ring.move_to(r.pts[self.velocity_step]))
+                new.said = new[0].said
+            anims = [*self.swap(caption, new), self.focus(race, (i,))]
             if i == 0:
                 anims.append(fade_out(race["best"]))
             self.play(*anims, run_time=self.t(0.6))
-            self.wait(self.t(reading_time(race["lessons"][i][1])))
+            self.wait(self.t(reading_time(new.said)))
             caption = new
         race["caption"] = caption
         if closing is not None:

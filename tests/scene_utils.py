@@ -95,11 +95,15 @@ def shown_texts(scene) -> dict:
 def assert_shown_match_trace(scene, min_count: int = 1) -> None:
     """Every number the scene recorded equals the trace array entry it names, and its text
     is that number formatted (so the screen shows the trace, not a recomputation)."""
+    from nnanim.scenes.base import config_value
+
     shown = scene.shown.items
     assert len(shown) >= min_count, f"only {len(shown)} numbers recorded"
     for s in shown:
         t = scene.trace(s.role)
-        if s.layer == "scalar":
+        if s.layer == "config":
+            expected = config_value(t, s.quantity)
+        elif s.layer == "scalar":
             expected = t.scalars(s.quantity)[t.step_position(s.step)]
         elif s.layer == "epoch":
             expected = t.epochs[s.index[0]][s.quantity]

@@ -41,7 +41,7 @@ TABLE = {
     "LinearRegressionGD": Particular(mid=((10, "reading"), (19, "first_steps")),
                                      min_shown=lambda s: 5 * len(s.trace("main").all_steps) + 12),
     # 8 learning rates, the losses of 8 runners and the step counter at every drawn step
-    "OptimizerRace": Particular(mid=((15, "ravine_end"), (43, "rosenbrock_sgd")),
+    "OptimizerRace": Particular(mid=((15, "ravine_end"), (43, "rosenbrock_lessons")),
                                 min_shown=120),
     "Backpropagation": Particular(mid=((30, "chain_rule"), (44, "update")), min_shown=100),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
