@@ -143,15 +143,16 @@ class LinearRegressionGD(TraceScene):
         plot.shift(np.array([3.95, 1.0, 0]) - plot.box.get_center())
         # log scale: the valley floor and the steep walls both stay readable
         shade = np.log1p((z - z.min()) / (0.02 * np.ptp(z) + 1e-12))
+        # the full ramp (a projector washes out a half-strength one), contours drawn firmer
         heat = Heatmap(shade[::-1], th, height=height, color=th.value, vmin=0.0,
-                       vmax=shade.max() / 0.5)
+                       vmax=shade.max())
         heat.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
         heat.stretch_to_fit_width(width * len(ax) / (len(ax) - 1))
         heat.stretch_to_fit_height(height * len(by) / (len(by) - 1))
         heat.move_to(plot.box)
         levels = z.min() + np.geomspace(0.004, 0.6, 8) * np.ptp(z)
         contours = ContourLines(ax, by, z, levels, plot.points_of, color=th.text,
-                                stroke_width=1.5, stroke_opacity=0.35)
+                                stroke_width=2, stroke_opacity=0.6)
         return plot, Group(heat, contours)
 
     def make_readouts(self) -> VGroup:
@@ -217,8 +218,8 @@ class LinearRegressionGD(TraceScene):
         """The path's segment of step k on the loss plot, with a dot where it lands."""
         th, p = self.theme, self.loss_plot.p
         return VGroup(Line(p(*self.theta[k]), p(*self.after[k]), color=th.update,
-                           stroke_width=4),
-                      Dot(p(*self.after[k]), radius=0.04, color=th.update))
+                           stroke_width=6),
+                      Dot(p(*self.after[k]), radius=0.065, color=th.update))
 
     # -- reading the gradient ----------------------------------------------------------------------
     def read_gradient(self, caption):
@@ -314,21 +315,26 @@ class LinearRegressionGD(TraceScene):
         n = len(self.theta)
         _, a_text = self.number("main", n - 1, OBJ, "theta.after", (0,))
         _, b_text = self.number("main", n - 1, OBJ, "theta.after", (1,))
-        text = f"After {n} steps: a = {a_text}, b = {b_text}"
-        extra = []
+        text = f"After {n} steps:  a = {a_text},  b = {b_text}"
+        extra, said = [], []
         if "objective/minimizer" in t.manifest.get("static", []):
             a_star, sa = self.number("main", None, "static", "objective/minimizer", (0,))
             b_star, sb = self.number("main", None, "static", "objective/minimizer", (1,))
-            text += f"   (least squares: a* = {sa}, b* = {sb})"
+            # the exact answer under the readouts it is compared with, marked × on the map
+            best = self.label(f"least squares (\u00d7 on the map):\na* = {sa},  b* = {sb}"
+                              .replace("-", MINUS), size=26)
+            best.move_to(np.array([READOUT_LEFT, -2.75, 0]), aligned_edge=LEFT)
+            said.append(best.original_text)
             p = self.loss_plot.p(a_star, b_star)
             cross = VGroup(Line(p + 0.12 * (LEFT + UP), p + 0.12 * (RIGHT + DOWN)),
                            Line(p + 0.12 * (LEFT + DOWN), p + 0.12 * (RIGHT + UP)))
             cross.set_stroke(th.text, width=3)
-            extra.append(Create(cross))
+            extra += [Create(cross), fade_in(best)]
         end = self.caption(text.replace("-", MINUS))
+        said.append(end.original_text)
         if equations is not None:  # a run of only a few steps
             extra.append(fade_out(equations))
         self.play(*self.swap(caption, end), *extra, run_time=self.t(1.0))
         # the caption's reading time: 1 s + 0.3 s a word
-        self.wait(self.t(reading_time(end.original_text)))
+        self.wait(self.t(reading_time(" ".join(said))))
 
