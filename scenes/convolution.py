@@ -20,6 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, DashedVMobject,
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.format import fmt_minus as minus  # convolution_matrix imports it from here
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
 from nnanim.scenes.mobjects.product_sum import ProductSum, markup
@@ -88,7 +89,9 @@ class Convolution(TraceScene):
 
     Sections: "setup" (I, K, the empty output and the deck's two questions),
     "first-position" (the window at (1,1): each product in turn, their sum flies into the
-    output; answers "(I∗K)(1,1)"), "slide" (the other positions, the first ones slowly),
+    output; answers "(I∗K)(1,1)"), "slide" (the other positions: the next two with their
+    sums written out and time to read them, then, under a caption saying so, the rest
+    with their traced results only),
     "size" (o = ⌊(i + 2p − k)/s⌋ + 1 evaluated with the run's numbers, checked against the
     traced output's shape; answers "size of I∗K").
     duration at speed 1: 33 s for conv_deck (9 positions), 30 s at stride 2 (4), 45 s
@@ -101,6 +104,7 @@ class Convolution(TraceScene):
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
     duration = 33.0
+    WRITTEN = 3  # positions whose sums are written out; the rest show their results only
 
     def check_trace(self, role: str, trace) -> None:
         g = read_conv(trace, "Convolution")
@@ -158,19 +162,7 @@ class Convolution(TraceScene):
         self.wait(self.t(1.5))  # the section's still, with the answer and how it was found
 
         self.next_section("slide")
-        for k, (p, q) in enumerate(positions[1:], start=1):
-            new = self.position_equation(p, q)
-            slide = [*(w.slide_to(p, q) for w in self.windows),
-                     self.cursor.animate.move_to(self.out_grid.square(p, q))]
-            if k == 1:
-                slide.append(fade_out(how))
-            self.play(*slide, fade_out(eq), fade_in(new),
-                      run_time=self.pace(k, first=0.9, rest=0.35))
-            eq = new
-            self.fill_output(eq, k, p, q)
-            # the last position: the section's still, the full output
-            last = k == len(positions) - 1
-            self.wait(self.t(1.0) if last else self.pace(k, slow=3, first=0.8, rest=0.1))
+        eq = self.slide(positions, eq, how)
 
         self.next_section("size")
         self.play(fade_out(eq), *(fade_out(w) for w in self.windows), fade_out(self.cursor),
@@ -314,6 +306,53 @@ class Convolution(TraceScene):
                        (answer, self.theme.ink(color or self.theme.muted))], 26)
 
     # -- one position -------------------------------------------------------------------------
+    def slide(self, positions: list, eq: VGroup, how) -> VGroup | None:
+        """The window visits the other positions: the next ``WRITTEN - 1`` with their sums
+        written out and time to read them, the rest with the traced result only (a caption
+        says so: a new nine-term sum every second cannot be read)."""
+        for k, (p, q) in enumerate(positions[1:], start=1):
+            slide = [*(w.slide_to(p, q) for w in self.windows),
+                     self.cursor.animate.move_to(self.out_grid.square(p, q))]
+            if k == 1:
+                slide.append(fade_out(how))
+            if k < self.WRITTEN:
+                new = self.position_equation(p, q)
+                self.play(*slide, fade_out(eq), fade_in(new), run_time=self.t(0.9))
+                eq = new
+                self.fill_output(eq, k, p, q)
+                self.wait(self.t(2.5))
+                continue
+            if k == self.WRITTEN:  # from here on, the results only
+                new = self.rest_caption(k + 1, len(positions))
+                self.play(*slide, fade_out(eq), fade_in(new), run_time=self.t(0.9))
+                eq = new
+                self.wait(self.t(reading_time(new.original_text) - 0.9))
+            else:
+                self.play(*slide, run_time=self.t(0.5))
+            self.fill_result(k, p, q)
+        self.wait(self.t(1.0))  # the section's still, the full output
+        return eq
+
+    def rest_caption(self, first: int, last: int):
+        """The caption over the positions whose sums are not written out."""
+        n = int(np.prod(self.conv.kernel)) * self.conv.channels
+        text = (f"Positions {first}\u2013{last}: the same {n} products and their sum at each; "
+                "the recorded results fill I\u2217K.")
+        cap = self.label(text, size=26, color=self.theme.text)
+        if cap.width > 13.6:
+            cap.scale_to_fit_width(13.6)
+        return cap.move_to(np.array([0.0, 0.0, 0.0])).align_to(
+            np.array([0, self.eq_anchor, 0]), UP)
+
+    def fill_result(self, k: int, p: int, q: int) -> None:
+        """Output cell (p, q) takes its traced value (no sum written out)."""
+        value, _ = self.num("output", (0, 0, p, q))
+        sq = self.out_grid.square(p, q)
+        text = self.out_grid.make_text(value).move_to(sq)
+        self.play(tint_cell(sq, self.theme, value, *self.out_range), fade_in(text),
+                  run_time=self.t(0.5))
+        self.out_grid.texts[p][q] = text
+
     def products(self, c: int, p: int, q: int):
         """Terms (input·weight, traced factors), their zero-weight mask and values."""
         th = self.theme
@@ -422,7 +461,10 @@ class Convolution(TraceScene):
         new = self.question_line(prefix, text, self.theme.active)
         new.move_to(old, aligned_edge=LEFT)
         self.bring_to_front(old)  # else everything drawn after the questions is redrawn
-        self.play(ReplacementTransform(old, new), *extra, run_time=self.t(1.0))
+        # out, then in: morphing one text into another garbles both on the way
+        self.play(fade_out(old, rate_func=lambda a: min(1.0, 2 * a)),
+                  fade_in(new, rate_func=lambda a: max(0.0, 2 * a - 1)), *extra,
+                  run_time=self.t(1.0))
         self.q_lines[n] = new
 
     # -- output size ----------------------------------------------------------------------------

@@ -47,9 +47,9 @@ TABLE = {
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
-    # I (25) + K (9) + b + 9 positions × (9 products × 2 factors + their sum) + 9 cells + answer;
-    # frame 17: the first sum has flown into (1,1)
-    "Convolution": Particular(mid=((17, "first_position"),), min_shown=216),
+    # I (25) + K (9) + 3 written sums × (9 products · 2 factors + the sum) + 6 results
+    # written as results only; frame 17: the first sum has flown into (1,1)
+    "Convolution": Particular(mid=((17, "first_position"),), min_shown=25 + 9 + 3 * 19 + 6),
     # I (25) + K (9) + x (25) + M's 81 placed weights + 9 rows × (9 · 2 factors + y) + b
     # + 9 folded outputs; frame 16: M's first two rows placed, 46: row 4 · x written out
     "ConvolutionAsMatrix": Particular(mid=((16, "building"), (46, "multiplying")),
