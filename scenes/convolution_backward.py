@@ -1,7 +1,15 @@
 """ConvolutionBackward: backpropagation through a convolution, with the trace's numbers.
 
-    ∂L/∂K = X ∗ ∂L/∂Y                      the upstream gradient slides over the input
-    ∂L/∂X = pad_{k−1}(∂L/∂Y) ∗ rot180(K)   the full convolution with the flipped kernel
+    Y = I ∗ K                              the forward pass
+    ∂L/∂K = I ∗ ∂L/∂Y                      the upstream gradient slides over the input
+    ∂L/∂I = pad_{k−1}(∂L/∂Y) ∗ rot180(K)   the full convolution with the flipped kernel
+
+Names as in the deck and the other convolution scenes (Convolution, ConvolutionAsMatrix,
+EdgeDetection): input I, kernel K, the operator ∗; the output, which they write I ∗ K, is
+called Y here so that its gradient has a name, ∂L/∂Y. The row of maps states an equation
+only while it is true: its ∗ and = leave before the output turns into ∂L/∂Y, and come back
+when the maps beside them make the equation again (each map and operator of the row is
+tagged with what it stands for, ``says``, for the tests).
 
 Default run: ``conv_backward_deck``, a probe of the deck's I and K with a small integer
 upstream gradient, so every product can be read. ``--trace`` also takes a network trace
@@ -17,23 +25,24 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, DashedVMobject,
-                   FadeIn, FadeOut, Group, LaggedStart, Line, Mobject, Rectangle,
+                   FadeIn, FadeOut, FadeTransform, Group, LaggedStart, Line, Mobject, Rectangle,
                    ReplacementTransform, Succession, Transform, TransformFromCopy, ValueTracker,
                    VGroup, linear)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.padded_grid import PaddedGrid
 from nnanim.scenes.mobjects.product_sum import ProductSum
-from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "W", "output", "grad_output", "grad_input", "W.grad", "b.grad")
 MAX_SIDE = 6                 # inputs up to 6×6 are drawn with their numbers, larger as heatmaps
 PAD_CELL, PAD_ROW_Y = 0.7, 0.42  # cells of the padded ∂L/∂Y (numbers drawn), its row
+WINDOW_FILL = 0.14           # the sliding window's tint (its cells' numbers show through)
 ROW_Y = 0.3                  # centre of the row of maps
 TITLE_Y, FORMULA_Y = 3.45, 2.6
 LINE_Y, NOTE_Y = -2.9, -3.6    # the worked sum, the note under it
@@ -47,6 +56,19 @@ def at(i: int, j: int) -> str:
     return f"({i + 1},{j + 1})"
 
 
+def named(m: Mobject, says: str) -> Mobject:
+    """Tag a map or operator of the row with what it stands for ("I", "∂L/∂Y", "=", …):
+    the tests read the row's equation from these tags at every play."""
+    m.says = says
+    return m
+
+
+def font_for(values: np.ndarray, cell: float) -> float:
+    """One font size for a grid's numbers: the largest at which the longest fits its cell."""
+    longest = max(len(fmt_auto(v)) for v in np.ravel(values))
+    return min(cell * 38, 0.85 * cell / (CHAR_WIDTH * longest))
+
+
 @dataclass(frozen=True)
 class ConvSlice:
     """The 2-D slice of a Conv2D layer the scene shows: sample ``n``, input channel ``c``,
@@ -56,7 +78,7 @@ class ConvSlice:
     step: int
     network: bool
     batch: int               # samples ∂L/∂K and ∂L/∂b add up (1 for a probe)
-    filters: int             # filters ∂L/∂X adds up
+    filters: int             # filters ∂L/∂I adds up
     in_shape: tuple[int, int]
     kernel: tuple[int, int]
     n: int = 0
@@ -128,8 +150,8 @@ def gradient_heatmap(values: np.ndarray, theme, height: float, outline: bool = T
 
 
 class Glide(Animation):
-    """Moves a mobject by ``vector`` without copying it first: ``.animate`` deep-copies the
-    mobject, and a SlidingWindow carries its whole grid along as an attribute."""
+    """Moves a mobject by ``vector`` without copying it first (``.animate`` deep-copies the
+    mobject at every window position)."""
 
     def __init__(self, mobject: Mobject, vector: np.ndarray, **kwargs) -> None:
         self.vector = np.asarray(vector, dtype=float)
@@ -146,24 +168,28 @@ class Glide(Animation):
 
 
 class ConvolutionBackward(TraceScene):
-    """Backward through the deck's convolution: ∂L/∂K and ∂L/∂X from a traced step.
+    """Backward through the deck's convolution: ∂L/∂K and ∂L/∂I from a traced step.
 
     Sections
-      dK       forward Y = X ∗ K turns into the backward question; ∂L/∂Y slides over X, each
-               of the 3×3 kernel positions writes its products and the traced ∂L/∂K
-      dX       ∂L/∂Y padded by k−1 zeros (dashed), K rotated 180°, the flipped kernel slides
-               over it and each window fills the traced ∂L/∂X (first slowly, then fast)
+      dK       forward Y = I ∗ K; its ∗ and = leave, then Y turns into the upstream ∂L/∂Y,
+               which takes K's place: I ∗ ∂L/∂Y = ∂L/∂K. A window outlined like ∂L/∂Y
+               slides over I; each of the 3×3 kernel positions writes its products and
+               the traced ∂L/∂K
+      dI       ∂L/∂Y padded by k−1 zeros (dashed), K rotated 180°; only then ∗ and = join
+               the row, and the window (outlined like the flipped kernel) slides over the
+               padded ∂L/∂Y, each position filling the traced ∂L/∂I (first slowly, then fast)
       summary  both formulas with their traced results, and ∂L/∂b = Σ ∂L/∂Y
     Products are display arithmetic of traced factors; every sum is the traced result.
-    duration: about 65 s at speed 1 (deck probe); a network trace plays about as long.
+    Notes under the maps are captions, held for their reading time.
+    duration: about 85 s at speed 1 (deck probe); a network trace plays about as long.
     """
 
     title = "Backpropagation through a convolution"
-    description = ("∂L/∂K as the input correlated with ∂L/∂Y, ∂L/∂X "
+    description = ("∂L/∂K as the input correlated with ∂L/∂Y, ∂L/∂I "
                    "as a full convolution with the flipped kernel")
     runs = {"main": "conv_backward_deck"}
     trace_kind = ("layer", "network")  # a layer probe, or a network with a conv layer
-    duration = 65.0
+    duration = 85.0
 
     def check_trace(self, role, trace) -> None:
         self.conv = find_conv(trace)
@@ -189,12 +215,9 @@ class ConvolutionBackward(TraceScene):
     # -- maps -------------------------------------------------------------------------------
     def grid(self, values: np.ndarray, color: str, cell: float,
              blank: bool = False) -> ValueGrid:
-        """A ValueGrid with one font size for all its numbers, the largest at which the
-        longest one fits its cell."""
-        longest = max(len(fmt_auto(v)) for v in np.ravel(values))
-        font = min(cell * 38, 0.85 * cell / (CHAR_WIDTH * longest))
+        """A ValueGrid with one font size for all its numbers (``font_for``)."""
         return light(ValueGrid(values, self.theme, cell=cell, color=color,
-                               font_size=font, formatter=fmt_minus,
+                               font_size=font_for(values, cell), formatter=fmt_minus,
                                blank=np.ones(values.shape, bool) if blank else None))
 
     def map(self, quantity: str, color: str, cell: float, px: float) -> Mobject:
@@ -224,20 +247,17 @@ class ConvolutionBackward(TraceScene):
         return Rectangle(width=fw, height=fh, stroke_color=color,
                          stroke_width=width).move_to(centre)
 
-    def window_from(self, m: Mobject, source: Mobject, values: np.ndarray, color: str,
-                    label_size: float) -> tuple[Mobject, list]:
-        """A window of ``values``' shape at the top-left of map ``m``, and the animations
-        that bring it from map ``source``: small maps get a SlidingWindow whose numbers
-        (``values``) fly in from ``source``'s, large ones an outline grown from ``source``."""
-        th, (h, w) = self.theme, values.shape
-        if not self.small:
-            window = self.frame(m, 0, 0, h, w, th.active)
-            return window, [TransformFromCopy(self.frame(source, 0, 0, h, w, color), window)]
-        labels = [[fmt_minus(v) for v in r] for r in values]
-        window = light(SlidingWindow(m, (h, w), th, labels=labels, label_color=color,
-                                     label_size=label_size))
-        window.place(0, 0)
-        return window, [TransformFromCopy(source.numbers, window.labels), FadeIn(window.frame)]
+    def window_from(self, m: Mobject, source: Mobject) -> tuple[Rectangle, list]:
+        """A window the shape of map ``source`` at the top-left of map ``m``, and the
+        animations that bring it: an outline of ``source`` in the window's colour (kept in
+        ``self.mark`` while the window slides), from which the window flies onto ``m``, so
+        it reads as ``source`` laid over ``m``. The window carries no numbers: written
+        small in ``m``'s cells they read as subscripts of ``m``'s numbers (issue #10);
+        the worked sum below pairs the factors."""
+        th, (h, w) = self.theme, source.values.shape
+        self.mark = self.frame(source, 0, 0, h, w, th.active)
+        window = self.frame(m, 0, 0, h, w, th.active).set_fill(th.active, WINDOW_FILL)
+        return window, [FadeIn(self.mark), TransformFromCopy(self.mark, window)]
 
     def under(self, m: Mobject, text: str, color: str, y: float) -> Mobject:
         return self.label(text, size=24, color=color).move_to([m.get_x(), y, 0])
@@ -255,12 +275,26 @@ class ConvolutionBackward(TraceScene):
             m.set_y(y)
         return group
 
-    def op(self, tex: str) -> Mobject:
-        return self.tex(tex, size=48, color=self.theme.muted)
+    def op(self, tex: str, says: str) -> Mobject:
+        return named(self.tex(tex, size=48, color=self.theme.muted), says)
+
+    def ops(self) -> tuple[Mobject, Mobject]:
+        """The row's ∗ and =."""
+        return self.op(r"\ast", "∗"), self.op("=", "=")
 
     def note(self, text: str, y: float = NOTE_Y, color: str | None = None) -> Mobject:
         return self.fit(self.label(text, size=22, color=color or self.theme.muted)).move_to(
             [0, y, 0])
+
+    def caption_note(self, text: str, y: float = NOTE_Y, color: str | None = None) -> Mobject:
+        """A note the audience must read: marked as a caption (its reading time is
+        checked); ``read`` waits for it."""
+        return self.as_caption(self.note(text, y, color))
+
+    def read(self, note: Mobject, least: float = 0.6) -> None:
+        """Wait (a still) until ``note``, fully shown since the last play, has been on
+        screen its reading time: 1 s + 0.3 s a word."""
+        self.wait(self.t(max(least, reading_time(note.original_text))))
 
     def formula(self, parts: list[tuple[str, str]], size: float = 40) -> Mobject:
         tex = self.tex(*[p for p, _ in parts], size=size)
@@ -272,9 +306,8 @@ class ConvolutionBackward(TraceScene):
         return [FadeIn(new)] if old is None else [FadeOut(old), FadeIn(new)]
 
     def glide(self, window: Mobject, m: Mobject, i: int, j: int, h: int, w: int) -> Glide:
-        """The window (a SlidingWindow or a frame) moving onto block (i, j) of map ``m``."""
-        frame = window.frame if isinstance(window, SlidingWindow) else window
-        return Glide(window, self.block(m, i, j, h, w)[0] - frame.get_center())
+        """The window moving onto block (i, j) of map ``m``."""
+        return Glide(window, self.block(m, i, j, h, w)[0] - window.get_center())
 
     def visit(self, i: int, glide: Animation, grid: ValueGrid, cell: tuple[int, int],
               quantity: str, line: Mobject | None, new_line: ProductSum) -> ProductSum:
@@ -309,7 +342,7 @@ class ConvolutionBackward(TraceScene):
         self.small = max(cv.in_shape) <= MAX_SIDE
         self.next_section("dK")
         self.kernel_gradient()
-        self.next_section("dX")
+        self.next_section("dI")
         self.input_gradient()
         self.next_section("summary")
         self.summary()
@@ -320,20 +353,20 @@ class ConvolutionBackward(TraceScene):
         cell, px = 0.72, 3.4 / max(h, w)
         kcell = 0.72 if self.small else 1.25
 
-        # forward, to set the scene: Y = X ∗ K
+        # forward, to set the scene: Y = I ∗ K
         name = (f"Backward through {cv.layer} at training step {cv.step}" if cv.network
                 else "Backward through a convolution")
         title = self.label(name, size=36).move_to([0, TITLE_Y, 0])
-        fwd = self.formula([("Y", th.value), ("=", th.text), ("X", th.value),
+        fwd = self.formula([("Y", th.value), ("=", th.text), ("I", th.value),
                             (r"\ast", th.text), ("K", th.weight)])
         fwd.move_to([0, FORMULA_Y, 0])
-        x = self.map("input", th.value, cell, px)
-        k = self.map("W", th.weight, kcell, px)
-        y = self.map("output", th.value, cell, px)
-        star, eq = self.op(r"\ast"), self.op("=")
+        x = named(self.map("input", th.value, cell, px), "I")
+        k = named(self.map("W", th.weight, kcell, px), "K")
+        y = named(self.map("output", th.value, cell, px), "Y")
+        star, eq = self.ops()
         self.row(x, star, k, eq, y)
         label_y = x.get_bottom()[1] - 0.35
-        x_lab = self.under(x, "input X", th.value, label_y)
+        x_lab = self.under(x, "input I", th.value, label_y)
         k_lab = self.under(k, "kernel K", th.weight, label_y)
         y_lab = self.under(y, "output Y", th.value, label_y)
         self.play(FadeIn(title), FadeIn(fwd), run_time=self.t(0.8))
@@ -342,54 +375,59 @@ class ConvolutionBackward(TraceScene):
                   run_time=self.t(1.5))
         self.wait(self.t(0.6))
 
-        # the layer above sends ∂L/∂Y, shaped like Y
-        g = self.map("grad_output", th.gradient, cell, px).move_to(y)
+        # the layer above sends ∂L/∂Y, shaped like Y. The ∗ and = leave first: beside
+        # ∂L/∂Y they would say I ∗ K = ∂L/∂Y (issue #10)
+        g = named(self.map("grad_output", th.gradient, cell, px).move_to(y), "∂L/∂Y")
         g_lab = self.under(g, "upstream ∂L/∂Y", th.gradient, label_y)
-        ask = self.note("we need ∂L/∂K (to update K) and ∂L/∂X (to send to the layer "
-                        "below)", y=LINE_Y, color=th.text)
+        ask = self.caption_note("needed: ∂L/∂K to update K, and ∂L/∂I for the layer below",
+                                y=LINE_Y, color=th.text)
         back = self.formula([(r"\text{backward: the layer above sends }", th.text),
                              (rf"{D} L / {D} Y", th.gradient)])
         back.move_to(fwd)
+        self.play(FadeOut(VGroup(star, eq)), FadeOut(fwd), run_time=self.t(0.6))
         y_to_g = ReplacementTransform(y, g) if self.small else FadeIn(g)
-        self.play(y_to_g, ReplacementTransform(y_lab, g_lab), ReplacementTransform(fwd, back),
+        self.play(y_to_g, FadeTransform(y_lab, g_lab), FadeIn(back), FadeIn(ask),
                   run_time=self.t(1.2))
-        self.play(FadeIn(ask), run_time=self.t(0.6))
-        self.wait(self.t(1.6))
+        self.read(ask)
         if not self.small:
             self.remove(y)
 
-        # X ∗ ∂L/∂Y = ∂L/∂K: the upstream gradient takes the kernel's place
+        # I ∗ ∂L/∂Y = ∂L/∂K: the upstream gradient takes the kernel's place, and the row's
+        # ∗ and = come back with the (empty) ∂L/∂K
         dk = self.grid(self.plane("W.grad"), th.gradient, kcell, blank=True).move_to(y)
+        named(dk.cells, "∂L/∂K")
         dk_lab = self.under(dk, "∂L/∂K", th.gradient, label_y)
         rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
-                             ("X", th.value), (r"\ast", th.text),
+                             ("I", th.value), (r"\ast", th.text),
                              (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=44)
         index = self.formula([(rf"\frac{{{D} L}}{{{D} K_{{ab}}}}", th.gradient), ("=", th.text),
-                              (r"\sum_{p,q}", th.text), (r"X_{p+a,\,q+b}", th.value),
+                              (r"\sum_{p,q}", th.text), (r"I_{p+a,\,q+b}", th.value),
                               (rf"\frac{{{D} L}}{{{D} Y_{{pq}}}}", th.gradient)], size=32)
         VGroup(rule, index).arrange(RIGHT, buff=1.0).move_to([0, TITLE_Y - 0.35, 0])
         g_target = g.copy().move_to(k)
         self.play(FadeOut(VGroup(k, k_lab, title, back, ask)), run_time=self.t(0.6))
         self.play(g.animate.move_to(g_target), g_lab.animate.set_x(k.get_x()),
                   FadeIn(rule), run_time=self.t(1.0))
-        self.play(Create(dk.cells), FadeIn(dk_lab), FadeIn(index), run_time=self.t(0.9))
+        self.play(Create(dk.cells), FadeIn(VGroup(star, eq)), FadeIn(dk_lab), FadeIn(index),
+                  run_time=self.t(0.9))
         self.wait(self.t(1.0))
 
-        # the window: ∂L/∂Y over X at each of the kh×kw kernel positions
-        window, arrive = self.window_from(x, g, self.plane("grad_output"), th.gradient, 18)
-        how = self.note("∂L/∂Y lies over X like a kernel: multiply the cells it covers, add "
-                        "them up" + ("" if self.small else f" ({oh}×{ow} products a sample)"))
+        # the window: ∂L/∂Y over I at each of the kh×kw kernel positions
+        window, arrive = self.window_from(x, g)
+        how = self.caption_note("∂L/∂Y lies over I like a kernel: multiply the cells it "
+                                "covers, add them up"
+                                + ("" if self.small else f" ({oh}×{ow} products a sample)"))
         self.play(*arrive, FadeIn(how), run_time=self.t(1.2))
 
         self.active, line = None, None
         for i, (a, b) in enumerate([(a, b) for a in range(kh) for b in range(kw)]):
             line = self.visit(i, self.glide(window, x, a, b, oh, ow), dk, (a, b), "W.grad",
                               line, self.dk_line(a, b))
-        shape_note = self.note(f"∂L/∂K is {kh}×{kw} like K: one gradient per weight, "
-                               f"for the update K ← K − η·∂L/∂K")
-        self.play(FadeOut(VGroup(window, self.active)), FadeOut(how), FadeIn(shape_note),
-                  run_time=self.t(0.6))
-        self.wait(self.t(2.0))
+        shape_note = self.caption_note(f"∂L/∂K is {kh}×{kw} like K: one gradient per "
+                                       f"weight, for the update K ← K − η·∂L/∂K")
+        self.play(FadeOut(VGroup(window, self.active, self.mark)), FadeOut(how),
+                  FadeIn(shape_note), run_time=self.t(0.6))
+        self.read(shape_note)
         self.keep = dict(x=x, g=g, g_lab=g_lab, dk=dk, dk_lab=dk_lab, line=line,
                          rest=VGroup(x_lab, star, eq, rule, index, shape_note))
 
@@ -411,7 +449,7 @@ class ConvolutionBackward(TraceScene):
                 muted.append(True)
             line = ProductSum(terms, result, th, muted=muted, prefix=prefix, font_size=24)
         else:
-            what = f"Σ X·∂L/∂Y over {oh}×{ow} positions"
+            what = f"Σ I·∂L/∂Y over {oh}×{ow} positions"
             what += f" and {cv.batch} samples" if cv.batch > 1 else ""
             line = ProductSum([[(what, th.text)]], result, th, prefix=prefix, font_size=26)
         return self.fit(line).move_to([0, LINE_Y, 0])
@@ -425,23 +463,24 @@ class ConvolutionBackward(TraceScene):
         kcell = 0.62 if self.small else 1.25
         keep = self.keep
 
-        # layout: pad(∂L/∂Y) ∗ rot180(K) = ∂L/∂X
+        # layout: pad(∂L/∂Y) ∗ rot180(K) = ∂L/∂I
         g_vals = self.plane("grad_output")
         if self.small:
-            # cells of 0.7 with the numbers at the size 0.62 gives them: the window's kernel
-            # labels (size 18, bottom right) then clear a two-character number like "−1"
             gp = light(PaddedGrid(self.traced("grad_output"), pad, th, cell=PAD_CELL,
-                                  font_size=0.62 * 38, color=th.gradient,
+                                  font_size=font_for(g_vals, PAD_CELL), color=th.gradient,
                                   formatter=fmt_minus))
         else:
             gp = gradient_heatmap(np.pad(g_vals, ((kh - 1,) * 2, (kw - 1,) * 2)), th,
                                   px * (g_vals.shape[0] + 2 * kh - 2), outline=False)
-        kgrid = self.grid(self.traced("W"), th.weight, kcell)
+        kgrid = named(self.grid(self.traced("W"), th.weight, kcell), "K")
         if self.small:
             dx = self.grid(self.plane("grad_input"), th.gradient, cell, blank=True)
         else:
             dx = gradient_heatmap(self.plane("grad_input"), th, px * h)
-        star, eq = self.op(r"\ast"), self.op("=")
+        named(gp, "∂L/∂Y")
+        named(dx, "∂L/∂I")
+        # placed now, shown once the padding and the flip make the row's equation true
+        star, eq = self.ops()
         # the padded grid is 7 cells of PAD_CELL tall: it sits higher, under formulas
         # raised to the top margin, so its label stays clear of the worked sum
         self.row(gp, star, kgrid, eq, dx, y=PAD_ROW_Y if self.small else ROW_Y)
@@ -453,20 +492,22 @@ class ConvolutionBackward(TraceScene):
             inner = self.frame(gp, kh - 1, kw - 1, *g_vals.shape, th.grid, width=2)
             outer = Rectangle(width=gp.width, height=gp.height).move_to(gp)
             padding = DashedVMobject(outer.set_stroke(th.muted, width=2), num_dashes=60)
+        named(inner, "∂L/∂Y")
+        named(padding, "pad")
 
-        rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
+        rule = self.formula([(rf"\frac{{{D} L}}{{{D} I}}", th.gradient), ("=", th.text),
                              (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                              (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
                              (r"\ast", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
                             size=36)
-        index = self.formula([(rf"\frac{{{D} L}}{{{D} X_{{ij}}}}", th.gradient), ("=", th.text),
+        index = self.formula([(rf"\frac{{{D} L}}{{{D} I_{{ij}}}}", th.gradient), ("=", th.text),
                               (r"\sum_{a,b}", th.text),
                               (rf"\frac{{{D} L}}{{{D} Y_{{i-a,\,j-b}}}}", th.gradient),
                               ("K_{ab}", th.weight)], size=30)
         VGroup(rule, index).arrange(RIGHT, buff=0.9).move_to([0, TITLE_Y - 0.35, 0]) \
             .to_edge(UP, buff=0.2)
-        why = self.note("X(i,j) met K(a,b) in output Y(i−a, j−b): "
-                        "collect ∂L/∂Y·K from every output X(i,j) fed")
+        why = self.caption_note("I(i,j) met K(a,b) in output Y(i−a, j−b): "
+                                "collect ∂L/∂Y·K from every output I(i,j) fed")
 
         gone = Group(keep["x"], keep["dk"], keep["dk_lab"], keep["rest"])
         if keep["line"] is not None:
@@ -477,47 +518,51 @@ class ConvolutionBackward(TraceScene):
         else:
             g_move = keep["g"].animate.scale(px / (keep["g"].height / g_vals.shape[0])) \
                 .move_to(inner)
-        self.play(FadeOut(gone), g_move, ReplacementTransform(keep["g_lab"], g_lab),
-                  run_time=self.t(1.2))
+        # the first section's row leaves before ∂L/∂Y crosses where it stood
+        self.play(Succession(FadeOut(gone), AnimationGroup(
+            g_move, FadeTransform(keep["g_lab"], g_lab))), run_time=self.t(1.6))
         if not self.small:
             self.remove(keep["g"])
             self.add(gp, inner)
         k_lab = self.under(kgrid, "kernel K", th.weight, label_y)
-        dx_lab = self.under(dx, "∂L/∂X", th.gradient, label_y)
-        # a large ∂L/∂X waits under a cover (slide_heatmap); only its outline shows now
+        dx_lab = self.under(dx, "∂L/∂I", th.gradient, label_y)
+        # a large ∂L/∂I waits under a cover (slide_heatmap); only its outline shows now
         dx_outline = dx.cells if self.small else self.frame(dx, 0, 0, h, w, th.grid, width=2)
+        named(dx_outline, "∂L/∂I")
         dx_show = Create(dx_outline) if self.small else FadeIn(dx_outline)
-        self.play(FadeIn(rule), FadeIn(index), FadeIn(VGroup(star, kgrid, k_lab, eq, dx_lab)),
+        self.play(FadeIn(rule), FadeIn(index), FadeIn(VGroup(kgrid, k_lab, dx_lab)),
                   dx_show, FadeIn(why), run_time=self.t(1.2))
-        self.wait(self.t(1.8))
+        self.read(why)
 
-        # zero padding by k−1: every X pixel now sees all the outputs it fed
+        # zero padding by k−1: every I pixel now sees all the outputs it fed
         pad_lab = self.under(gp, "padded ∂L/∂Y", th.gradient, label_y)
-        pad_note = self.note(f"k−1 = {kh - 1} rings of zeros, so the window reaches every "
-                             f"output that an edge pixel fed")
-        self.play(Create(padding, lag_ratio=0.02), ReplacementTransform(g_lab, pad_lab),
+        pad_note = self.caption_note(f"k−1 = {kh - 1} rings of zeros, so the window reaches "
+                                     f"every output that an edge pixel fed")
+        self.play(Create(padding, lag_ratio=0.02), FadeTransform(g_lab, pad_lab),
                   FadeOut(why), FadeIn(pad_note), run_time=self.t(1.4))
-        self.wait(self.t(1.0))
+        self.read(pad_note)
 
         # the flip: K rotated 180° (numbers stay upright while they swing round the centre)
         flip_lab = self.under(kgrid, "K rotated 180°", th.weight, label_y)
-        kflip = self.grid(self.kernel_flipped(), th.weight, kcell).move_to(kgrid)
+        kflip = named(self.grid(self.kernel_flipped(), th.weight, kcell).move_to(kgrid),
+                      "rot180(K)")
         swings = [kgrid.texts[a][b].animate(path_arc=PI).move_to(kgrid.square(kh - 1 - a,
                                                                                 kw - 1 - b))
                   for a in range(kh) for b in range(kw)]
-        flip_note = self.note("seen from X, output Y(i−a, j−b) used K(a,b): the offsets run "
-                              "backwards, so the kernel turns 180°")
-        self.play(*swings, ReplacementTransform(k_lab, flip_lab),
-                  ReplacementTransform(pad_note, flip_note), run_time=self.t(1.8))
+        flip_note = self.caption_note("seen from I, output Y(i−a, j−b) used K(a,b): the "
+                                      "offsets run backwards, so the kernel turns 180°")
+        self.play(*swings, FadeTransform(k_lab, flip_lab), FadeTransform(pad_note, flip_note),
+                  run_time=self.t(1.8))
         self.remove(kgrid)
         self.add(kflip)
-        self.wait(self.t(0.8))
+        self.read(flip_note)
 
-        # the flipped kernel slides over the padded gradient
-        window, arrive = self.window_from(gp, kflip, self.plane("W")[::-1, ::-1], th.weight, 18)
-        slide_note = self.note("a full convolution: the window visits every position where "
-                               "it touches ∂L/∂Y")
-        self.play(*arrive, ReplacementTransform(flip_note, slide_note), run_time=self.t(1.2))
+        # the flipped kernel slides over the padded gradient; now the row's equation holds
+        window, arrive = self.window_from(gp, kflip)
+        slide_note = self.caption_note("a full convolution: the window visits every position "
+                                       "where it touches ∂L/∂Y")
+        self.play(*arrive, FadeIn(VGroup(star, eq)), FadeTransform(flip_note, slide_note),
+                  run_time=self.t(1.2))
         if self.small:
             self.slide_numbers(gp, window, dx)
         else:
@@ -533,17 +578,17 @@ class ConvolutionBackward(TraceScene):
         return np.array([[self.num("W", kh - 1 - a, kw - 1 - b)[0] for b in range(kw)]
                          for a in range(kh)])
 
-    def slide_numbers(self, gp: PaddedGrid, window: SlidingWindow, dx: ValueGrid) -> None:
+    def slide_numbers(self, gp: PaddedGrid, window: Rectangle, dx: ValueGrid) -> None:
         h, w = self.conv.in_shape
         self.active, line = None, None
         for i, (r, c) in enumerate([(r, c) for r in range(h) for c in range(w)]):
             line = self.visit(i, self.glide(window, gp, r, c, *self.conv.kernel), dx, (r, c),
                               "grad_input", line, self.dx_line(r, c))
-        self.play(FadeOut(VGroup(window, self.active, line)), run_time=self.t(0.5))
+        self.play(FadeOut(VGroup(window, self.active, self.mark, line)), run_time=self.t(0.5))
         self.wait(self.t(1.2))
 
     def dx_line(self, r: int, c: int) -> ProductSum:
-        """∂L/∂X(r,c): the products of the window cells that lie on ∂L/∂Y (the padding
+        """∂L/∂I(r,c): the products of the window cells that lie on ∂L/∂Y (the padding
         zeros are left out), and the traced sum."""
         th, cv = self.theme, self.conv
         (kh, kw), (oh, ow) = cv.kernel, cv.out_shape
@@ -562,19 +607,19 @@ class ConvolutionBackward(TraceScene):
             muted.append(True)
         result = (minus_sign(self.num("grad_input", r, c)[1]), th.gradient)
         line = ProductSum(terms, result, th, muted=muted,
-                          prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
+                          prefix=(f"∂L/∂I{at(r, c)} =", th.gradient), font_size=26)
         return self.fit(line).move_to([0, LINE_Y, 0])
 
     def slide_heatmap(self, gp: Heatmap, window: Rectangle, dx: Heatmap) -> None:
-        """Large maps: the window sweeps fast to the first non-zero ∂L/∂X, stops at three
-        positions with their traced values, then sweeps every other position, ∂L/∂X
+        """Large maps: the window sweeps fast to the first non-zero ∂L/∂I, stops at three
+        positions with their traced values, then sweeps every other position, ∂L/∂I
         revealed pixel by pixel behind it."""
         th, cv = self.theme, self.conv
         (h, w), (kh, kw) = cv.in_shape, cv.kernel
         px = dx.height / h
         left, top = dx.get_corner(UL)[:2]
         pos = ValueTracker(0)   # the window's position, row-major
-        done = ValueTracker(0)  # positions of ∂L/∂X revealed so far
+        done = ValueTracker(0)  # positions of ∂L/∂I revealed so far
 
         def box() -> Rectangle:
             return Rectangle(width=1, height=1, stroke_width=0).set_fill(th.background, 1)
@@ -623,7 +668,8 @@ class ConvolutionBackward(TraceScene):
         for m in (cover, window, active):
             m.clear_updaters()
         self.remove(cover)
-        self.play(FadeOut(window), FadeOut(active), FadeOut(line), run_time=self.t(0.5))
+        self.play(FadeOut(window), FadeOut(active), FadeOut(self.mark), FadeOut(line),
+                  run_time=self.t(0.5))
         self.wait(self.t(1.0))
 
     def dx_statement(self, r: int, c: int) -> ProductSum:
@@ -634,7 +680,7 @@ class ConvolutionBackward(TraceScene):
         what += " of ∂L/∂Y·rot180(K)"
         result = (minus_sign(self.num("grad_input", r, c)[1]), th.gradient)
         line = ProductSum([[(what, th.text)]], result, th,
-                          prefix=(f"∂L/∂X{at(r, c)} =", th.gradient), font_size=26)
+                          prefix=(f"∂L/∂I{at(r, c)} =", th.gradient), font_size=26)
         return self.fit(line).move_to([0, LINE_Y, 0])
 
     def summary(self) -> None:
@@ -648,9 +694,9 @@ class ConvolutionBackward(TraceScene):
         title = self.label("Backward through a convolution: two more convolutions", size=34)
         title.move_to([0, TITLE_Y, 0])
         dk_rule = self.formula([(rf"\frac{{{D} L}}{{{D} K}}", th.gradient), ("=", th.text),
-                                ("X", th.value), (r"\ast", th.text),
+                                ("I", th.value), (r"\ast", th.text),
                                 (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient)], size=40)
-        dx_rule = self.formula([(rf"\frac{{{D} L}}{{{D} X}}", th.gradient), ("=", th.text),
+        dx_rule = self.formula([(rf"\frac{{{D} L}}{{{D} I}}", th.gradient), ("=", th.text),
                                 (r"\mathrm{pad}_{k-1}\!\Big(", th.text),
                                 (rf"\frac{{{D} L}}{{{D} Y}}", th.gradient), (r"\Big)", th.text),
                                 (r"\ast", th.text), (r"\mathrm{rot}_{180}(K)", th.weight)],
@@ -664,7 +710,7 @@ class ConvolutionBackward(TraceScene):
         dk_cap = self.caption("input ∗ upstream gradient",
                               f"{kh}×{kw} like K: one gradient per weight", left_x, cap_y)
         dx_cap = self.caption("padded upstream gradient ∗ flipped kernel",
-                              f"{h}×{w} like X: sent on to the layer below", right_x, cap_y)
+                              f"{h}×{w} like I: sent on to the layer below", right_x, cap_y)
 
         _, db_t = self.number("main", cv.step, cv.layer, "b.grad", (cv.o,),
                               formatter=fmt_auto)
@@ -676,7 +722,7 @@ class ConvolutionBackward(TraceScene):
                 f"training step {cv.step}; maps shown: sample 1 of the batch, input channel 1, "
                 f"filter 1 of {cv.filters}",
                 f"∂L/∂K and ∂L/∂b add up all {cv.batch} samples (∂L/∂Y already holds the "
-                f"mean loss's 1/{cv.batch}); ∂L/∂X adds up all {cv.filters} filters")])
+                f"mean loss's 1/{cv.batch}); ∂L/∂I adds up all {cv.filters} filters")])
         foot.arrange(DOWN, buff=0.12).next_to([0, cap_y - 0.95, 0], DOWN, buff=0)
 
         self.play(dk.animate.scale(dk_height / dk.height).move_to([left_x, grid_y, 0]),
