@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, Axes, Create, Dot,
                    FadeIn, FadeOut, Group, Indicate, Rectangle, ReplacementTransform,
-                   ShowPassingFlash, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup,
-                   VMobject, linear)
+                   ShowPassingFlash, SurroundingRectangle, Transform, TransformFromCopy,
+                   UpdateFromAlphaFunc, VGroup, VMobject, linear)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
-from nnanim.scenes.format import fmt_auto
+from nnanim.scenes.format import fmt_auto, fmt_int
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.contour_map import contour_paths
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
 from nnanim.scenes.mobjects.light_text import light
@@ -24,6 +25,28 @@ PANEL_LEFT = 0.35   # formulas live right of this x, the network left of it
 PANEL_RIGHT = 6.9
 PANEL_TOP = 2.75
 BLOCK_TOP = 1.95    # below the sample reminder at the panel's top
+NEAR = 0.02         # the loss is "near chance" within 2 % of the input-blind loss
+LONG = 0.10         # a plateau lasts at least 10 % of the run's steps
+WIDE = 13.8         # the widest caption line: the frame less its margins
+
+
+def find_plateau(losses, steps, chance: float) -> tuple[int, int] | None:
+    """(first, last) positions of the plateau: the longest stretch of steps whose loss is
+    within NEAR of ``chance``, if it spans at least LONG of the run and the loss ends below
+    half of chance (the run leaves it); else None."""
+    near = np.abs(np.asarray(losses) - chance) <= NEAR * chance
+    best, start = None, None
+    for k, ok in enumerate([*near, False]):
+        if ok and start is None:
+            start = k
+        elif not ok and start is not None:
+            if best is None or steps[k - 1] - steps[start] > steps[best[1]] - steps[best[0]]:
+                best = (start, k - 1)
+            start = None
+    if (best is None or steps[best[1]] - steps[best[0]] < LONG * steps[-1]
+            or losses[-1] >= chance / 2):
+        return None
+    return best
 
 
 def _paren(s: str) -> str:
@@ -34,13 +57,15 @@ def _paren(s: str) -> str:
 class Backpropagation(TraceScene):
     """Forward pass, chain rule, update and training of the XOR MLP, from one trace.
 
-    Sections: "forward" (one sample's z and a, neuron by neuron, then the batch loss),
-    "backward" (δ at the output, the chain rule for one weight with the real numbers, δ
-    flowing back, every edge's batch gradient), "update" (w ← w − η ∂L/∂w, old → new),
-    "training" (edges, decision boundary and loss over the recorded steps).
-    It follows one sample's numbers; the update uses the batch mean, which the traced
-    gradients already are (the 1/N of the mean loss sits in every δ), and says so.
-    duration: about 64 s at speed 1.
+    Sections: "forward" (one sample's z and a, neuron by neuron, then the batch loss
+    L = Σₙ Lₙ), "backward" (δ at the output, the chain rule for one weight with the real
+    numbers, δ flowing back, every edge's batch gradient), "update" (w ← w − η ∂L/∂w with
+    η named, old → new), "training" (edges, decision boundary and loss over the recorded
+    steps, then a caption saying what the curve shows: the plateau at chance and its end).
+    Notation: the followed sample is n; its share of the loss is Lₙ, so the chain rule for
+    it is ∂Lₙ/∂w (its factors, never one traced number) and ∂L/∂w = Σₙ ∂Lₙ/∂w is the batch
+    gradient, the traced W.grad (the 1/N of the mean loss sits in every δ).
+    duration: about 82 s at speed 1.
     """
 
     title = "Backpropagation, number by number"
@@ -48,7 +73,7 @@ class Backpropagation(TraceScene):
                    "chain rule with real numbers, update, then training")
     runs = {"main": "xor_mlp"}
     trace_kind = "network"
-    duration = 64.0
+    duration = 82.0
     SAMPLE = 1   # the followed sample: x = (0, 1), target 1
     FOCUS = 1    # the hidden unit whose weight to the output is worked through
 
@@ -179,7 +204,7 @@ class Backpropagation(TraceScene):
     def forward(self) -> None:
         th, s, n = self.theme, self.SAMPLE, self.n_batch
         d1, a1, d2, a2 = self.names
-        title = self.label("Backpropagation", 40).to_corner(UL, buff=0.35)
+        title = self.title_text = self.label("Backpropagation", 40).to_corner(UL, buff=0.35)
         self.tag = self.label("1 · forward pass", 26, th.muted).to_corner(UR, buff=0.4)
         net = NetworkGraph((2, self.hidden, 1), th, self.weights(0), width=4.4, height=4.0,
                            radius=0.5, stroke_range=(1.5, 7.0), z_index=3).move_to([-4.0, -0.3, 0])
@@ -204,7 +229,7 @@ class Backpropagation(TraceScene):
         xs = [self.num("batch", "x", (s, k), formatter=fmt_auto) for k in range(2)]
         ys = self.num("batch", "y", (s, 0), formatter=fmt_auto)
         *heads, chip = self.eqs(["x_1"], ["x_2"], ["y"], [
-            "\\text{sample: }x = (", self.v(xs[0]), ",\\,", self.v(xs[1]),
+            "\\text{sample }n\\text{: }x = (", self.v(xs[0]), ",\\,", self.v(xs[1]),
             "),\\quad \\text{target }y = ", self.v(ys)])
         heads = VGroup(*[h.next_to(grid.square(0, k), UP, buff=0.15) for k, h in enumerate(heads)])
         head = self.label(f"the batch: all {n} XOR points", 28)
@@ -274,17 +299,20 @@ class Backpropagation(TraceScene):
         tgts = [self.v(self.num("batch", "y", (m, 0), formatter=fmt_auto)) for m in range(n)]
         sep = ",\\;"
         *rows, target_y = self.eqs(
-            ["L", f"= \\frac{{1}}{{{n}}}\\sum_{{n=1}}^{{{n}}} (a^{{(2)}}_n - y_n)^2"],
+            ["L", (f"= \\frac{{1}}{{{n}}}\\sum_{{n=1}}^{{{n}}} (a^{{(2)}}_n - y_n)^2"
+                   f"= \\sum_{{n=1}}^{{{n}}} L_n")],
+            [f"L_n = \\frac{{1}}{{{n}}}(a^{{(2)}}_n - y_n)^2",
+             "\\quad\\text{sample }n\\text{'s share}"],
             ["a^{(2)}_n:\\;", *sum(([o, sep] for o in outs), [])[:-1]],
             ["y_n:\\;", *sum(([o, sep] for o in tgts), [])[:-1]],
             ["L =", self.v(self.num("scalar", "loss", digits=4))],
-            ["y =", self.v(ys)], sizes={1: 34, 2: 34, 4: 34})
+            ["y =", self.v(ys)], sizes={1: 34, 2: 34, 3: 34, 5: 34})
         self.target = VGroup(self.note("target"), target_y)
         self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
         block = self.panel(*rows, self.note(f"the mean over all {n} samples of the batch"),
                            buff=0.25)
         self.play(FadeIn(self.target), FadeOut(new), FadeIn(block), run_time=self.t(0.7))
-        self.wait(self.t(1.8))
+        self.wait(self.t(2.3))
         self.block = block
 
     # 2 -------------------------------------------------------------------------------------
@@ -297,10 +325,11 @@ class Backpropagation(TraceScene):
         dLda = self.num(a2, "grad_output", (s, 0), digits=4)
         delta = self.num(a2, "grad_input", (s, 0), digits=4)
         dl, dd, dn = self.eqs(
-            ["\\frac{\\partial L}{\\partial a^{(2)}}", f"= \\frac{{2(a^{{(2)}} - y)}}{{{n}}}",
+            ["\\frac{\\partial L_n}{\\partial a^{(2)}_n}",
+             f"= \\frac{{2(a^{{(2)}}_n - y_n)}}{{{n}}}",
              "= \\frac{2(", self.v(out), "-", self.v(ys), f")}}{{{n}}} =", self.g(dLda)],
-            ["\\delta^{(2)} = \\frac{\\partial L}{\\partial z^{(2)}}",
-             "= \\frac{\\partial L}{\\partial a^{(2)}}\\,\\sigma'(z^{(2)})"],
+            ["\\delta^{(2)}_n = \\frac{\\partial L_n}{\\partial z^{(2)}_n}",
+             "= \\frac{\\partial L_n}{\\partial a^{(2)}_n}\\,\\sigma'(z^{(2)}_n)"],
             ["=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out), ") =",
              self.g(delta)])
         block = self.panel(
@@ -332,41 +361,50 @@ class Backpropagation(TraceScene):
             parts = sum(([("=" if m == 0 else "+"), *terms[m]] for m in range(r, min(r + 2, n))),
                         [])
             sums.append([*parts, *(["=", self.g(grad)] if r + 2 >= n else [])])
-        chain, numbers, total, *sums, wname = self.eqs(
-            ["\\frac{\\partial L}{\\partial w}", "=",
-             self.g("\\frac{\\partial L}{\\partial a^{(2)}}"), "\\cdot",
-             self.g("\\frac{\\partial a^{(2)}}{\\partial z^{(2)}}"), "\\cdot",
-             self.v("\\frac{\\partial z^{(2)}}{\\partial w}")],
+        # ∂L_n/∂w: sample n's share, never a number of its own; ∂L/∂w: the batch's sum (traced)
+        chain, numbers, share, total, *sums, wname = self.eqs(
+            ["\\frac{\\partial L_n}{\\partial w}", "=",
+             self.g("\\frac{\\partial L_n}{\\partial a^{(2)}_n}"), "\\cdot",
+             self.g("\\frac{\\partial a^{(2)}_n}{\\partial z^{(2)}_n}"), "\\cdot",
+             self.v("\\frac{\\partial z^{(2)}_n}{\\partial w}")],
             ["=", self.g(_paren(dLda)), "\\cdot", self.v(out), "(1 -", self.v(out), ")\\cdot",
              self.v(h)],
+            [f"= \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}} =", *terms[s]],
             ["\\frac{\\partial L}{\\partial w}",
-             f"= \\sum_{{n=1}}^{{{n}}} \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}}"],
+             (f"= \\sum_{{n=1}}^{{{n}}} \\frac{{\\partial L_n}}{{\\partial w}}"
+              f"= \\sum_{{n=1}}^{{{n}}} \\delta^{{(2)}}_n\\, a^{{(1)}}_{{{jj},n}}")],
             *sums, [(f"w = w^{{(2)}}_{jj}", th.active)],
-            sizes={**{3 + k: 34 for k in range(len(sums))}, 3 + len(sums): 30})
-        b2 = self.panel(chain, numbers,
-                        self.label(f"that is this sample; the update sums all {n}:", 26),
+            sizes={**{4 + k: 34 for k in range(len(sums))}, 4 + len(sums): 30})
+        b2 = self.panel(chain, numbers, share,
+                        self.label(f"that is sample n's share; ∂L/∂w sums all {n}:", 26),
                         total, *sums, buff=0.25)
+        k = 3 * (s % 2)  # sample n's term in its row of the sum: sign, δ, a
+        b2.add(SurroundingRectangle(VGroup(*sums[s // 2][k + 1:k + 3]), color=th.active,
+                                    buff=0.05, stroke_width=3))
         wname.add_background_rectangle(color=th.background, opacity=0.85, buff=0.04)
         net.label_edge(1, 0, j, wname).shift(0.12 * RIGHT)
         self.play(FadeOut(block), edge.animate.set_stroke(th.active, width=7, opacity=1),
                   FadeIn(wname), FadeIn(b2[0]), run_time=self.t(0.7))
         self.wait(self.t(0.8))
-        self.play(FadeIn(b2[1]), Indicate(self.hidden_vals[j], color=th.active),
+        self.play(FadeIn(b2[1:3]), Indicate(self.hidden_vals[j], color=th.active),
                   run_time=self.t(0.7))
-        self.wait(self.t(1.8))
-        self.play(FadeIn(b2[2:]), run_time=self.t(0.7))
+        self.wait(self.t(2.3))
+        self.play(FadeIn(b2[3:]), run_time=self.t(0.7))
         self.wait(self.t(3.0))
+        self.chain_block = b2
 
         # δ flows back to the hidden layer: Wᵀδ ⊙ σ'(z)
         dh = self.num(a1, "grad_output", (s, j), digits=4)
         dz = self.num(a1, "grad_input", (s, j), digits=4)
         da, dj, dn, vec = self.eqs(
-            [f"\\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}", "= w\\,\\delta^{(2)} =",
+            [f"\\frac{{\\partial L_n}}{{\\partial a^{{(1)}}_{{{jj},n}}}}",
+             "= w\\,\\delta^{(2)}_n =",
              self.v(self.num(d2, "W", (0, j))), "\\cdot", self.g(_paren(delta)), "=", self.g(dh)],
-            [f"\\delta^{{(1)}}_{jj}", f"= \\frac{{\\partial L}}{{\\partial a^{{(1)}}_{jj}}}"
-             f"\\,\\sigma'(z^{{(1)}}_{jj})"],
+            [f"\\delta^{{(1)}}_{{{jj},n}}",
+             (f"= \\frac{{\\partial L_n}}{{\\partial a^{{(1)}}_{{{jj},n}}}}"
+              f"\\,\\sigma'(z^{{(1)}}_{{{jj},n}})")],
             ["=", self.g(_paren(dh)), "\\cdot", self.v(h), "(1 -", self.v(h), ") =", self.g(dz)],
-            ["\\delta^{(1)} = (W^{(2)\\top}\\delta^{(2)}) \\odot \\sigma'(z^{(1)})"])
+            ["\\delta^{(1)}_n = (W^{(2)\\top}\\delta^{(2)}_n) \\odot \\sigma'(z^{(1)}_n)"])
         b3 = self.panel(da, dj, dn, self.label("every hidden unit at once:", 26), vec,
                         self.note("Wᵀδ sums over the next layer's units (here: one)"),
                         buff=0.25)
@@ -417,9 +455,12 @@ class Backpropagation(TraceScene):
 
         lr = self.num("scalar", "lr", formatter=fmt_auto)
         rule, one, *mats = self.eqs(
-            ["w \\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w}"],
+            # the learning rate by name, and under its number below
+            ["w \\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w},",
+             "\\quad\\text{learning rate }\\eta =", self.v(lr)],
             [f"w^{{(2)}}_{jj}:", self.v(self.num(d2, "W", (0, self.FOCUS), digits=4)), "-",
-             self.v(lr), "\\cdot", self.g(self.num(d2, "W.grad", (0, self.FOCUS), digits=4)),
+             self.v(f"\\underset{{\\eta}}{{{lr}}}"), "\\cdot",
+             self.g(self.num(d2, "W.grad", (0, self.FOCUS), digits=4)),
              "=", self.u(self.num(d2, "W.after", (0, self.FOCUS), digits=4))],
             ["W^{(2)}:", self.v(mat(d2, "W"))],
             ["\\to", self.u(mat(d2, "W.after"))],
@@ -456,7 +497,7 @@ class Backpropagation(TraceScene):
                   FadeOut(self.inputs), FadeOut(self.hidden_vals), FadeOut(self.out_val),
                   FadeOut(self.target), FadeOut(self.captions), FadeOut(self.legend),
                   net.animate.scale(0.6).move_to([-5.35, -0.6, 0]), run_time=self.t(1.0))
-        top = 1.9  # the panels' titles
+        top = 1.6  # the panels' titles, under the room the closing caption takes
         gx, gy = tr.static("eval/grid_x"), tr.static("eval/grid_y")
         shape = (len(gy), len(gx))
         pix = {s: colorize(tr.get(s, "eval", "pred").reshape(shape)[::-1], th.background,
@@ -513,7 +554,7 @@ class Backpropagation(TraceScene):
         marker = Dot(axes.c2p(0, losses[0]), radius=0.08, color=th.active)
         counter = VGroup(self.label("step", 24, th.muted), self.label("0", 24))
         counter.arrange(RIGHT, buff=0.15)
-        counter.move_to(axes.c2p(0.55 * all_steps[-1], y_top), aligned_edge=UL)  # room: 4 digits
+        counter.move_to(axes.c2p(0.55 * all_steps[-1], 0.95 * y_top), aligned_edge=UL)  # 4 digits
         net_title = self.label("weights", 26).move_to([net.get_x(), top, 0])
 
         self.play(FadeIn(Group(heat, frame, dots, ticks, map_title, map_key)),
@@ -579,4 +620,103 @@ class Backpropagation(TraceScene):
             preds.add(lab.next_to(to_map(*xb[m]), inwards, buff=0.15).set_z_index(4))
         final.next_to(axes.c2p(all_steps[-1], losses[-1]), UP, buff=0.3).align_to(axes, RIGHT)
         self.play(FadeIn(preds), FadeIn(final), run_time=self.t(1.0))
-        self.wait(self.t(2.0))
+        self.wait(self.t(1.0))
+        self.takeaway(full)
+
+    # 4b: what the loss curve shows ---------------------------------------------------------
+    def takeaway(self, full: VMobject) -> None:
+        """A caption over the panels (and one under them) saying what the curve shows: a
+        plateau at chance, then the fall, when find_plateau's rule finds one."""
+        tr, th = self.trace(), self.theme
+        chance = float(tr.static("baseline/loss")[0])
+        span = find_plateau(tr.scalars("loss"), tr.all_steps, chance)
+        top, bottom = self.story_lines = self.story(span)
+        cap = VGroup(*[self.label(line, 24) for line in top]).arrange(DOWN, buff=0.12)
+        cap.scale_to_fit_width(min(cap.width, WIDE)).next_to(self.title_text, DOWN, buff=0.15)
+        cap.set_x(0)
+        anims = [FadeIn(self.as_caption(cap))]
+        if span:  # the plateau's stretch of the curve, marked as what is being talked about
+            mark = full.copy().pointwise_become_partial(full, 0,
+                                                        span[1] / (len(tr.all_steps) - 1))
+            anims.append(Create(mark.set_stroke(th.active, width=7).set_z_index(2)))
+        self.play(*anims, run_time=self.t(0.8))
+        self.wait(self.t(reading_time(" ".join(top))))
+        if bottom:
+            low = self.label(bottom, 24)
+            low.scale_to_fit_width(min(low.width, WIDE)).to_edge(DOWN, buff=0.25)
+            self.play(FadeIn(self.as_caption(low)), run_time=self.t(0.6))
+            self.wait(self.t(reading_time(bottom)))
+
+    def at(self, pos: int, quantity: str, digits: int = 4) -> str:
+        """Text of a per-step scalar at position ``pos`` of the run (recorded as shown);
+        quantity "step" is the step's number."""
+        step = self.trace().all_steps[pos]
+        return self.number("main", step, "scalar", quantity, digits=digits, now=False,
+                           formatter=fmt_int if quantity == "step" else None)[1]
+
+    def story(self, span: tuple[int, int] | None) -> tuple[list[str], str | None]:
+        """(lines over the panels, the line under them): the plateau and what ends it, or
+        that the run stays at chance, or plainly where the loss goes."""
+        tr, last = self.trace(), len(self.trace().all_steps) - 1
+        chance_text = self.number("main", None, "static", "baseline/loss", (0,))[1]
+        chance = float(tr.static("baseline/loss")[0])
+        end = f"{self.at(last, 'loss')} by step {self.at(last, 'step')}"
+        if abs(tr.scalars("loss")[-1] - chance) <= NEAR * chance:
+            return [(f"L is still near {chance_text} at step {self.at(last, 'step')}: "
+                     "the loss of one answer for all points."),
+                    "This run has not learned XOR."], None
+        if span is None:
+            return [(f"L goes from {self.at(0, 'loss')} at step {self.at(0, 'step')} "
+                     f"to {end}; chance is {chance_text}.")], None
+        a, b = span
+        since = "until" if a == 0 else f"from step {self.at(a, 'step')} to"
+        top = [(f"Plateau: {since} step {self.at(b, 'step')}, L stays near {chance_text}, "
+                "the loss of one answer for all points.")]
+        top += self.small_gradient(a, b)
+        who = "the hidden units' outputs spread apart and " if self.pull_apart(b) else ""
+        return top, f"Then {who}L falls to {end}."
+
+    def small_gradient(self, a: int, b: int) -> list[str]:
+        """Why the plateau is flat: mid-plateau the gradient is under a quarter of its peak
+        after it (else, or when ‖∂L/∂W⁽²⁾‖ was not recorded, nothing is said); "cancel"
+        when the samples' terms δₙaₙ of ∂L/∂W⁽²⁾ cancel there."""
+        key = f"grad_norm/{self.names[2]}.W"
+        g = self.trace().scalars(key)
+        if np.isnan(g).all():
+            return []
+        mid, peak = (a + b) // 2, b + 1 + int(np.nanargmax(g[b + 1:]))
+        if not g[mid] <= g[peak] / 4:
+            return []
+        why = "The samples' terms δ·a cancel" if self.cancel(mid) else "The gradient is small"
+        return [(f"{why}: ‖∂L/∂W⁽²⁾‖ = {self.at(mid, key)} at step {self.at(mid, 'step')}, "
+                 f"{self.at(peak, key)} at step {self.at(peak, 'step')}.")]
+
+    def recorded(self, pos: int) -> int | None:
+        """The last recorded step at or before position ``pos`` with the hidden outputs and
+        the output δ's (None: there is none)."""
+        tr, (_, a1, _, a2) = self.trace(), self.names
+        steps = [s for s in tr.steps if s <= tr.all_steps[pos]
+                 and tr.has(s, a1, "output") and tr.has(s, a2, "grad_input")]
+        return steps[-1] if steps else None
+
+    def cancel(self, pos: int) -> bool:
+        """Whether, at the recorded step nearest before ``pos``, every entry of ∂L/∂W⁽²⁾ =
+        Σₙ δₙaₙ is under a tenth of Σₙ |δₙaₙ|: the samples' terms (traced δ's and a's)
+        cancel. A check on what the caption says, not a number on screen."""
+        step = self.recorded(pos)
+        if step is None:
+            return False
+        _, a1, _, a2 = self.names
+        terms = self.array("main", step, a2, "grad_input") * self.array("main", step, a1, "output")
+        return bool(np.all(np.abs(terms.sum(0)) <= 0.1 * np.abs(terms).sum(0)))
+
+    def pull_apart(self, b: int) -> bool:
+        """Whether the hidden units' outputs over the batch spread (max − min, mean over the
+        units) at least twice as wide at the last recorded step as at the plateau's end."""
+        tr, layer = self.trace(), self.names[1]
+        step, end = self.recorded(b), self.recorded(len(tr.all_steps) - 1)
+        if step is None or end is None or end <= step:
+            return False
+        spread = [np.ptp(self.array("main", s, layer, "output"), axis=0).mean()
+                  for s in (step, end)]
+        return bool(spread[1] >= 2 * spread[0])
