@@ -22,7 +22,7 @@ from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.format import fmt_minus as minus  # convolution_matrix imports it from here
-from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.product_sum import ProductSum, markup
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -461,10 +461,7 @@ class Convolution(TraceScene):
         new = self.question_line(prefix, text, self.theme.active)
         new.move_to(old, aligned_edge=LEFT)
         self.bring_to_front(old)  # else everything drawn after the questions is redrawn
-        # out, then in: morphing one text into another garbles both on the way
-        self.play(fade_out(old, rate_func=lambda a: min(1.0, 2 * a)),
-                  fade_in(new, rate_func=lambda a: max(0.0, 2 * a - 1)), *extra,
-                  run_time=self.t(1.0))
+        self.play(*replace(old, new), *extra, run_time=self.t(1.0))
         self.q_lines[n] = new
 
     # -- output size ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.convolution import minus, read_conv, tint_cell
 from nnanim.scenes.format import fmt_auto
-from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out, replace
 from nnanim.scenes.mobjects.product_sum import ProductSum
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.sparse_matrix import SparseMatrix
@@ -161,7 +161,7 @@ class ConvolutionAsMatrix(TraceScene):
             new.scale_to_fit_width(x1 - x0)
         new.move_to([(x0 + x1) / 2, y, 0])
         self.bring_to_front(self.caption)  # see front()
-        self.play(fade_out(self.caption), fade_in(new), *also, run_time=self.t(0.6))
+        self.play(*replace(self.caption, new), *also, run_time=self.t(0.8))
         self.caption = new
 
     # -- sections -----------------------------------------------------------------------------

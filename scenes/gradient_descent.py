@@ -17,7 +17,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot, Fa
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.layout import reading_time
-from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.scrolling_table import ScrollingTable
 from nnanim.scenes.mobjects.ticker_text import TickerText
@@ -129,8 +129,7 @@ class GradientDescent1D(TraceScene):
     def swap(self, old, new) -> list:
         """Animations replacing ``old`` (may be None) by ``new``: out in the first half of
         the run time, in during the second, so the two never overlap."""
-        out = [fade_out(old, rate_func=lambda t: min(1.0, 2 * t))] if old is not None else []
-        return out + [fade_in(new, rate_func=lambda t: max(0.0, 2 * t - 1))]
+        return replace(old, new)
 
     # -- the scene -------------------------------------------------------------------------------
     def construct(self) -> None:

@@ -19,7 +19,7 @@ from nnanim.scenes.base import TraceScene
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.contour_map import ContourLines
 from nnanim.scenes.mobjects.heatmap import Heatmap
-from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out
+from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.ticker_text import TickerText
 
@@ -59,8 +59,7 @@ class LinearRegressionGD(TraceScene):
 
     def swap(self, old, new) -> list:
         """Animations replacing ``old`` (may be None) by ``new``, one after the other."""
-        out = [fade_out(old, rate_func=lambda t: min(1.0, 2 * t))] if old is not None else []
-        return out + [fade_in(new, rate_func=lambda t: max(0.0, 2 * t - 1))]
+        return replace(old, new)
 
     # -- the scene -----------------------------------------------------------------------------
     def construct(self) -> None:

@@ -84,3 +84,19 @@ def fade_in(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade
 
 def fade_out(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade:
     return Fade(mobject, False, shift, **kwargs)
+
+
+def _first_half(a: float) -> float:
+    return min(1.0, 2 * a)
+
+
+def _second_half(a: float) -> float:
+    return max(0.0, 2 * a - 1)
+
+
+def replace(old: Mobject | None, new: Mobject) -> list[Fade]:
+    """``old`` fades out in the first half of the run time and ``new`` in during the
+    second, so two texts are never seen on top of each other (a morph or a cross-fade
+    between texts garbles both for a moment). ``old`` may be None."""
+    out = [fade_out(old, rate_func=_first_half)] if old is not None else []
+    return out + [fade_in(new, rate_func=_second_half)]
