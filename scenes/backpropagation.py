@@ -135,7 +135,7 @@ class Backpropagation(TraceScene):
         out = [VGroup() for _ in rows]
         for sub, owner in zip(tex, owners):
             if owner is not None:
-                out[owner[0]].add(sub.set_color(owner[1]) if owner[1] else sub)
+                out[owner[0]].add(sub.set_color(self.theme.ink(owner[1])) if owner[1] else sub)
         for r, fs in (sizes or {}).items():
             out[r].scale(fs / size)
         return out

@@ -321,7 +321,7 @@ class TraceScene(Scene):
     def _start_layout_check(self) -> None:
         from .layout import LayoutCheck
 
-        self.layout = LayoutCheck(self.speed)
+        self.layout = LayoutCheck(self.speed, background=self.theme.background)
         if callable(getattr(type(self), "caption", None)):
             method = self.caption  # a scene's caption(...) method: it returns captions
 

@@ -46,11 +46,13 @@ from functools import cache
 from typing import Iterable
 
 import numpy as np
-from manim import (DecimalNumber, MarkupText, Mobject, SingleStringMathTex, Text, VGroup,
+from manim import (BackgroundRectangle, DecimalNumber, MarkupText, Mobject, SingleStringMathTex,
+                   Text, VGroup,
                    VMobject, config)
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.tex_mobject import MathTexPart
 
+from .color_vision import contrast
 from .mobjects.ticker_text import MONO, TickerText, _glyphs
 
 #: the video height the pixel figures are given at
@@ -64,6 +66,9 @@ MIN_LINE_PX = 20.0
 #: placed with the smallest standard gap passes, one touching the edge (cut by a
 #: projector's or player's scaling) does not
 MARGIN = 0.1
+#: the least contrast of a text colour against the background (WCAG AA for text): a
+#: highlight colour (the light theme's amber) may frame text but not colour it
+MIN_CONTRAST = 4.5
 #: how far two text boxes may intersect both ways, in pixels at 720p: neighbouring parts
 #: of one line (a name and its number) may touch in their glyphs' side bearings
 OVERLAP_PX = 2.0
@@ -288,8 +293,9 @@ class LayoutCheck:
     """
 
     def __init__(self, speed: float = 1.0, frame_width: float | None = None,
-                 frame_height: float | None = None) -> None:
+                 frame_height: float | None = None, background: str | None = None) -> None:
         self.speed = float(speed)
+        self.background = background  # when given, text colours are checked against it
         self.frame_width = frame_width or config.frame_width
         self.frame_height = frame_height or config.frame_height
         self.px = REFERENCE_HEIGHT_PX / self.frame_height   # pixels per unit at 720p
@@ -327,6 +333,9 @@ class LayoutCheck:
             if s.line_px < MIN_LINE_PX - EPS:
                 found.append(("small", s.text,  # floor: 19.9 px is "19 px", under 20
                               f"{math.floor(s.line_px + 1e-6)} px < {MIN_LINE_PX:.0f} px"))
+            for color in self.faint_colors(s.mobject):
+                found.append(("contrast", s.text, f"{color} on {self.background}: "
+                              f"{contrast(color, self.background):.1f}:1 < {MIN_CONTRAST}:1"))
             x0, y0, x1, y1 = s.box
             past = {"left": -w - x0, "right": x1 - w, "bottom": -h - y0, "top": y1 - h}
             side = max(past, key=past.get)
@@ -348,6 +357,16 @@ class LayoutCheck:
                 found.append(("overlap", f"{a} × {b}",
                               f"{ix[i, j] * self.px:.0f}×{iy[i, j] * self.px:.0f} px"))
         return found
+
+    def faint_colors(self, m: Mobject) -> list[str]:
+        """The colours of ``m``'s glyphs that fall below text contrast on the background
+        (a highlight colour used for text): none when no background is set."""
+        if self.background is None:
+            return []
+        colors = {g.get_fill_color().to_hex().upper() for g in m.family_members_with_points()
+                  if g.get_fill_opacity() > MIN_OPACITY
+                  and not isinstance(g, BackgroundRectangle)}  # the plate behind a text
+        return sorted(c for c in colors if contrast(c, self.background) < MIN_CONTRAST)
 
     def check(self, mobjects: Iterable[Mobject], time: float) -> list[Violation]:
         """Record the problems on screen at ``time`` that the previous check did not

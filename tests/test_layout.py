@@ -216,3 +216,18 @@ def test_a_caption_held_in_the_scenes_caption_attribute_or_marked_is_timed(tmp_p
                                       '4.0s caption "a b c d e f g": 0.5 s < 3.1 s']
     assert [said for *_, said in scene.layout.captions] == [
         "first caption here", "a b c d e f g", "second"]
+
+
+def test_text_in_a_highlight_colour_is_flagged_but_a_plate_behind_text_is_not():
+    """The light theme's amber (2.1:1 on white) may frame a text, not colour it; its text
+    shade (Theme.ink) passes, and so does a text on its own background plate."""
+    from nnanim.scenes.theme import LIGHT
+
+    check = LayoutCheck(background=LIGHT.background)
+    amber = text_of_line_px("closest", 30).set_color(LIGHT.active)
+    inked = text_of_line_px("closest", 30).set_color(LIGHT.ink(LIGHT.active)).shift(DOWN)
+    plated = text_of_line_px("0.960", 30).set_color(LIGHT.text).shift(2 * DOWN)
+    plated.add_background_rectangle(color=LIGHT.background, opacity=0.85)
+    check.check([amber, inked, plated], 1.0)
+    assert [(v.kind, v.text) for v in check.violations] == [("contrast", '"closest"')]
+    assert LayoutCheck().check([amber], 0.0) == []  # no background given: no colour check

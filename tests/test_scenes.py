@@ -57,7 +57,7 @@ TABLE = {
     # 30 pixels, K, 12 positions × (9 weights, 9 pixels, the sum) and the flown outputs,
     # the map's range, a pooled block and its max
     "EdgeDetection": Particular(mid=((13, "window"), (36, "full")), min_shown=270),
-    "ConvolutionBackward": Particular(mid=((16, "dK"), (41, "dX")), min_shown=400,
+    "ConvolutionBackward": Particular(mid=((16, "dK"), (41, "dI")), min_shown=400,
                                       last="summary"),
     # x (16) and each window's four entries, y twice (formula, grid), ∂L/∂y (4), ∂L/∂x (16)
     "MaxPooling": Particular(mid=((8, "forward"), (26, "backward")), min_shown=60),
@@ -139,12 +139,21 @@ def test_every_number_shown_is_the_traces(scene, last):
 @pytest.mark.parametrize("scene", NAMES, scope="module")
 def test_layout_has_no_violation_beyond_the_baseline(scene, last):
     """Issue #10 (items 3 and 4): scenes.layout.LayoutCheck ran at every play and wait of
-    the default render (``shared_render`` sets ``check_layout``). One theme only: a theme is
-    colours (scenes/theme.py), no size or position, so the light theme's layout is the
-    dark one's and a second render would find the same. Times are of the low-quality
-    render (manim rounds a run time up to a frame, 1/15 s at low quality)."""
+    the default render (``shared_render`` sets ``check_layout``), in the dark theme: sizes,
+    frame, overlaps, reading time and text contrast. Times are of the low-quality render
+    (manim rounds a run time up to a frame, 1/15 s at low quality)."""
     _, obj = last
     assert_layout_baseline(scene, obj.layout.strings())
+
+
+@pytest.mark.parametrize("scene", NAMES)
+def test_light_theme_text_has_contrast(scene, tmp_path):
+    """A theme is colours only (scenes/theme.py: no size or position), so the dark render
+    checks the layout; the colours of text need the light render too: no text is written
+    in a highlight colour (the light theme's amber reaches 2.1:1 on white)."""
+    _, obj = render(scene, tmp_path, theme="light", check_layout=True)
+    faint = [v for v in obj.layout.strings() if " contrast " in v]
+    assert not faint, f"{scene}, light theme: " + "; ".join(faint)
 
 
 @pytest.mark.parametrize("scene, animation, snapshot", MID_FRAMES)

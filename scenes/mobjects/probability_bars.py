@@ -48,10 +48,11 @@ class ProbabilityBars(VGroup):
         self.add(self.names, self.bars, self.values)
 
     def highlight(self, k: int) -> "ProbabilityBars":
-        """Mark row k (the prediction) in the theme's active colour."""
+        """Mark row k (the prediction) in the theme's active colour (its text in the
+        colour's text-safe shade)."""
         self.bars[k].set_fill(self.theme.active)
-        self.names[k].set_color(self.theme.active)
-        self.values[k].set_color(self.theme.active)
+        self.names[k].set_color(self.theme.ink(self.theme.active))
+        self.values[k].set_color(self.theme.ink(self.theme.active))
         return self
 
     def row_y(self, k: int) -> float:
