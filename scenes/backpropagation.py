@@ -6,10 +6,10 @@ numbers, then the whole training run fast-forwarded.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, Axes, Create, Dot,
-                   FadeIn, FadeOut, Group, Indicate, Rectangle, ReplacementTransform,
-                   ShowPassingFlash, SurroundingRectangle, Transform, TransformFromCopy,
-                   UpdateFromAlphaFunc, VGroup, VMobject, linear)
+from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, AnimationGroup, Axes,
+                   Create, Dot, FadeIn, FadeOut, Group, Indicate, Rectangle, ShowPassingFlash,
+                   SurroundingRectangle, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup,
+                   VMobject, linear)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
@@ -17,6 +17,7 @@ from nnanim.scenes.format import fmt_auto, fmt_int
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.contour_map import contour_paths
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
+from nnanim.scenes.mobjects.light_animations import replace
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.network_graph import NetworkGraph
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -163,7 +164,7 @@ class Backpropagation(TraceScene):
 
     def set_tag(self, text: str):
         new = self.label(text, 26, self.theme.muted).to_corner(UR, buff=0.4)
-        anim = ReplacementTransform(self.tag, new)
+        anim = AnimationGroup(*replace(self.tag, new))  # no text morph
         self.tag = new
         return anim
 

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn, FadeOut, Group,
-                   MoveToTarget, Rectangle, ReplacementTransform, TransformFromCopy,
-                   UpdateFromAlphaFunc, VGroup)
+                   MoveToTarget, Rectangle, TransformFromCopy, UpdateFromAlphaFunc, VGroup)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.heatmap import Heatmap
-from nnanim.scenes.mobjects.light_animations import Fade
+from nnanim.scenes.mobjects.light_animations import Fade, replace
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.product_sum import markup, signed
 from nnanim.scenes.mobjects.signed_legend import SignedLegend
@@ -279,7 +278,7 @@ class EdgeDetection(TraceScene):
                 self.play(fly, run_time=self.pace(k, first=0.8))
             elif k < SLOW_STEPS:
                 self.add(window)  # on top: all below it stays a static background
-                self.play(window.slide_to(p, q), ReplacementTransform(rows, new_rows),
+                self.play(window.slide_to(p, q), *replace(rows, new_rows),
                           run_time=self.pace(k, slow=SLOW_STEPS, first=1.2))
                 self.play(fly, run_time=self.pace(k, slow=SLOW_STEPS, first=0.8))
             else:  # the rest quickly: the products swap as the window lands

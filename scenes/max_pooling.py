@@ -13,13 +13,14 @@ play with the same code.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow,
-                   Indicate, MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, Indicate,
+                   MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.layout import reading_time
+from nnanim.scenes.mobjects.light_animations import replace
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -178,7 +179,7 @@ class MaxPooling(TraceScene):
             else:
                 self.add(window)  # on top: everything below it stays a static background
                 self.play(window.slide_to(p, q), Transform(cell_frame, target_cell),
-                          ReplacementTransform(formula[0], head), FadeOut(formula[1]),
+                          *replace(formula[0], head), FadeOut(formula[1]),
                           run_time=self.pace(k))
             formula = new_formula
             # the traced argmax says which entry won
@@ -186,7 +187,8 @@ class MaxPooling(TraceScene):
             mark = x.square(r, c).copy().set_stroke(width=0).set_fill(th.active, opacity=0.3)
             mark.set_z_index(-1)  # under the numbers
             marks.add(mark)
-            self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.ink(th.active)), FadeIn(answer),
+            self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.ink(th.active)),
+                      FadeIn(answer),
                       run_time=self.pace(k, first=0.6))
             # the traced output leaves from the winning entry and lands in y
             out = self.num_text("output", p, q, th.value, self.font).move_to(x.square(r, c))
