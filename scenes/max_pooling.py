@@ -131,7 +131,7 @@ class MaxPooling(TraceScene):
         argmax = self.array("main", self.step, self.layer, "argmax")[0, 0]
         self.cell = min(0.75, GRID_SIDE / h, (ROW_WIDTH - ARROW_GAP - SIDEBAR_GAP - SIDEBAR_W)
                         / (w + ow))
-        self.font = self.cell * 34
+        self.font = self.cell * 31  # three digits ("112") keep a gap inside a cell
         th = self.theme
         windows = [(p, q) for p in range(oh) for q in range(ow)]
         # window (p, q) -> the (row, col) of x its traced argmax names; tests read it
