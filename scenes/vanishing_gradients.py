@@ -123,7 +123,7 @@ class VanishingGradients(TraceScene):
       verdict   the gap at the last step, each run's final training accuracy, the lesson;
                 a net that ended at chance (its loss at the traced input-blind baseline,
                 the dashed level: ln 2 and 50 % here) is said to be stuck there
-    About 66 s at speed 1 (11 + 26 + 13 + 16 s): captions stay for 1 s + 0.3 s a word.
+    About 70 s at speed 1 (11 + 30 + 13 + 16 s): captions stay for 1 s + 0.3 s a word.
     """
 
     title = "Vanishing gradients"
@@ -131,7 +131,7 @@ class VanishingGradients(TraceScene):
                    "network against the same network with ReLU")
     runs = {"main": "deep_sigmoid", "relu": "deep_relu"}
     trace_kind = "network"
-    duration = 66.0
+    duration = 70.0
 
     # -- traces -------------------------------------------------------------------------------
     def check_trace(self, role: str, trace: Trace) -> None:
@@ -408,7 +408,8 @@ class VanishingGradients(TraceScene):
         s0 = self.steps[0]
         self.say(self.label("First step: backprop carries the error from the loss back to "
                             "layer 1. Each bar is one layer's ‖∂L/∂W‖.", 26))
-        read = self.walk(sig, s0, first=1.0, rest=0.5, slow=3)
+        # each layer's readout stays long enough to be read (it changes with every bar)
+        read = self.walk(sig, s0, first=1.2, rest=0.9, slow=3)
         self.wait(self.t(0.8))
         text = "Error signals get diluted going backward: the vanishing gradient problem."
         self.say(self.label(text, 28, color=th.gradient))
@@ -424,7 +425,7 @@ class VanishingGradients(TraceScene):
         facts = DERIVATIVE_FACTS.get(relu.activation)
         if facts is not None:
             self.say(self.tex(facts[0] + ",", size=34), self.label(f"so {facts[1]}.", 26))
-        read = self.walk(relu, s0, first=0.6, rest=0.3, slow=1)
+        read = self.walk(relu, s0, first=0.9, rest=0.6, slow=1)
         relu.drawing, relu.note = self.annotation(relu, s0)
         self.play(*self.fade_out(read), run_time=self.t(0.3))
         self.play(FadeIn(relu.drawing), FadeIn(relu.note), run_time=self.t(0.8))
