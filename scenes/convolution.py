@@ -94,7 +94,7 @@ class Convolution(TraceScene):
     with their traced results only),
     "size" (o = ⌊(i + 2p − k)/s⌋ + 1 evaluated with the run's numbers, checked against the
     traced output's shape; answers "size of I∗K").
-    duration at speed 1: 33 s for conv_deck (9 positions), 30 s at stride 2 (4), 45 s
+    duration at speed 1: 43 s for conv_deck (9 positions), 30 s at stride 2 (4), 45 s
     with "same" padding (25), 32 s for the 3-channel input.
     """
 
@@ -103,7 +103,7 @@ class Convolution(TraceScene):
                    "K: the window slides, products and sums written out")
     runs = {"main": "conv_deck"}
     trace_kind = "layer"
-    duration = 33.0
+    duration = 43.0
     WRITTEN = 3  # positions whose sums are written out; the rest show their results only
 
     def check_trace(self, role: str, trace) -> None:

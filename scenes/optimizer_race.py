@@ -102,7 +102,7 @@ class OptimizerRace(TraceScene):
     "ravine-lessons" (each runner in turn, with what it does; momentum's velocity against
     its gradient at one traced step), "rosenbrock" (GD, momentum, Adam: no data, so no
     SGD), "rosenbrock-lessons".
-    duration: about 85 s at speed 1: each lesson stays for its reading time, 1 s + 0.3 s
+    duration: about 91 s at speed 1: each lesson stays for its reading time, 1 s + 0.3 s
     a word.
     """
 
@@ -112,7 +112,7 @@ class OptimizerRace(TraceScene):
             "ravine_momentum": "race_ravine_momentum", "ravine_adam": "race_ravine_adam",
             "rosen_gd": "race_rosenbrock_gd", "rosen_momentum": "race_rosenbrock_momentum", "rosen_adam": "race_rosenbrock_adam"}
     trace_kind = "objective"
-    duration = 85.0
+    duration = 91.0
 
     # layout (scene units): the map top-left, captions under it, legend and plot right
     MAP_LEFT, MAP_TOP, MAP_WIDTH = -6.55, 2.95, 8.1
