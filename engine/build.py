@@ -123,7 +123,8 @@ def build_data(cfg: dict, rng: np.random.Generator, dtype) -> tuple[np.ndarray, 
     name, body = _body(cfg["data"], "validation")
     # data.seed, when given, replaces the run's data stream
     x, labels = get_dataset(name, rng=None if "seed" in body else rng, **body)
-    return np.asarray(x, dtype=dtype), np.asarray(labels)
+    x = np.asarray(x, dtype=dtype)
+    return (x[:, None] if x.ndim == 1 else x), np.asarray(labels)  # samples are rows
 
 
 def build_loss(cfg: dict):
@@ -195,6 +196,11 @@ def settings_from_config(config: dict, layer_name: str) -> dict:
         if layer_name != "objective":
             raise TraceError(f"no layer {layer_name!r} (layers: objective)")
         return build_objective(config, rng, np.float64)[0].settings()
+    if kind == "curves":  # a curve is a function of x, with no settings of its own
+        names = [c.get("name") for c in config.get("curve", [])]
+        if layer_name not in names:
+            raise TraceError(f"no layer {layer_name!r} (curves: {', '.join(map(str, names))})")
+        return {}
     layers = (build_probe_layers(config, np.float64) if kind == "layer" else
               build_model(config, rng, np.float64).layers)
     by_name = {layer.name: layer for layer in layers}

@@ -43,6 +43,8 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "input": {"*": ((object,), False)},
     "params": {"*": ((object,), False)},
     "upstream": {"values": ((list,), False), "seed": ((int,), False)},
+    "grid": {"*": ((object,), False)},   # run.kind = "curves": from, to, n
+    "curve": {"*": ((object,), False)},  # an array of tables, [[curve]]
     "regularization": {"l1": (_NUM, False), "l2": (_NUM, False), "on": ((list,), False)},
     "clip": {"value": (_NUM, False), "norm": (_NUM, False)},
     "training": {"epochs": ((int,), False), "steps": ((int,), False),
@@ -55,7 +57,9 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                "grid": ((int,), False), "watch": ((list,), False)},
 }
 
-KINDS = ("network", "objective", "layer")
+KINDS = ("network", "objective", "layer", "curves")
+#: the sections each single-purpose kind uses (all of them required but params, upstream)
+_ONLY = {"layer": ("layer", "input", "params", "upstream"), "curves": ("grid", "curve")}
 
 
 def _type_name(types: tuple[type, ...]) -> str:
@@ -86,8 +90,8 @@ def validate(cfg: dict) -> dict:
         if section not in SCHEMA:
             raise ConfigError(f"unknown section [{section}] "
                               f"(valid: {', '.join(SCHEMA)})")
-        if section == "layer" and isinstance(body, list) and body:
-            continue  # [[layer]] chain: each table is checked when the layer is built
+        if section in ("layer", "curve") and isinstance(body, list) and body:
+            continue  # [[layer]] chain, [[curve]]: each table is checked when it is built
         if not isinstance(body, dict):
             raise ConfigError(f"[{section}] must be a table")
         fields = SCHEMA[section]
@@ -108,20 +112,22 @@ def validate(cfg: dict) -> dict:
     if run["dtype"] not in ("float64", "float32"):
         raise ConfigError(f"run.dtype must be 'float64' or 'float32', got {run['dtype']!r}")
     kind = run.setdefault("kind", "objective" if "objective" in cfg else
-                          "layer" if "layer" in cfg else "network")
+                          "layer" if "layer" in cfg else
+                          "curves" if "curve" in cfg else "network")
     if kind not in KINDS:
         raise ConfigError(f"run.kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    if kind == "layer":
-        for section in ("layer", "input"):
+    if kind in _ONLY:
+        for section in _ONLY[kind][:2]:
             if section not in cfg:
                 raise ConfigError(f"missing section [{section}]")
         for section in cfg:
-            if section not in ("run", "layer", "input", "params", "upstream"):
-                raise ConfigError(f"[{section}] is not used by run.kind = 'layer'")
+            if section not in ("run", *_ONLY[kind]):
+                raise ConfigError(f"[{section}] is not used by run.kind = '{kind}'")
         return cfg
-    for section in ("layer", "input", "params", "upstream"):
-        if section in cfg:
-            raise ConfigError(f"[{section}] is only for run.kind = 'layer'")
+    for only, sections in _ONLY.items():
+        for section in sections:
+            if section in cfg:
+                raise ConfigError(f"[{section}] is only for run.kind = '{only}'")
     if "optimizer" not in cfg:
         raise ConfigError("missing section [optimizer]")
     training = cfg.setdefault("training", {})

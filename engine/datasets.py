@@ -204,12 +204,14 @@ def moons(n: int = 200, noise: float = 0.0, rng=None, dtype=np.float64):
 
 @DATASETS.register()
 def regression_1d(n: int = 20, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.2,
-                  rng=None, x_range: tuple[float, float] = (-1.0, 1.0), dtype=np.float64):
+                  rng=None, x_range: tuple[float, float] = (-1.0, 1.0), outliers=(),
+                  dtype=np.float64):
     """Noisy points around a line, for linear-regression lessons.
 
         x ~ U(x_range),   y = slope · x + intercept + ε,   ε ~ N(0, noise²)
 
-    Returns x (n,), y (n,), both float (unsorted; sort by x to draw a line through them).
+    then the ``outliers``, [x, y] pairs, appended as given (the robust-loss lesson).
+    Returns x (n + outliers,), y, both float (unsorted; sort by x to draw a line).
     Least squares recovers slope and intercept as n grows, which the lesson can show.
     """
     name = "regression_1d"
@@ -228,7 +230,70 @@ def regression_1d(n: int = 20, slope: float = 2.0, intercept: float = 1.0, noise
     y = slope * x + intercept
     if noise > 0:
         y = y + noise * rng.standard_normal(n)
+    extra = np.asarray(outliers, dtype=float).reshape(-1, 2) if len(outliers) else np.zeros((0, 2))
+    if not np.all(np.isfinite(extra)):
+        raise ConfigError(f"{name}: outliers must be [x, y] pairs of finite numbers")
+    x, y = np.concatenate([x, extra[:, 0]]), np.concatenate([y, extra[:, 1]])
     return x.astype(dtype, copy=False), y.astype(dtype, copy=False)
+
+
+def _x_range(name: str, x_range) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in x_range)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: x_range must be two numbers (low, high), got {x_range!r}") \
+            from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ConfigError(f"{name}: x_range must satisfy low < high, got {x_range!r}")
+    return lo, hi
+
+
+#: the shapes function_1d can sample, as f(x)
+FUNCTIONS_1D = {"sin": np.sin, "bump": lambda x: np.exp(-x * x),
+                "abs": np.abs, "step": lambda x: (x > 0).astype(float)}
+
+
+@DATASETS.register()
+def function_1d(n: int = 40, function: str = "bump", noise: float = 0.0, rng=None,
+                x_range: tuple[float, float] = (-3.0, 3.0), dtype=np.float64):
+    """Points on a curve, for "a network can fit any shape" lessons.
+
+        x evenly spaced over x_range (sorted),   y = f(x) + ε,   ε ~ N(0, noise²)
+    with f one of FUNCTIONS_1D ("sin", "bump" = e^(−x²), "abs", "step"). x (n, 1), y (n,).
+    """
+    name = "function_1d"
+    n, noise, rng = _check_n(name, n, 2), _check_noise(name, noise), _rng(rng)
+    if function not in FUNCTIONS_1D:
+        raise ConfigError(f"{name}: function must be one of {', '.join(FUNCTIONS_1D)}, "
+                          f"got {function!r}")
+    x = np.linspace(*_x_range(name, x_range), n)
+    y = FUNCTIONS_1D[function](x)
+    if noise > 0:
+        y = y + noise * rng.standard_normal(n)
+    return x[:, None].astype(dtype, copy=False), y.astype(dtype, copy=False)
+
+
+@DATASETS.register()
+def blobs_1d(n: int = 40, centers: tuple[float, float] = (-1.0, 1.0), std: float = 0.6,
+             rng=None, dtype=np.float64):
+    """Two classes on a line, for logistic regression: x ~ N(centers[k], std²) for label k.
+
+    Returns x (n,) float and labels (n,) int64 (half each, the rest to class 1), shuffled.
+    The classes overlap when std is large against the centres' distance, so the fitted
+    sigmoid has a finite slope.
+    """
+    name = "blobs_1d"
+    n, rng = _check_n(name, n, 2), _rng(rng)
+    try:
+        c0, c1 = (float(v) for v in centers)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: centers must be two numbers, got {centers!r}") from None
+    if isinstance(std, bool) or not isinstance(std, numbers.Real) or not std > 0:
+        raise ConfigError(f"{name}: std must be a number > 0, got {std!r}")
+    labels = _balanced_labels(n, 2)
+    x = np.where(labels == 0, c0, c1) + std * rng.standard_normal(n)
+    order = rng.permutation(n)
+    return x[order].astype(dtype, copy=False), labels[order]
 
 
 # --------------------------------------------------------------------------- helpers

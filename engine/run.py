@@ -72,6 +72,12 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
 
         t = Trace(run_probe(cfg, out, dtype))
         return RunSummary("layer", t.path, 1, 0, t.summary, t.status, t.size_bytes())
+    if cfg["run"]["kind"] == "curves":
+        from .curves import run_curves
+        from .trace import Trace
+
+        t = Trace(run_curves(cfg, out, dtype))
+        return RunSummary("curves", t.path, 1, 0, t.summary, t.status, t.size_bytes())
     policy = policy or _policy(cfg)
     if cfg["run"]["kind"] == "objective":
         return _run_objective(cfg, out, dtype, data_rng, train_rng, policy,
@@ -105,16 +111,20 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
                       clip_norm=cfg.get("clip", {}).get("norm"), rng=train_rng,
                       classification=bool(np.issubdtype(labels.dtype, np.integer)))
     trainer.grad_norms = policy.grad_norms
-    grid = None
+    grid = gy = None
     if policy.grid and policy.enabled:
-        if x.ndim != 2 or x.shape[1] != 2:
-            raise ConfigError("record.grid needs 2-D inputs (N, 2)")
+        if x.ndim != 2 or x.shape[1] not in (1, 2):
+            raise ConfigError("record.grid needs 1-D or 2-D inputs (N, 1) or (N, 2)")
         lo, hi = x.min(axis=0), x.max(axis=0)
         pad = 0.15 * (hi - lo) + 1e-9
         gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], policy.grid)
-        gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], policy.grid)
-        xx, yy = np.meshgrid(gx, gy)  # row i = y[i], column j = x[j]
-        grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(dtype)
+        if x.shape[1] == 1:  # a line of points; each layer's output on it is recorded too
+            grid = gx[:, None].astype(dtype)
+            trainer.eval_layers = True
+        else:
+            gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], policy.grid)
+            xx, yy = np.meshgrid(gx, gy)  # row i = y[i], column j = x[j]
+            grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(dtype)
         trainer.eval_inputs = grid
     if policy.watch:
         bad = [i for i in policy.watch if i >= n]
@@ -141,7 +151,8 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
     if grid is not None:
         writer.add_static("eval/grid", grid)
         writer.add_static("eval/grid_x", gx)
-        writer.add_static("eval/grid_y", gy)
+        if gy is not None:
+            writer.add_static("eval/grid_y", gy)
     if x[0].size <= 16:  # small inputs (2-D playground sets): keep the data for scenes
         writer.add_static("data/x", x)
         writer.add_static("data/labels", labels)

@@ -53,6 +53,7 @@ class Trainer:
         self.rng = rng or np.random.default_rng(0)
         self.base_lr = optimizer.lr
         self.eval_inputs: np.ndarray | None = None  # recorded as eval/pred at recorded steps
+        self.eval_layers = False  # also every layer's output on eval_inputs (1-D grids)
         self.watch_inputs: np.ndarray | None = None  # followed layer by layer (watch/<layer>)
         self.watch_probabilities = False  # also record softmax of the output (logit losses)
         self.grad_norms = False  # per-step scalars grad_norm/<layer>.<param>
@@ -79,6 +80,8 @@ class Trainer:
                     # θ before this step's update, like the other recorded values
                     writer.record(step, "eval", "pred", model.predict(self.eval_inputs),
                                   group="output")
+                    if self.eval_layers:
+                        self._record_layers(writer, step, "eval", self.eval_inputs, terms=True)
                 if self.watch_inputs is not None:
                     self._record_watch(writer, step)
             pred = model.forward(x)
@@ -120,15 +123,26 @@ class Trainer:
         """Each layer's output on the watched samples, eval mode, θ before the update."""
         from .activations import Softmax
 
-        model = self.model
-        model.eval()
-        h = self.watch_inputs
-        for layer in model.layers:
-            h = layer.forward(h)
-            writer.record(step, "watch", layer.name, h, group="output")
+        h = self._record_layers(writer, step, "watch", self.watch_inputs)
         if self.watch_probabilities:
             writer.record(step, "watch", "probabilities", Softmax().forward(h), group="output")
+
+    def _record_layers(self, writer: TraceWriter, step: int, under: str, x: np.ndarray,
+                       terms: bool = False) -> np.ndarray:
+        """Each layer's output on ``x`` as ``<under>/<layer>``, eval mode, θ before the
+        update; with ``terms`` also each Dense layer's products x_i · W[o, i] (N, out, in)
+        as ``<under>/<layer>.terms``: what a unit's output sums. Returns the last output."""
+        model = self.model
+        model.eval()
+        h = x
+        for layer in model.layers:
+            if terms and "W" in layer.params and layer.params["W"].ndim == 2:
+                writer.record(step, under, f"{layer.name}.terms",
+                              h[:, None, :] * layer.params["W"][None], group="output")
+            h = layer.forward(h)
+            writer.record(step, under, layer.name, h, group="output")
         model.train()
+        return h
 
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> dict:
         pred = self.model.predict(x)

@@ -12,7 +12,7 @@ BASE = (CONFIGS / "xor_mlp.toml").read_text()
 @pytest.mark.parametrize("name", sorted(p.stem for p in CONFIGS.glob("*.toml")))
 def test_bundled_configs_validate(name):
     cfg = config.load(CONFIGS / f"{name}.toml")
-    assert cfg["run"]["kind"] in ("network", "objective", "layer")
+    assert cfg["run"]["kind"] in ("network", "objective", "layer", "curves")
 
 
 def _err(text, tmp_path):

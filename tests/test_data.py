@@ -128,7 +128,8 @@ def test_bad_names_and_arguments_raise_one_line_config_error(name, kwargs):
 
 def test_unknown_name_lists_valid_names():
     with pytest.raises(ConfigError, match=r"unknown data set 'mnist_but_misspelled' "
-                                          r"\(valid: circles, gaussian_blobs, mnist_idx,"):
+                                          r"\(valid: blobs_1d, circles, function_1d, "
+                                          r"gaussian_blobs, mnist_idx,"):
         ds.get_dataset("mnist_but_misspelled")
 
 

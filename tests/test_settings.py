@@ -102,6 +102,11 @@ def test_settings_from_config_of_every_bundled_config(name):
         settings = settings_from_config(cfg, "objective")
         assert isinstance(settings, dict) and json.loads(json.dumps(settings)) == settings
         return
+    if kind == "curves":
+        assert all(settings_from_config(cfg, c["name"]) == {} for c in cfg["curve"])
+        with pytest.raises(TraceError, match="no layer 'nope'"):
+            settings_from_config(cfg, "nope")
+        return
     layers = (build_probe_layers(cfg, np.float64) if kind == "layer" else
               build_model(cfg, np.random.default_rng(0), np.float64).layers)
     for layer in layers:

@@ -71,19 +71,20 @@ class Event:
 def find_events(trace: Trace) -> list[Event]:
     """First NaN/inf, first exploding or vanishing gradient norm per parameter, and
     ReLU layers whose dead-unit fraction passes DEAD_FRACTION (first step and peak).
-    Layer probes (kind "layer") only report NaN/inf: they are not training, and their
-    gradient's size is that of the upstream gradient the config chose."""
+    Layer probes and curves (kinds "layer", "curves") only report NaN/inf: they are not
+    training, and their gradient's size is that of the upstream gradient the config chose."""
     events: list[Event] = []
     loss = trace.scalars("loss")
     steps = trace.all_steps
     bad = np.flatnonzero(~np.isfinite(loss))
-    if trace.kind != "layer" and len(bad):
+    probe = trace.kind in ("layer", "curves")
+    if not probe and len(bad):
         events.append(Event(steps[bad[0]], "non-finite", "loss", f"loss = {loss[bad[0]]}"))
     for key, (s, norms) in grad_norm_series(trace).items():
         nonfinite = np.flatnonzero(~np.isfinite(norms))
         if len(nonfinite):
             events.append(Event(int(s[nonfinite[0]]), "non-finite", key, "gradient is NaN/inf"))
-        if trace.kind == "layer":
+        if probe:
             continue  # a probe's gradient scale is the upstream gradient it was given
         finite = np.isfinite(norms)
         big = np.flatnonzero(finite & (norms > EXPLODE))
