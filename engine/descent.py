@@ -26,8 +26,8 @@ class DescentResult:
 def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | None = None,
              schedule=None, clip_value: float | None = None, clip_norm: float | None = None,
              rng: np.random.Generator | None = None, writer: TraceWriter | None = None,
-             dtype=np.float64, on_step: Callable[[int, float], None] | None = None
-             ) -> DescentResult:
+             dtype=np.float64, on_step: Callable[[int, float], None] | None = None,
+             model_x: np.ndarray | None = None) -> DescentResult:
     """Run ``steps`` updates θ ← optimizer(θ, ∇f(θ)) from ``start``.
 
     With data (``objective.n_samples > 0``) and a ``batch_size``, each step draws a
@@ -36,8 +36,10 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
     layer ``"objective"``: ``theta`` (before), ``theta.grad``, ``theta.after``,
     ``value`` (f at θ before the step, on all data), ``gap`` (f(θ) − f(θ*), when θ* is
     known), optimizer state ``theta.<state>``,
-    and ``batch`` indices when batched. A run stops early (``diverged``) when θ or
-    f(θ) stops being finite, keeping the steps so far.
+    and ``batch`` indices when batched; with ``model_x`` (a grid of inputs, for objectives
+    that fit a model) also ``prediction``, the model at θ on that grid, ``data_prediction``
+    at the data's inputs, and ``boundary``, a classifier's threshold input. A run stops early (``diverged``) when θ or f(θ) stops
+    being finite, keeping the steps so far.
     """
     rng = rng or np.random.default_rng(0)
     theta = np.array(objective.default_start if start is None else start, dtype=dtype).reshape(-1)
@@ -75,6 +77,8 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
                     writer.record(step, LAYER, "gap", np.array(value - f_min), group="output")
                 if batch is not None:
                     writer.record(step, "batch", "indices", batch, group="batch")
+                if model_x is not None:
+                    _record_model(writer, step, objective, theta, model_x)
             result.path.append(theta.copy())
             if writer is not None:
                 writer.before_update(step)
@@ -98,3 +102,15 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
     result.value = float(objective.value(theta)) if np.all(np.isfinite(theta)) else float("nan")
     result.path.append(theta.copy())
     return result
+
+
+def _record_model(writer: TraceWriter, step: int, objective, theta, x: np.ndarray) -> None:
+    """The fitted model at θ: its output on the grid ``x`` and at the data's inputs, and,
+    for a classifier, the input where it crosses its threshold (what the scene draws,
+    not computes)."""
+    writer.record(step, LAYER, "prediction", objective.predict(theta, x), group="output")
+    writer.record(step, LAYER, "data_prediction", objective.predict(theta, objective.x),
+                  group="output")
+    edge = objective.boundary(theta)
+    if edge is not None:
+        writer.record(step, LAYER, "boundary", np.array([edge]), group="output")

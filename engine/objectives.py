@@ -125,6 +125,15 @@ class Objective:
         return {"value": self.value(self.minimizer.astype(np.float64)), "hessian": h,
                 "max_stable_lr": 2.0 / lam if lam > 0 else float("inf")}
 
+    def predict(self, theta, x: np.ndarray) -> np.ndarray:
+        """The fitted model's output at inputs ``x`` (objectives that fit a model to data);
+        None for objectives without one."""
+        return None
+
+    def boundary(self, theta) -> float | None:
+        """The input where a classifier's output crosses its threshold; None for others."""
+        return None
+
     def value_grid(self, *grids: np.ndarray) -> np.ndarray:
         """f at every point of ``d`` same-shaped coordinate grids (all data), vectorized."""
         raise NotImplementedError
@@ -340,6 +349,11 @@ class LinearRegressionLoss(Objective):
         self._view(start, bounds, start0, tuple(zip(lo - pad, hi + pad)))
         self._args = {"n_samples": self.n_samples}
 
+    def predict(self, theta, x: np.ndarray) -> np.ndarray:
+        """The line a x + b at every x."""
+        t = self._theta(theta)
+        return t[0] * np.asarray(x, dtype=t.dtype) + t[1]
+
     def residuals(self, theta, batch=None) -> np.ndarray:
         """r_i = y_i − (a x_i + b) over the batch (all data when None), in θ's dtype."""
         t = self._theta(theta)
@@ -407,6 +421,16 @@ class LogisticRegressionLoss(Objective):
             if np.max(np.abs(d)) < 1e-12 * (1 + np.max(np.abs(t))):
                 return t
         return None  # no convergence: separable data, the loss only decreases to 0
+
+    def predict(self, theta, x: np.ndarray) -> np.ndarray:
+        """p = σ(a x + b) at every x."""
+        t = self._theta(theta)
+        return _sigmoid(t[0] * np.asarray(x, dtype=t.dtype) + t[1])
+
+    def boundary(self, theta) -> float | None:
+        """x where p = ½, i.e. a x + b = 0: −b/a (inf when a = 0: p is ½ nowhere or everywhere)."""
+        a, b = (float(v) for v in self._theta(theta))
+        return -b / a if a != 0 else float("inf")
 
     def _z(self, t, batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = self._rows(batch)

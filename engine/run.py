@@ -204,9 +204,22 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
                         "describe": objective.describe(),
                         "params": {"theta": [len(objective.default_start)]},
                         "settings": objective.settings(), "coords": list(objective.coords)}])
+    model_x = None
     if data is not None:
         writer.add_static("data/x", data[0])
         writer.add_static("data/y", data[1])
+        lo, hi = float(np.min(data[0])), float(np.max(data[0]))
+        pad = 0.1 * (hi - lo) + 1e-9
+        grid = np.linspace(lo - pad, hi + pad, 121).astype(dtype)
+        if objective.predict(objective.default_start, grid) is not None:  # a fitted model
+            model_x = grid
+            writer.add_static("model/x", model_x)
+            if objective.minimizer is not None:  # the model the descent is heading for
+                writer.add_static("model/prediction_star",
+                                  objective.predict(objective.minimizer, grid))
+                edge = objective.boundary(objective.minimizer)
+                if edge is not None:
+                    writer.add_static("model/boundary_star", np.array([edge]))
     if len(objective.default_start) == 1 and hasattr(objective, "curve"):
         xs, fx = objective.curve(201)
         writer.add_static("curve/x", xs)
@@ -233,7 +246,7 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
     status = "complete"
     with _Interrupt(), np.errstate(over="ignore", invalid="ignore"):
         try:
-            res = minimize(objective, opt, steps=steps, start=start,
+            res = minimize(objective, opt, steps=steps, start=start, model_x=model_x,
                            batch_size=cfg["training"].get("batch_size"), schedule=schedule,
                            clip_value=cfg.get("clip", {}).get("value"),
                            clip_norm=cfg.get("clip", {}).get("norm"),

@@ -490,3 +490,39 @@ def test_scalars_are_built_once_and_read_only(tmp_path):
     assert [t.step_position(s) for s in t.all_steps] == list(range(len(t.all_steps)))
     with pytest.raises(TraceError, match="no step 999"):
         t.step_position(999)
+
+
+def test_objectives_fitting_a_model_record_it_on_a_grid(tmp_path):
+    """Logistic regression: p = σ(a x + b) on the static model/x at every recorded step,
+    and the boundary x where p = ½; linear regression: the line, no boundary."""
+    from nnanim.engine.config import validate
+
+    cfg = validate({"run": {"name": "lr"}, "data": {"name": "blobs_1d", "n": 40, "std": 1.0},
+                    "objective": {"name": "logistic_regression"},
+                    "optimizer": {"name": "sgd", "lr": 1.0}, "training": {"steps": 12}})
+    run(cfg, tmp_path / "log")
+    t = Trace(tmp_path / "log")
+    x = t.static("model/x")
+    assert x.min() < t.static("data/x").min() and x.max() > t.static("data/x").max()
+    for s in t.steps:
+        a, b = t.get(s, "objective", "theta")
+        np.testing.assert_allclose(t.get(s, "objective", "prediction"),
+                                   1 / (1 + np.exp(-(a * x + b))), rtol=1e-12)
+        np.testing.assert_allclose(t.get(s, "objective", "data_prediction"),
+                                   1 / (1 + np.exp(-(a * t.static("data/x") + b))), rtol=1e-12)
+        edge = t.get(s, "objective", "boundary")[0]
+        assert edge == (-b / a if a != 0 else np.inf)  # a = 0: p is ½ nowhere or everywhere
+    a, b = t.static("objective/minimizer")
+    np.testing.assert_allclose(t.static("model/prediction_star"), 1 / (1 + np.exp(-(a * x + b))))
+    assert t.static("model/boundary_star")[0] == -b / a
+    run(load_config("linear_regression"), tmp_path / "lin")
+    t = Trace(tmp_path / "lin")
+    a, b = t.get(3, "objective", "theta")
+    np.testing.assert_allclose(t.get(3, "objective", "prediction"), a * t.static("model/x") + b)
+    assert "boundary" not in t.quantities("objective", 3)
+
+
+def load_config(name):
+    from nnanim.engine.config import load
+
+    return load(ROOT / "assets" / "configs" / f"{name}.toml")
