@@ -132,6 +132,7 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
             raise ConfigError(f"record.watch: sample {bad[0]} is out of range (0..{n - 1})")
         trainer.watch_inputs = x[policy.watch]
         trainer.watch_probabilities = loss.softmax
+        trainer.watch_targets = y[policy.watch]
     bs = training.get("batch_size", 0) or len(x_tr)
     if total_steps is not None:
         total_steps(training["epochs"] * -(-len(x_tr) // min(bs, len(x_tr))))

@@ -56,6 +56,7 @@ class Trainer:
         self.eval_layers = False  # also every layer's output on eval_inputs (1-D grids)
         self.watch_inputs: np.ndarray | None = None  # followed layer by layer (watch/<layer>)
         self.watch_probabilities = False  # also record softmax of the output (logit losses)
+        self.watch_targets: np.ndarray | None = None  # their targets: per-sample loss, ∂L/∂out
         self.grad_norms = False  # per-step scalars grad_norm/<layer>.<param>
         self.last_grad_norms: dict[str, float] = {}
 
@@ -126,6 +127,20 @@ class Trainer:
         h = self._record_layers(writer, step, "watch", self.watch_inputs)
         if self.watch_probabilities:
             writer.record(step, "watch", "probabilities", Softmax().forward(h), group="output")
+        if self.watch_targets is not None:
+            loss, grad = self._per_sample(h, self.watch_targets)
+            writer.record(step, "watch", "loss", loss, group="output")
+            writer.record(step, "watch", "grad", grad, group="output")
+
+    def _per_sample(self, out: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each sample's own loss L_n and ∂L_n/∂out (its loss alone, a mean over one sample:
+        for softmax cross-entropy the gradient is p − y). The loss object's cache is
+        restored by the next training forward."""
+        losses, grads = np.empty(len(out)), np.empty_like(out)
+        for n in range(len(out)):
+            losses[n] = self.loss.forward(out[n:n + 1], targets[n:n + 1])
+            grads[n] = self.loss.backward()[0]
+        return losses, grads
 
     def _record_layers(self, writer: TraceWriter, step: int, under: str, x: np.ndarray,
                        terms: bool = False) -> np.ndarray:

@@ -526,3 +526,24 @@ def load_config(name):
     from nnanim.engine.config import load
 
     return load(ROOT / "assets" / "configs" / f"{name}.toml")
+
+
+def test_watched_samples_record_their_own_loss_and_gradient(tmp_path):
+    """Softmax cross-entropy: L_n = −log p_true and ∂L_n/∂z = p − y for each watched sample."""
+    from nnanim.engine.config import validate
+
+    cfg = validate({"run": {"name": "w"}, "data": {"name": "gaussian_blobs", "n": 60,
+                                                   "centers": 3},
+                    "model": {"layers": [{"type": "Dense", "in_features": 2, "out_features": 3}]},
+                    "loss": {"name": "sparse_cce"}, "optimizer": {"name": "sgd", "lr": 0.5},
+                    "training": {"epochs": 3, "batch_size": 20},
+                    "record": {"every": 2, "watch": [0, 7]}})
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    labels = t.static("watch/labels")
+    for s in t.steps:
+        p = t.get(s, "watch", "probabilities")
+        np.testing.assert_allclose(t.get(s, "watch", "loss"),
+                                   -np.log(p[np.arange(2), labels]), rtol=1e-12)
+        np.testing.assert_allclose(t.get(s, "watch", "grad"), p - np.eye(3)[labels],
+                                   atol=1e-15)
