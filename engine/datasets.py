@@ -296,6 +296,43 @@ def blobs_1d(n: int = 40, centers: tuple[float, float] = (-1.0, 1.0), std: float
     return x[order].astype(dtype, copy=False), labels[order]
 
 
+@DATASETS.register()
+def lines(n: int = 200, size: int = 8, noise: float = 0.0, layout: str = "flat",
+          permute: int | None = None, rng=None, dtype=np.float64):
+    """Images of one horizontal or one vertical line (the Argonne deck's "why convolutions").
+
+    Each image is size × size zeros with one full row (label 0, horizontal) or one full
+    column (label 1, vertical) of ones at a random position, plus N(0, noise²) per pixel.
+    ``layout`` "flat" gives X (n, size²), "nchw" (n, 1, size, size). ``permute`` = a seed:
+    every image's pixels are shuffled by the same fixed permutation (flat layout only): a
+    dense layer learns these exactly as well, a convolution cannot. Labels (n,) int64, half
+    each, shuffled.
+    """
+    name = "lines"
+    n, noise, rng = _check_n(name, n, 2), _check_noise(name, noise), _rng(rng)
+    if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= 64:
+        raise ConfigError(f"{name}: size must be an integer in 2..64, got {size!r}")
+    if layout not in ("flat", "nchw"):
+        raise ConfigError(f"{name}: layout must be 'flat' or 'nchw', got {layout!r}")
+    if permute is not None and (layout != "flat" or isinstance(permute, bool)
+                                or not isinstance(permute, int)):
+        raise ConfigError(f"{name}: permute must be an integer seed, with layout 'flat'")
+    labels = rng.permutation(_balanced_labels(n, 2))
+    where = rng.integers(0, size, size=n)
+    X = np.zeros((n, size, size))
+    rows = labels == 0
+    X[np.flatnonzero(rows), where[rows], :] = 1.0      # a horizontal line: one row
+    X[np.flatnonzero(~rows), :, where[~rows]] = 1.0    # a vertical line: one column
+    if noise > 0:
+        X = X + noise * rng.standard_normal(X.shape)
+    if layout == "nchw":
+        return X[:, None].astype(dtype, copy=False), labels
+    X = X.reshape(n, size * size)
+    if permute is not None:  # one fixed shuffle of the pixel positions, from its own seed
+        X = X[:, np.random.default_rng(permute).permutation(size * size)]
+    return X.astype(dtype, copy=False), labels
+
+
 # --------------------------------------------------------------------------- helpers
 def one_hot(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
     """Integer labels (n,) -> one-hot matrix (n, K) with Y[i, y_i] = 1.

@@ -59,6 +59,7 @@ class Trainer:
         self.watch_targets: np.ndarray | None = None  # their targets: per-sample loss, ∂L/∂out
         self.grad_norms = False  # per-step scalars grad_norm/<layer>.<param>
         self.last_grad_norms: dict[str, float] = {}
+        self.last_penalty: dict[str, float] = {}  # {"penalty": λ‖θ‖} with regularizers
 
     def _lr(self, epoch: int, step: int) -> float:
         if self.schedule is None:
@@ -88,8 +89,11 @@ class Trainer:
             pred = model.forward(x)
             loss = float(self.loss.forward(pred, y))
             params = model.named_params()
-            for r in self.regularizers:
-                loss += float(r.penalty(params))
+            # the penalty λ‖θ‖ is part of the loss; kept apart too, so it can be shown
+            self.last_penalty = {"penalty": sum(float(r.penalty(params))
+                                                for r in self.regularizers)} \
+                if self.regularizers else {}
+            loss += self.last_penalty.get("penalty", 0.0)
             model.backward(self.loss.backward())
             grads = model.named_grads()
             for r in self.regularizers:
@@ -205,7 +209,7 @@ class Trainer:
                         correct += self.loss.accuracy(pred, yb) * len(idx)
                     if writer is not None:
                         writer.end_step(step, epoch=epoch, batch=b, loss=loss, lr=lr,
-                                        **self.last_grad_norms)
+                                        **self.last_penalty, **self.last_grad_norms)
                     if on_step is not None:
                         on_step(step, loss)
                     step += 1

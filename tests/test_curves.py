@@ -144,3 +144,21 @@ def test_new_1d_data_sets():
     assert len(x) == 6 and (x[-1], y[-1]) == (0.5, -4.0)
     with pytest.raises(ConfigError, match="function must be one of"):
         get_dataset("function_1d", function="cube")
+
+
+def test_lines_data_set_and_its_fixed_permutation():
+    from nnanim.engine.datasets import get_dataset
+
+    X, y = get_dataset("lines", seed=1, n=20, size=6, layout="nchw")
+    assert X.shape == (20, 1, 6, 6) and sorted(set(y.tolist())) == [0, 1]
+    for img, label in zip(X[:, 0], y):
+        full = (img.sum(axis=1) == 6) if label == 0 else (img.sum(axis=0) == 6)
+        assert full.sum() == 1 and img.sum() == 6  # one full row (0) or column (1)
+    flat, y2 = get_dataset("lines", seed=1, n=20, size=6)
+    shuffled, y3 = get_dataset("lines", seed=1, n=20, size=6, permute=5)
+    assert np.array_equal(y, y2) and np.array_equal(y, y3)
+    perm = np.random.default_rng(5).permutation(36)
+    np.testing.assert_array_equal(shuffled, flat[:, perm])  # one permutation for all images
+    assert not np.array_equal(shuffled, flat)
+    with pytest.raises(ConfigError, match="permute"):
+        get_dataset("lines", permute=3, layout="nchw")

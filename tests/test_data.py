@@ -129,7 +129,7 @@ def test_bad_names_and_arguments_raise_one_line_config_error(name, kwargs):
 def test_unknown_name_lists_valid_names():
     with pytest.raises(ConfigError, match=r"unknown data set 'mnist_but_misspelled' "
                                           r"\(valid: blobs_1d, circles, function_1d, "
-                                          r"gaussian_blobs, mnist_idx,"):
+                                          r"gaussian_blobs, lines, mnist_idx,"):
         ds.get_dataset("mnist_but_misspelled")
 
 

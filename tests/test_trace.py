@@ -547,3 +547,16 @@ def test_watched_samples_record_their_own_loss_and_gradient(tmp_path):
                                    -np.log(p[np.arange(2), labels]), rtol=1e-12)
         np.testing.assert_allclose(t.get(s, "watch", "grad"), p - np.eye(3)[labels],
                                    atol=1e-15)
+
+
+def test_the_regularization_penalty_is_a_per_step_scalar(tmp_path):
+    """loss = data loss + penalty; the penalty is λ‖W‖₁ of the recorded weights."""
+    cfg = small_xor(epochs=3)
+    cfg["regularization"] = {"l1": 0.01, "on": ["W"]}
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    for s in t.steps:
+        w = sum(np.abs(t.get(s, layer, "W")).sum() for layer in ("dense_0", "dense_2"))
+        assert t.scalars("penalty")[t.step_position(s)] == pytest.approx(0.01 * w, rel=1e-12)
+    run(small_xor(epochs=1), tmp_path / "plain")
+    assert "penalty" not in Trace(tmp_path / "plain").manifest["steps"][0]
