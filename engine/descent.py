@@ -27,7 +27,8 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
              schedule=None, clip_value: float | None = None, clip_norm: float | None = None,
              rng: np.random.Generator | None = None, writer: TraceWriter | None = None,
              dtype=np.float64, on_step: Callable[[int, float], None] | None = None,
-             model_x: np.ndarray | None = None) -> DescentResult:
+             model_x: np.ndarray | None = None,
+             curve_x: np.ndarray | None = None) -> DescentResult:
     """Run ``steps`` updates θ ← optimizer(θ, ∇f(θ)) from ``start``.
 
     With data (``objective.n_samples > 0``) and a ``batch_size``, each step draws a
@@ -38,8 +39,10 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
     known), optimizer state ``theta.<state>``,
     and ``batch`` indices when batched; with ``model_x`` (a grid of inputs, for objectives
     that fit a model) also ``prediction``, the model at θ on that grid, ``data_prediction``
-    at the data's inputs, and ``boundary``, a classifier's threshold input. A run stops early (``diverged``) when θ or f(θ) stops
-    being finite, keeping the steps so far.
+    at the data's inputs, and ``boundary``, a classifier's threshold input; with ``curve_x``
+    (a 1-D objective's θ grid) and mini-batches, ``batch_curve``, the batch's own loss over
+    that grid; with clipping, ``theta.grad_raw``, the gradient before it was clipped. A run
+    stops early (``diverged``) when θ or f(θ) stops being finite, keeping the steps so far.
     """
     rng = rng or np.random.default_rng(0)
     theta = np.array(objective.default_start if start is None else start, dtype=dtype).reshape(-1)
@@ -64,6 +67,7 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
             value = float(objective.value(theta))
             grad = np.asarray(objective.grad(theta, batch), dtype=dtype).reshape(theta.shape)
             grads = {key: grad}
+            raw = grad.copy() if (clip_value is not None or clip_norm is not None) else None
             if clip_value is not None:
                 clip_by_value(grads, clip_value)
             if clip_norm is not None:
@@ -75,8 +79,13 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
                 writer.record(step, LAYER, "value", np.array(value), group="output")
                 if f_min is not None:  # the gap to the minimum, f(θ) − f(θ*) ≥ 0
                     writer.record(step, LAYER, "gap", np.array(value - f_min), group="output")
+                if raw is not None:  # what the step would have been without clipping
+                    writer.record(step, LAYER, "theta.grad_raw", raw, group="grad")
                 if batch is not None:
                     writer.record(step, "batch", "indices", batch, group="batch")
+                    if curve_x is not None:  # the loss this mini-batch sees, over θ
+                        writer.record(step, LAYER, "batch_curve",
+                                      objective.batch_curve(curve_x, batch), group="output")
                 if model_x is not None:
                     _record_model(writer, step, objective, theta, model_x)
             result.path.append(theta.copy())

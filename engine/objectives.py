@@ -380,6 +380,64 @@ class LinearRegressionLoss(Objective):
         return self._sse + G[0, 0] * da * da + 2 * G[0, 1] * da * db + G[1, 1] * db * db
 
 
+@OBJECTIVES.register("slope", "line_through_origin")
+class SlopeLoss(Objective):
+    """Mean squared error of the line y ≈ w x through the origin: ONE parameter, so the
+    loss is a curve and every mini-batch's loss is a curve too;  θ = (w,), data x, y (n,).
+
+        L(w) = (1/n) Σ_i (y_i − w x_i)²,    dL/dw = (1/n) Σ_i −2 x_i (y_i − w x_i)
+    With a batch the means run over the batch, so L_B is a noisy copy of L with its own
+    minimum w*_B = Σ_B x y / Σ_B x². ``minimizer`` is w* = Σ x y / Σ x².
+    """
+
+    name = "slope"
+    coords = ("w",)
+
+    def __init__(self, x, y, start=None, bounds=None) -> None:
+        self.x, self.y = _data(x, y, self.name)
+        self.n_samples = len(self.x)
+        x64, y64 = self.x.astype(np.float64), self.y.astype(np.float64)
+        if not np.any(x64):
+            raise ConfigError(f"{self.name}: the x values must not all be 0")
+        w = float(x64 @ y64 / (x64 @ x64))
+        self.minimizer = np.array([w])
+        reach = max(2.0, 1.5 * abs(w))
+        self._view(start, bounds, (w - reach,), ((w - 1.5 * reach, w + 1.5 * reach),))
+        self._args = {"n_samples": self.n_samples}
+
+    def _xy(self, t, batch):
+        rows = self._rows(batch)
+        return self.x[rows].astype(t.dtype), self.y[rows].astype(t.dtype)
+
+    def _value(self, t, batch):
+        x, y = self._xy(t, batch)
+        r = y - t[0] * x
+        return np.mean(r * r)
+
+    def _grad(self, t, batch):
+        x, y = self._xy(t, batch)
+        return np.array([np.mean(-2 * x * (y - t[0] * x))])
+
+    def _hessian(self, t, batch):
+        x, _ = self._xy(t, batch)
+        return np.array([[2 * np.mean(x * x)]])
+
+    def predict(self, theta, x: np.ndarray) -> np.ndarray:
+        """The line w x at every x."""
+        t = self._theta(theta)
+        return t[0] * np.asarray(x, dtype=t.dtype)
+
+    def value_grid(self, W):
+        W = np.asarray(W, dtype=float)[..., None]
+        return np.mean((self.y - W * self.x) ** 2, axis=-1)
+
+    def batch_curve(self, ws: np.ndarray, batch) -> np.ndarray:
+        """L_B(w) at every w of ``ws``: the loss the mini-batch ``batch`` sees."""
+        x, y = self.x[batch].astype(np.float64), self.y[batch].astype(np.float64)
+        W = np.asarray(ws, dtype=float)[:, None]
+        return np.mean((y - W * x) ** 2, axis=1)
+
+
 @OBJECTIVES.register("logistic_regression")
 class LogisticRegressionLoss(Objective):
     """Mean log loss of p = σ(a x + b) for labels y ∈ {0, 1};  θ = (a, b), data x, y (n,).

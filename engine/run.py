@@ -221,10 +221,13 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
                 edge = objective.boundary(objective.minimizer)
                 if edge is not None:
                     writer.add_static("model/boundary_star", np.array([edge]))
+    curve_x = None
     if len(objective.default_start) == 1 and hasattr(objective, "curve"):
         xs, fx = objective.curve(201)
         writer.add_static("curve/x", xs)
         writer.add_static("curve/f", fx)
+        if hasattr(objective, "batch_curve"):
+            curve_x = xs
     minimum = objective.at_minimum()
     if minimum is not None:
         writer.add_static("objective/minimizer", np.asarray(objective.minimizer))
@@ -248,6 +251,7 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
     with _Interrupt(), np.errstate(over="ignore", invalid="ignore"):
         try:
             res = minimize(objective, opt, steps=steps, start=start, model_x=model_x,
+                           curve_x=curve_x,
                            batch_size=cfg["training"].get("batch_size"), schedule=schedule,
                            clip_value=cfg.get("clip", {}).get("value"),
                            clip_norm=cfg.get("clip", {}).get("norm"),

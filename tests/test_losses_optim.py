@@ -454,6 +454,7 @@ OBJECTIVES = {
     "rosenbrock": lambda: objectives.Rosenbrock(),
     "linear_regression": lambda: objectives.LinearRegressionLoss(*_regression_data()),
     "logistic_regression": lambda: objectives.LogisticRegressionLoss(*_logistic_data()),
+    "slope": lambda: objectives.SlopeLoss(*_regression_data()),
 }
 
 

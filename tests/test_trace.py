@@ -560,3 +560,31 @@ def test_the_regularization_penalty_is_a_per_step_scalar(tmp_path):
         assert t.scalars("penalty")[t.step_position(s)] == pytest.approx(0.01 * w, rel=1e-12)
     run(small_xor(epochs=1), tmp_path / "plain")
     assert "penalty" not in Trace(tmp_path / "plain").manifest["steps"][0]
+
+
+def test_one_parameter_slope_records_each_batch_loss_curve_and_the_raw_gradient(tmp_path):
+    """SGD on y ≈ w x: each step's mini-batch loss over the w grid, whose slope at w is the
+    step's gradient; with clipping, the gradient before clipping beside the clipped one."""
+    from nnanim.engine.config import validate
+
+    cfg = validate({"run": {"name": "s"},
+                    "data": {"name": "regression_1d", "n": 30, "slope": 1.5, "intercept": 0.0,
+                             "noise": 0.4},
+                    "objective": {"name": "slope", "start": [-3.0]},
+                    "optimizer": {"name": "sgd", "lr": 0.3}, "clip": {"norm": 2.0},
+                    "training": {"steps": 10, "batch_size": 5}})
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    ws, full = t.static("curve/x"), t.static("curve/f")
+    x, y = t.static("data/x"), t.static("data/y")
+    np.testing.assert_allclose(full, [np.mean((y - w * x) ** 2) for w in ws], rtol=1e-12)
+    for s in t.steps:
+        rows = t.get(s, "batch", "indices")
+        curve = t.get(s, "objective", "batch_curve")
+        np.testing.assert_allclose(curve, [np.mean((y[rows] - w * x[rows]) ** 2) for w in ws],
+                                   rtol=1e-12)
+        w = t.get(s, "objective", "theta")[0]
+        raw = t.get(s, "objective", "theta.grad_raw")[0]
+        assert raw == pytest.approx(np.mean(-2 * x[rows] * (y[rows] - w * x[rows])))
+        assert t.get(s, "objective", "theta.grad")[0] == pytest.approx(np.clip(raw, -2, 2))
+    assert abs(t.get(0, "objective", "theta.grad_raw")[0]) > 2  # the first step was clipped
