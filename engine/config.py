@@ -54,7 +54,8 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                "layers": ((list, str), False), "quantities": ((list, str), False),
                "checkpoint_every": ((int,), False), "compress": ((bool,), False),
                "enabled": ((bool,), False), "grad_norms": ((bool,), False),
-               "grid": ((int,), False), "watch": ((list,), False)},
+               "grid": ((int,), False), "grid_layers": ((bool,), False),
+               "watch": ((list,), False)},
 }
 
 KINDS = ("network", "objective", "layer", "curves")

@@ -371,16 +371,23 @@ def accuracy(pred, target, threshold: float | None = None) -> float:
     pred, target = np.asarray(pred), np.asarray(target)
     if len(pred) == 0:
         return float("nan")
+    return float(np.mean(predicted_class(pred, target, threshold)
+                         == predicted_class(target, target)))
+
+
+def predicted_class(pred, target, threshold: float | None = None) -> np.ndarray:
+    """The class (N,) ints that ``pred`` says, as ``accuracy`` reads it: the argmax of
+    several outputs; integer labels as they are; else [pred > t] with ``t`` as in
+    ``accuracy`` (``target`` tells 0/1 from ±1 labels). ``predicted_class(target, target)``
+    gives the true classes."""
+    pred = np.asarray(pred)
     if pred.ndim == 2 and pred.shape[1] > 1:
-        guess = pred.argmax(axis=1)
-        truth = target.argmax(axis=1) if target.ndim == 2 and target.shape[1] > 1 else target
-        return float(np.mean(guess == truth.reshape(-1)))
+        return pred.argmax(axis=1)
+    if np.issubdtype(pred.dtype, np.integer):
+        return pred.reshape(-1)
     signed = bool(np.min(target) < 0)  # ±1 labels
     t = (0.0 if signed else 0.5) if threshold is None else threshold
-    guess = pred.reshape(-1) > t
-    truth = target.reshape(-1) > (0.0 if signed else 0.5)
-    return float(np.mean(guess == truth))
-
+    return (pred.reshape(-1) > t).astype(np.int64)
 
 
 def get_loss(name: str, **kwargs) -> Loss:

@@ -32,7 +32,10 @@ class RecordPolicy:
                      ``grad_norm/<layer>.<param>`` (every step, recorded or not)
     grid             for 2-D inputs: at recorded steps, the model's output on a
                      grid×grid lattice over the data (``eval/pred``; lattice in static
-                     ``eval/grid``), so scenes can draw the decision boundary
+                     ``eval/grid``), so scenes can draw the decision boundary; for 1-D
+                     inputs a line of grid points, with every layer's output on it
+    grid_layers      with a 2-D grid, also every layer's output on the lattice
+                     (``eval/<layer>``): what each hidden unit responds to
     watch            indices of samples (into the whole data set) followed through
                      training: at recorded steps, every layer's output on them in eval mode
                      (layer ``watch``, quantity = layer name; plus ``probabilities`` when
@@ -49,6 +52,7 @@ class RecordPolicy:
     enabled: bool = True
     grad_norms: bool = False
     grid: int = 0
+    grid_layers: bool = False
     watch: list[int] | None = None
     _layer_set: frozenset | None = field(default=None, init=False, repr=False, compare=False)
     _group_set: frozenset | None = field(default=None, init=False, repr=False, compare=False)
@@ -67,6 +71,8 @@ class RecordPolicy:
                               f"got {self.checkpoint_every!r}")
         if not isinstance(self.grid, int) or not (self.grid == 0 or 2 <= self.grid <= 201):
             raise ConfigError(f"record.grid must be 0 or an integer in 2..201, got {self.grid!r}")
+        if not isinstance(self.grid_layers, bool) or (self.grid_layers and not self.grid):
+            raise ConfigError("record.grid_layers must be true or false, and needs record.grid")
         if self.watch is not None and (not isinstance(self.watch, list) or not all(
                 isinstance(i, int) and i >= 0 for i in self.watch)):
             raise ConfigError(f"record.watch must be a list of sample indices, got {self.watch!r}")

@@ -125,6 +125,7 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
             gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], policy.grid)
             xx, yy = np.meshgrid(gx, gy)  # row i = y[i], column j = x[j]
             grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(dtype)
+            trainer.eval_layers = policy.grid_layers
         trainer.eval_inputs = grid
     if policy.watch:
         bad = [i for i in policy.watch if i >= n]
@@ -169,8 +170,11 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
             if res.interrupted:
                 status = "interrupted"
             summary = dict(res.final)
-            summary.update(steps=res.steps, epochs=res.epochs, stopped_early=res.stopped_early)
+            summary.update(steps=res.steps, epochs=res.epochs, stopped_early=res.stopped_early,
+                           param_count=int(sum(p.size for p in model.named_params().values())))
             writer.set_summary(**summary)
+            if validation is not None and trainer.classification:
+                _record_validation(writer, model, loss, *validation)
         except KeyboardInterrupt:
             status, res = "interrupted", None
         except BaseException:
@@ -182,6 +186,23 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
     t = Trace(path)
     return RunSummary("network", path, len(t.all_steps), len(t.epochs), t.summary, t.status,
                       t.size_bytes())
+
+
+def _record_validation(writer, model, loss, x_val, y_val) -> None:
+    """The trained model's verdict on every validation sample, as statics: ``val/predicted``
+    and ``val/labels`` (N_val,) and ``val/confusion`` (C, C), row = true class, column =
+    predicted (the digits each model gets wrong, a confusion matrix)."""
+    from .losses import predicted_class
+
+    pred = model.predict(x_val)
+    guess = predicted_class(pred, y_val, loss.threshold)
+    truth = predicted_class(y_val, y_val)
+    classes = max(int(guess.max()), int(truth.max()), pred.shape[1] - 1 if pred.ndim == 2 else 1) + 1
+    confusion = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(confusion, (truth, guess), 1)
+    writer.add_static("val/predicted", guess)
+    writer.add_static("val/labels", truth)
+    writer.add_static("val/confusion", confusion)
 
 
 def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_checkpoint,

@@ -53,7 +53,7 @@ class Trainer:
         self.rng = rng or np.random.default_rng(0)
         self.base_lr = optimizer.lr
         self.eval_inputs: np.ndarray | None = None  # recorded as eval/pred at recorded steps
-        self.eval_layers = False  # also every layer's output on eval_inputs (1-D grids)
+        self.eval_layers = False  # also every layer's output on eval_inputs
         self.watch_inputs: np.ndarray | None = None  # followed layer by layer (watch/<layer>)
         self.watch_probabilities = False  # also record softmax of the output (logit losses)
         self.watch_targets: np.ndarray | None = None  # their targets: per-sample loss, ∂L/∂out
@@ -83,7 +83,9 @@ class Trainer:
                     writer.record(step, "eval", "pred", model.predict(self.eval_inputs),
                                   group="output")
                     if self.eval_layers:
-                        self._record_layers(writer, step, "eval", self.eval_inputs, terms=True)
+                        # a neuron's weighted inputs on a line of x (1-D): its share of a sum
+                        self._record_layers(writer, step, "eval", self.eval_inputs,
+                                            terms=self.eval_inputs.shape[1] == 1)
                 if self.watch_inputs is not None:
                     self._record_watch(writer, step)
             pred = model.forward(x)

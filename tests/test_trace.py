@@ -588,3 +588,44 @@ def test_one_parameter_slope_records_each_batch_loss_curve_and_the_raw_gradient(
         assert raw == pytest.approx(np.mean(-2 * x[rows] * (y[rows] - w * x[rows])))
         assert t.get(s, "objective", "theta.grad")[0] == pytest.approx(np.clip(raw, -2, 2))
     assert abs(t.get(0, "objective", "theta.grad_raw")[0]) > 2  # the first step was clipped
+
+
+def test_a_classifier_with_validation_records_its_verdicts_and_size(tmp_path):
+    """Statics added at the end (after earlier checkpoints) join the first ones; the
+    confusion matrix counts (true, predicted) pairs of the validation set."""
+    from nnanim.engine.config import validate
+
+    cfg = validate({"run": {"name": "v"}, "data": {"name": "gaussian_blobs", "n": 90,
+                                                   "centers": 3, "validation": 0.3},
+                    "model": {"layers": [{"type": "Dense", "in_features": 2, "out_features": 3}]},
+                    "loss": {"name": "sparse_cce"}, "optimizer": {"name": "sgd", "lr": 0.5},
+                    "training": {"epochs": 4, "batch_size": 21},
+                    "record": {"every": 3, "checkpoint_every": 1}})
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    assert {"data/train_indices", "val/confusion"} <= set(t.manifest["static"])
+    truth, guess = t.static("val/labels"), t.static("val/predicted")
+    assert len(truth) == 27 and np.array_equal(truth, t.static("data/labels")[
+        t.static("data/val_indices")])
+    confusion = t.static("val/confusion")
+    assert confusion.shape == (3, 3) and confusion.sum() == 27
+    assert np.trace(confusion) / 27 == pytest.approx(t.epochs[-1]["val_accuracy"])
+    assert np.array_equal(confusion, np.histogram2d(truth, guess, bins=[range(4)] * 2)[0])
+    assert t.summary["param_count"] == 2 * 3 + 3
+
+
+def test_grid_layers_record_each_hidden_unit_on_the_lattice(tmp_path):
+    cfg = small_xor(epochs=2)
+    cfg["record"].update(grid=5, grid_layers=True)
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    grid = t.static("eval/grid")
+    for s in t.steps:
+        z = grid @ t.get(s, "dense_0", "W").T + t.get(s, "dense_0", "b")
+        np.testing.assert_allclose(t.get(s, "eval", "sigmoid_1"), 1 / (1 + np.exp(-z)),
+                                   rtol=1e-12)
+        assert "dense_0.terms" not in t.quantities("eval", s)  # products only on 1-D lines
+    with pytest.raises(Exception, match="needs record.grid"):
+        bad = small_xor(epochs=1)
+        bad["record"]["grid_layers"] = True
+        run(bad, tmp_path / "bad")

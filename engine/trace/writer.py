@@ -51,7 +51,8 @@ class TraceWriter:
             "layers": [], "steps": [], "epochs": [], "chunks": [], "static": [], "summary": {},
             "after_next": [],
         }
-        self._static: dict[str, np.ndarray] = {}
+        self._static: dict[str, np.ndarray] = {}          # added since the last checkpoint
+        self._static_written: dict[str, np.ndarray] = {}  # in static.npz already
         self._pending: dict[str, np.ndarray] = {}
         self._recorded_steps: set[int] = set()  # steps with arrays in _pending
         # "P.after" of a recorded step is the next step's "P": kept as the live parameter
@@ -157,9 +158,9 @@ class TraceWriter:
         background thread; ``wait`` blocks until everything queued is on disk."""
         self._raise_write_error()
         static = None
-        if self._static:
-            static = self._static
-            self.manifest["static"] = sorted(self._static)
+        if self._static:  # new static arrays: static.npz is written again with all of them
+            static = self._static_written = {**self._static_written, **self._static}
+            self.manifest["static"] = sorted(static)
             self._static = {}
         ended = {f"{e['step']:06d}" for e in self._pending_steps}
         # P.after of a step is stored unless the next step's P is in this chunk: a chunk
