@@ -88,9 +88,13 @@ def _unknown(body: dict, allowed: set[str]) -> None:
 
 
 def build_input(body: dict, dtype) -> np.ndarray:
-    """A probe's input (N, C, H, W) from [input]: ``values``, or a bundled digit."""
-    if "values" in body and "mnist_index" in body:
-        raise ConfigError("input: give values or mnist_index, not both")
+    """A probe's input (N, C, H, W) from [input]: ``values``, a bundled digit, or samples of
+    a generated data set (``data = { name = "lines", layout = "nchw", seed = 0 }``,
+    ``index = [0, 3]``)."""
+    if sum(k in body for k in ("values", "mnist_index", "data")) > 1:
+        raise ConfigError("input: give one of values, mnist_index or data")
+    if "data" in body:
+        return data_samples(body, dtype)[0]
     if "values" in body:
         _unknown(body, {"values"})
         return _as_nchw(body["values"], "input.values", dtype)
@@ -113,6 +117,30 @@ def build_input(body: dict, dtype) -> np.ndarray:
             raise ConfigError("input.crop must be [row0, row1, col0, col1] inside 28×28")
         img = img[c[0]:c[1], c[2]:c[3]]
     return img[None, None]
+
+
+def data_samples(body: dict, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Samples ``index`` of the data set ``data`` describes: (N, C, H, W) images and their
+    labels (N,)."""
+    from .datasets import get_dataset
+
+    _unknown(body, {"data", "index"})
+    spec = body["data"]
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise ConfigError("input.data must be a table with the data set's name")
+    options = {k: v for k, v in spec.items() if k != "name"}
+    options.setdefault("seed", 0)
+    x, labels = get_dataset(spec["name"], **options)
+    index = body.get("index", [0])
+    index = [index] if isinstance(index, int) else index
+    if (not isinstance(index, list) or not index
+            or not all(isinstance(i, int) and 0 <= i < len(x) for i in index)):
+        raise ConfigError(f"input.index must be sample indices in 0..{len(x) - 1}, got {index!r}")
+    x = np.asarray(x, dtype=dtype)[index]
+    if x.ndim != 4:
+        raise ConfigError(f"input.data must give images (N, C, H, W) (layout = \"nchw\"), "
+                          f"got samples of shape {x.shape[1:]}")
+    return x, np.asarray(labels)[index]
 
 
 # -- data, loss, optimization -----------------------------------------------------------------

@@ -10,6 +10,8 @@ on an upstream gradient, and records everything as step 0 of a trace of kind ``"
     [input]    values = [[1, 2, 0, 1, 3], ...]       # (H, W), (C, H, W) or (N, C, H, W)
                # or: mnist_index = 17 (a bundled digit, scaled to [0, 1] unless scale = false),
                #     crop = [row0, row1, col0, col1]
+               # or: data = { name = "lines", layout = "nchw", seed = 0 }, index = [0, 3]
+               #     (samples of a generated data set; their labels: static input/labels)
     [params]   W = [[1, 1, 0], [0, 0, 0], [0, 0, 2]]   # reshaped to the layer's W shape
                b = [0]
     [upstream] values = [...]  # ∂L/∂y of the last layer, or seed = 0 for small random
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .build import build_input, build_probe_layers
+from .build import build_input, build_probe_layers, data_samples
 from .errors import ConfigError, ShapeError
 from .trace import TraceWriter
 
@@ -92,6 +94,8 @@ def run_probe(cfg: dict, out, dtype=np.float64):
 
     writer = TraceWriter(out, kind="layer", config=cfg, seed=cfg["run"]["seed"])
     writer.set_layers([layer.manifest_entry() for layer in layers])
+    if "data" in cfg["input"]:  # samples of a data set: keep what they are
+        writer.add_static("input/labels", data_samples(cfg["input"], dtype)[1])
     outputs = inputs[1:] + [y]
     for layer, inp, outp in reversed(list(zip(layers, inputs, outputs))):
         gin = layer.backward(g)

@@ -188,10 +188,15 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
                       t.size_bytes())
 
 
+#: how many misclassified validation samples a trace keeps (their inputs: digits to show)
+WRONG_KEPT = 16
+
+
 def _record_validation(writer, model, loss, x_val, y_val) -> None:
     """The trained model's verdict on every validation sample, as statics: ``val/predicted``
     and ``val/labels`` (N_val,) and ``val/confusion`` (C, C), row = true class, column =
-    predicted (the digits each model gets wrong, a confusion matrix)."""
+    predicted), and the first WRONG_KEPT misclassified ones: ``val/wrong`` (indices into
+    the validation set) and ``val/wrong_x`` (their inputs: the digits a model gets wrong)."""
     from .losses import predicted_class
 
     pred = model.predict(x_val)
@@ -203,6 +208,9 @@ def _record_validation(writer, model, loss, x_val, y_val) -> None:
     writer.add_static("val/predicted", guess)
     writer.add_static("val/labels", truth)
     writer.add_static("val/confusion", confusion)
+    wrong = np.flatnonzero(guess != truth)[:WRONG_KEPT]  # the first few mistakes, to show
+    writer.add_static("val/wrong", wrong)
+    writer.add_static("val/wrong_x", x_val[wrong])
 
 
 def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_checkpoint,

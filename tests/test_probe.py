@@ -117,3 +117,26 @@ def test_render_with_impossible_conv_config_is_one_line_exit_2(edit, message, tm
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], p.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_probe_input_from_a_generated_data_set(tmp_path):
+    """A vertical-edge filter and a max-pool over the whole map tell the deck's lines apart:
+    vertical lines give a large pooled response, horizontal ones none."""
+    from nnanim.engine.config import validate
+    from nnanim.engine.datasets import get_dataset
+    from nnanim.engine.run import run
+    from nnanim.engine.trace import Trace
+
+    data = {"name": "lines", "n": 10, "size": 8, "layout": "nchw", "seed": 0}
+    cfg = validate({"run": {"name": "p", "kind": "layer"},
+                    "layer": [{"type": "Conv2D", "in_channels": 1, "out_channels": 1,
+                               "kernel_size": 2}, {"type": "MaxPool2D", "kernel_size": 7}],
+                    "input": {"data": data, "index": list(range(10))},
+                    "params": {"conv2d_0": {"W": [[1, -1], [1, -1]], "b": [0]}}})
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    x, labels = get_dataset("lines", **{k: v for k, v in data.items() if k != "name"})
+    np.testing.assert_array_equal(t.get(0, "conv2d_0", "input"), x)
+    np.testing.assert_array_equal(t.static("input/labels"), labels)
+    pooled = t.get(0, "maxpool2d_1", "output").reshape(-1)
+    assert np.all(pooled[labels == 1] == 2) and np.all(pooled[labels == 0] == 0)

@@ -612,6 +612,10 @@ def test_a_classifier_with_validation_records_its_verdicts_and_size(tmp_path):
     assert np.trace(confusion) / 27 == pytest.approx(t.epochs[-1]["val_accuracy"])
     assert np.array_equal(confusion, np.histogram2d(truth, guess, bins=[range(4)] * 2)[0])
     assert t.summary["param_count"] == 2 * 3 + 3
+    wrong = t.static("val/wrong")
+    assert np.array_equal(wrong, np.flatnonzero(truth != guess)[:16])
+    x_val = t.static("data/x")[t.static("data/val_indices")]
+    np.testing.assert_array_equal(t.static("val/wrong_x"), x_val[wrong])
 
 
 def test_grid_layers_record_each_hidden_unit_on_the_lattice(tmp_path):
