@@ -14,9 +14,13 @@ from functools import cache
 
 from nnanim.engine.errors import NnanimError
 
-#: the order a course teaches the scenes (the default lecture). Pooling comes before the
-#: edge-detection part, which max-pools its feature map, and both lead into the CNN.
-LECTURE_ORDER = ["GradientDescent1D", "LinearRegressionGD", "OptimizerRace", "Backpropagation",
+#: the order a course teaches the scenes (the default lecture): what a neuron is and its
+#: activations, then descent on the line, the losses (regression, then logistic, then
+#: softmax cross-entropy), optimizers, backprop. Pooling comes before the edge-detection
+#: part, which max-pools its feature map, and both lead into the CNN.
+LECTURE_ORDER = ["Neuron", "ActivationFunctions", "GradientDescent1D", "LinearRegressionGD",
+                 "LossFunctions", "LogisticRegressionGD", "SoftmaxCrossEntropy",
+                 "OptimizerRace", "Backpropagation",
                  "VanishingGradients", "Convolution", "ConvolutionAsMatrix",
                  "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST"]
 

@@ -19,11 +19,11 @@ def test_every_scene_describes_itself(name):
     assert "main" in info.runs
     for config in info.runs.values():
         assert bundled_config(config).is_file(), config
-    assert set(info.kinds) <= {"network", "objective", "layer"} and info.kinds
+    assert set(info.kinds) <= {"network", "objective", "layer", "curves"} and info.kinds
 
 
 def test_lecture_order_covers_every_scene_once():
-    assert sorted(LECTURE_ORDER) == sorted(scenes()) and len(set(LECTURE_ORDER)) == 11
+    assert sorted(LECTURE_ORDER) == sorted(scenes()) and len(set(LECTURE_ORDER)) == 16
     assert list(scenes()) == LECTURE_ORDER
 
 

@@ -44,6 +44,10 @@ TABLE = {
     "OptimizerRace": Particular(mid=((15, "ravine_end"), (43, "rosenbrock_lessons")),
                                 min_shown=120),
     "Backpropagation": Particular(mid=((30, "chain_rule"), (44, "update")), min_shown=100),
+    # ε, PReLU's α, ELU's α, the logistic's peak (f′, x) and tails (2 × f′, x),
+    # ReLU at ±2 (f′, x), the two factors of the closing products
+    "ActivationFunctions": Particular(mid=((10, "rectifiers"), (20, "saturation")),
+                                      min_shown=15),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
@@ -73,6 +77,7 @@ TRACE_OF_KIND = {
     "objective": "descent_1d",
     "layer": "maxpool_deck",   # a MaxPool2D probe
     "network": lambda: small_xor(epochs=2),
+    "curves": "activations",
 }
 
 NAMES = list(scenes())
