@@ -48,6 +48,11 @@ TABLE = {
     # ReLU at ±2 (f′, x), the two factors of the closing products
     "ActivationFunctions": Particular(mid=((10, "rectifiers"), (20, "saturation")),
                                       min_shown=15),
+    # a, b, L, ∂L/∂a, ∂L/∂b and the threshold at every step, two worked updates, η, the end,
+    # θ* and x*
+    "LogisticRegressionGD": Particular(mid=((11, "reading"), (22, "first_step")),
+                                       min_shown=lambda s: 6 * len(s.trace("main").all_steps)
+                                       + 12),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
