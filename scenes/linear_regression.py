@@ -155,10 +155,13 @@ class LinearRegressionGD(TraceScene):
         return plot, Group(heat, contours)
 
     def make_readouts(self) -> VGroup:
-        """The fixed labels of a, b, L (value colour) and ∂L/∂a, ∂L/∂b (gradient colour):
-        each parameter beside its gradient under the loss plot, L above it."""
+        """The fixed labels of a, b (weight colour: they are the model's parameters), L
+        (value colour) and ∂L/∂a, ∂L/∂b (gradient colour): each parameter beside its
+        gradient under the loss plot, L above it."""
         th = self.theme
         values = self.tex("a =", "b =", "L =", size=34, color=th.value)
+        values[0].set_color(th.ink(th.weight))
+        values[1].set_color(th.ink(th.weight))
         grads = self.tex(r"\partial L / \partial a =", r"\partial L / \partial b =", size=34,
                          color=th.gradient)
         rows = (-1.25, -1.82)
@@ -174,11 +177,11 @@ class LinearRegressionGD(TraceScene):
         """Number slots beside the labels of a, b, L, ∂L/∂a, ∂L/∂b (``show_step`` fills
         them)."""
         th = self.theme
-        colors = (th.value, th.value, th.value, th.gradient, th.gradient)
+        colors = (th.weight, th.weight, th.value, th.gradient, th.gradient)
         digit = TickerText("0", font_size=26).height
         cells = []
         for label, color in zip(self.readouts, colors):
-            cell = TickerText("", font_size=26, color=color, max_len=9, align=LEFT)
+            cell = TickerText("", font_size=26, color=th.ink(color), max_len=9, align=LEFT)
             # baseline half a digit below the "=" sign's middle
             cell.anchor_at(np.array([label.get_right()[0] + 0.14,
                                      label[-1].get_center()[1] - digit / 2, 0]))
@@ -302,8 +305,8 @@ class LinearRegressionGD(TraceScene):
             _, new = self.number("main", k, OBJ, "theta.after", (i,))
             eq = self.tex(f"{name}_{{{k + 1}}}", "=", now, "-", eta_text, r"\cdot", f"({grad})",
                           "=", new, size=32)
-            for j, c in ((0, th.value), (2, th.value), (6, th.gradient), (8, th.value)):
-                eq[j].set_color(c)
+            for j, c in ((0, th.weight), (2, th.weight), (6, th.gradient), (8, th.weight)):
+                eq[j].set_color(th.ink(c))
             lines.append(eq)
         group = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return group.move_to(np.array([READOUT_LEFT, -2.6, 0]), aligned_edge=LEFT)
