@@ -1,7 +1,7 @@
 """Neuron: one neuron with real numbers, the logistic unit's w and b, sums of shifted units,
 a small net that learns its own units, then layers and depth.
 
-Sections (about 85 s at speed 1)
+Sections (about 89 s at speed 1)
   neuron    y = f(w₁x₁ + w₂x₂ + w₃x₃ + b) = f(wᵀx + b) on a drawn neuron with the probe's
             inputs, weights and bias; z = wᵀx + b and y = σ(z) as the engine computed them
   logistic  f(x) = 1/(1 + e^−(b + w·x)) as curves the engine evaluated: the deck's base case
@@ -191,7 +191,7 @@ class StyledCurve(VMobject):
 class Neuron(TraceScene):
     """One neuron with real numbers, the logistic curve's w and b, sums of shifted units, a
     trained 1-4-1 net's units and output, then layers and depth. Length at speed 1: about
-    85 s (neuron 17 s, logistic 23 s, bump 14 s, fit 18 s, layers 13 s).
+    89 s (neuron 14 s, logistic 20 s, bump 18 s, fit 22 s, layers 15 s).
     """
 
     title = "The artificial neuron"
@@ -200,7 +200,7 @@ class Neuron(TraceScene):
     runs = {"main": "neuron_curves", "inputs": "neuron_inputs", "fit": "bump_fit"}
     # the base class checks every run against these; check_trace says which run is which
     trace_kind = ("curves", "layer", "network")
-    duration = 85.0
+    duration = 89.0
 
     def check_trace(self, role: str, trace: Trace) -> None:
         want = ROLE_KINDS[role]
@@ -659,35 +659,50 @@ class Neuron(TraceScene):
         n = self.trace("inputs").get(0, dense, "W").shape[1]
         wide = NetworkGraph((n, 2), th, width=3.0, height=2.5, radius=0.34)
         wide.move_to(np.array([-4.3, 0.35, 0]))
-        names = self.network_names(wide, n, [r"y_1", r"y_2"])
+        names = self.network_names(wide, n, ["W,\\ \\mathbf{b}"], "f")
         rows = self.tex(r"y_1 = f(\mathbf{w}_1^T\mathbf{x} + b_1)",
                         r"y_2 = f(\mathbf{w}_2^T\mathbf{x} + b_2)", size=36)
         rows[1].next_to(rows[0], DOWN, buff=0.3, aligned_edge=LEFT)
         layer = self.tex(r"\mathbf{y} = f(W\mathbf{x} + \mathbf{b})", size=44)
-        shape = self.tex(r"W:\ M \times N", rf"\quad(\text{{here }} 2 \times {n})", size=34)
+        shape = self.tex(rf"W:\ M \times N \quad (\text{{here }} 2 \times {n})", size=34)
         block = VGroup(rows, layer, shape).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         block.move_to(np.array([0.4, 0.4, 0]), aligned_edge=LEFT)
         self.begin("From neurons to layers", wide, names, rows)
         self.say("Two neurons, each with its own w and b: their weights are the rows of W.",
                  fade_in(layer), fade_in(shape), run_time=1.0)
 
+        # the sizes of the drawn network: its shapes, not results
         deep = NetworkGraph((n, 4, 2), th, width=4.2, height=2.8, radius=0.3)
         deep.move_to(np.array([-3.9, 0.35, 0]))
-        deep_names = self.network_names(deep, n, [r"y_1", r"y_2"])
+        deep_names = self.network_names(deep, n, ["W_1,\\ \\mathbf{b}_1", "W_2,\\ \\mathbf{b}_2"],
+                                        "f_1", "f_2")
+        shapes = self.tex(rf"W_1:\ 4 \times {n}, \quad W_2:\ 2 \times 4", size=34)
+        shapes.move_to(shape, aligned_edge=LEFT)
         depth = self.tex(r"\mathbf{y} = f_2(W_2\, f_1(W_1\mathbf{x} + \mathbf{b}_1) + \mathbf{b}_2)",
                          size=40)
         depth.next_to(shape, DOWN, buff=0.5).align_to(shape, LEFT)
         self.read()
-        self.play(fade_out(wide), fade_out(names), run_time=self.t(0.5))
+        self.play(fade_out(wide), fade_out(names), *replace(shape, shapes),
+                  run_time=self.t(0.8))
         self.say("Depth: one layer's output is the next layer's input.", fade_in(deep),
                  fade_in(deep_names), fade_in(depth), run_time=1.0)
         self.read(extra=1.0)
 
-    def network_names(self, net: NetworkGraph, n: int, outs: list[str]) -> VGroup:
-        """x_i left of the inputs, the output names right of the outputs."""
+    def network_names(self, net: NetworkGraph, n: int, weights: list[str], *acts: str
+                      ) -> VGroup:
+        """x_i left of the inputs, y_j right of the outputs, each layer's weights (``weights``,
+        TeX) above its edges and its activation (``acts``) under its neurons."""
+        th = self.theme
         last = len(net.sizes) - 1
-        names = VGroup(*[self.tex(f"x_{i + 1}", size=32, color=self.theme.value)
+        names = VGroup(*[self.tex(f"x_{i + 1}", size=32, color=th.value)
                          .next_to(net.neuron(0, i), LEFT, buff=0.15) for i in range(n)])
-        names.add(*[self.tex(s, size=32, color=self.theme.value)
-                    .next_to(net.neuron(last, j), RIGHT, buff=0.15) for j, s in enumerate(outs)])
+        names.add(*[self.tex(f"y_{j + 1}", size=32, color=th.value)
+                    .next_to(net.neuron(last, j), RIGHT, buff=0.15)
+                    for j in range(net.sizes[-1])])
+        top = max(layer.get_top()[1] for layer in net.layers)
+        for l, tex in enumerate(weights):
+            x = (net.layer(l).get_x() + net.layer(l + 1).get_x()) / 2
+            names.add(self.tex(tex, size=32, color=th.weight).move_to([x, top + 0.35, 0]))
+        for l, tex in enumerate(acts, start=1):
+            names.add(self.tex(tex, size=32).next_to(net.layer(l), DOWN, buff=0.2))
         return names

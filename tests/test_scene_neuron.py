@@ -3,6 +3,8 @@ unit's w and b; the bump's weights; the fit's loss and output weights at every r
 step), the lessons hold on the traces, and traces it cannot show are refused in one line."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from conftest import CONFIGS, small_xor
@@ -45,7 +47,7 @@ def test_every_logistic_unit_is_drawn_with_its_traced_w_and_b(last):
     for name, (w, b) in units.items():
         assert shown[("main", 0, name, "dense_0.W", (0, 0))] == f"{w:g}"
         assert shown[("main", 0, name, "dense_0.b", (0,))] == f"{b:g}"
-    base, w_set, b_set, bump = curve_sets(t)
+    base, w_set, b_set, _ = curve_sets(t)
     assert units[base] == (1.0, 0.0)  # the deck's base case
     assert len(w_set) == 4 and len(b_set) == 3
 
@@ -56,12 +58,12 @@ def test_w_steepens_and_b_shifts_the_traced_curves(last):
     _, scene = last
     t = scene.trace("main")
     x = t.static("grid/x")
-    base, w_set, b_set, _ = curve_sets(t)
+    _, w_set, b_set, _ = curve_sets(t)
     zero = int(np.argmin(np.abs(x)))
     slopes = [t.get(0, n, "dy")[zero, 0] for n in w_set]
-    assert all(a < b for a, b in zip(slopes, slopes[1:]))
+    assert all(a < b for a, b in pairwise(slopes))
     crossings = [x[int(np.argmin(np.abs(t.get(0, n, "y")[:, 0] - 0.5)))] for n in b_set]
-    assert all(a > b for a, b in zip(crossings, crossings[1:]))
+    assert all(a > b for a, b in pairwise(crossings))
     assert any("steeper" in c for c in scene.captions)
     assert any("shifts" in c for c in scene.captions)
 
