@@ -7,19 +7,20 @@ samples (their logits, probabilities, own loss and own ∂L/∂z at every record
 
 Sections (about 84 s at speed 1)
   logits         the data, one point of class B ringed, the trained net's logits z as
-                 signed bars                                                     (10 s)
-  softmax        p_c = e^{z_c} / Σ e^{z_k}: the bars turn into probabilities    (10 s)
+                 signed bars                                                      (7 s)
+  softmax        p_c = e^{z_c} / Σ e^{z_k}: the bars turn into probabilities     (7 s)
   cross_entropy  the true class's row framed, L = −log p_true with the traced numbers,
-                 the −log p curve with the sample's point on it                  (10 s)
+                 the −log p curve with the sample's point on it                  (12 s)
   training       the same point before training (step 0), then sliding down the curve
-                 over every recorded step                                        (12 s)
-  wrong          a class-C point deep in class B's blob: training pushes it up the curve;
-                 confidently wrong costs most                                    (16 s)
-  gradient       ∂L/∂z = p − y as bars: negative only at the true class, the others'
-                 equal to their probability; the sure-and-right point has almost none
-                                                                                 (16 s)
+                 over every recorded step                                         (7 s)
+  wrong          a class-C point deep in class B's blob: training pushes it up the curve
+                 to p_true < 1 %; a confident wrong answer costs most            (13 s)
+  gradient       ∂L/∂z = p − y as bars: negative only at the true class, the others
+                 equal to their probability, the way descent moves each logit; the
+                 sure-and-right point has almost none left; p − y stays in [−1, 1]
+                                                                                 (25 s)
   binary         −log p and −log(1 − p): binary cross-entropy is the two-class case,
-                 p = 0.9 read off both curves                                    (10 s)
+                 p = 0.9 read off both curves                                    (13 s)
 """
 from __future__ import annotations
 
