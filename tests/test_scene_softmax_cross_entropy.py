@@ -6,12 +6,11 @@ traces it cannot show."""
 import numpy as np
 import pytest
 from conftest import CONFIGS, small_xor
-from scene_utils import refusal, rendered, shown_text_sets
-
 from nnanim.engine import config
 from nnanim.engine.run import run
 from nnanim.scenes.format import fmt
 from nnanim.scenes.softmax_cross_entropy import chosen_samples, percent
+from scene_utils import refusal, rendered, shown_text_sets
 
 SCENE = "SoftmaxCrossEntropy"
 last = rendered(SCENE)  # fixture: (last frame PNG, scene), rendered once
@@ -53,7 +52,10 @@ def test_the_lessons_hold_on_the_trace(last):
     end = t.steps[-1]
     right, wrong = chosen_samples(t)
     labels = t.static("watch/labels").astype(int)
-    loss = lambda s, k: t.get(s, "watch", "loss")[k]  # noqa: E731
+
+    def loss(s, k):
+        return t.get(s, "watch", "loss")[k]
+
     # trained, the sure and right point is cheap; before training it cost far more
     assert true_p(t, end, right) > 0.95 and loss(end, right) < 0.05
     assert loss(0, right) > 10 * loss(end, right)
@@ -99,7 +101,7 @@ def test_binary_cross_entropy_is_the_two_class_case(last):
     y1, y0 = c.get(0, "neg_log", "y")[:, 0], c.get(0, "bce0", "y")[:, 0]
     assert np.allclose(y1, y0[::-1])  # −log p against −log(1 − p): mirror images
     i = int(np.argmin(np.abs(grid - 0.9)))
-    assert y1[i] < 0.2 < 2 < y0[i]  # p = 0.9: cheap if y = 1, costly if y = 0
+    assert y1[i] < 0.2 and y0[i] > 2  # p = 0.9: cheap if y = 1, costly if y = 0
     shown = shown_text_sets(scene)
     assert fmt(y1[i]) in shown[(0, "neg_log", "y", (i, 0))]
     assert fmt(y0[i]) in shown[(0, "bce0", "y", (i, 0))]
