@@ -53,6 +53,10 @@ TABLE = {
     "LogisticRegressionGD": Particular(mid=((11, "reading"), (22, "first_step")),
                                        min_shown=lambda s: 6 * len(s.trace("main").all_steps)
                                        + 12),
+    # logits, probabilities and own loss of both watched samples at step 0 and the end,
+    # their p − y at the end, the wrong answer's caption, p = 0.9 on both BCE curves;
+    # frame 20: the confident wrong point on the curve, 24: p − y with the update arrows
+    "SoftmaxCrossEntropy": Particular(mid=((20, "wrong"), (24, "gradient")), min_shown=80),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
