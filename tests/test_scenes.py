@@ -57,6 +57,10 @@ TABLE = {
     # their p − y at the end, the wrong answer's caption, p = 0.9 on both BCE curves;
     # frame 20: the confident wrong point on the curve, 24: p − y with the update arrows
     "SoftmaxCrossEntropy": Particular(mid=((20, "wrong"), (24, "gradient")), min_shown=80),
+    # w, b and loss of 3 runs at every recorded step; the lines at the outlier's x and that
+    # x; δ, the outlier's off-chart loss and 3 slopes; the probe's margin and 2 slopes
+    "LossFunctions": Particular(mid=((8, "verdict"), (19, "why")),
+                                min_shown=lambda s: 9 * len(s.trace("main").steps) + 12),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
