@@ -44,6 +44,11 @@ TABLE = {
     "OptimizerRace": Particular(mid=((15, "ravine_end"), (43, "rosenbrock_lessons")),
                                 min_shown=120),
     "Backpropagation": Particular(mid=((30, "chain_rule"), (44, "update")), min_shown=100),
+    # x, w (3 each), b, z, y; each logistic unit's w and b, y at x = 0; the bump's w, b, v,
+    # its output b and peak; η, and the fit's loss and 4 output weights at each of its
+    # recorded steps
+    "Neuron": Particular(mid=((13, "several_w"), (40, "training")),
+                         min_shown=lambda s: 5 * len(s.trace("fit").steps) + 30),
     # ε, PReLU's α, ELU's α, the logistic's peak (f′, x) and tails (2 × f′, x),
     # ReLU at ±2 (f′, x), the two factors of the closing products
     "ActivationFunctions": Particular(mid=((10, "rectifiers"), (20, "saturation")),
