@@ -119,7 +119,7 @@ class LossFunctions(TraceScene):
 
     title = "Loss functions"
     description = ("one outlier: MSE, MAE and Huber fits side by side, each loss and its "
-                   "slope per residual; cross-entropy, hinge and accuracy against the margin")
+                   "slope per residual; cross-entropy, hinge, accuracy vs the margin")
     runs = {"main": "loss_outlier_mse", "mae": "loss_outlier_mae",
             "huber": "loss_outlier_huber", "curves": "loss_curves"}
     trace_kind = ("network", "curves")

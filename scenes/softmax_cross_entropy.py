@@ -1,5 +1,5 @@
 """SoftmaxCrossEntropy: one sample's logits, softmax, cross-entropy −log p_true, the −log p
-curve and the gradient p − y, all read from the trace; binary cross-entropy as two classes.
+curve and the gradient p − y, all read from the trace; binary CE: two classes.
 
 Runs: ``main`` (ce_blobs) is softmax regression on three Gaussian blobs with two watched
 samples (their logits, probabilities, own loss and own ∂L/∂z at every recorded step);
@@ -137,7 +137,7 @@ class SoftmaxCrossEntropy(TraceScene):
 
     title = "Softmax and cross-entropy"
     description = ("one sample's logits, softmax probabilities, −log p of the true class on "
-                   "its curve and the gradient p − y; binary cross-entropy as two classes")
+                   "its curve, the gradient p − y; binary cross-entropy for two classes")
     runs = {"main": "ce_blobs", "curves": "ce_curves"}
     trace_kind = ("network", "curves")  # main a network run, curves a curves run
     duration = 84.0
