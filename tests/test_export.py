@@ -130,15 +130,16 @@ def test_gif_marks_events_in_their_colour(tmp_path):
     alert = tuple(int(LIGHT.alert[i:i + 2], 16) for i in (1, 3, 5))
 
     def alert_frames(path) -> int:
-        """Frames with alert pixels: red-blue hue (orange has blue < green) and dark
-        enough to be a stroke's core, not its antialiased edge."""
+        """Frames with alert pixels: red-blue hue (orange has blue < green), red above
+        blue (the weight colour's violet has blue above red) and dark enough to be a
+        stroke's core, not its antialiased edge."""
         im, count = Image.open(path), 0
         palette = np.reshape(im.getpalette(), (-1, 3)).tolist()  # the global table
         assert list(alert) in palette
         for k in range(im.n_frames):
             im.seek(k)
             r, g, b = np.moveaxis(np.asarray(im.convert("RGB"), dtype=int), 2, 0)
-            pink = (r > 150) & (g < 110) & (b - g > 25)
+            pink = (r > 150) & (g < 110) & (b - g > 25) & (r > b + 20)
             count += int(pink.sum() >= 20)
         return count
 
