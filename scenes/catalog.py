@@ -20,7 +20,7 @@ from nnanim.engine.errors import NnanimError
 #: part, which max-pools its feature map, and both lead into the CNN.
 LECTURE_ORDER = ["Neuron", "ActivationFunctions", "GradientDescent1D", "LinearRegressionGD",
                  "LossFunctions", "LogisticRegressionGD", "SoftmaxCrossEntropy",
-                 "OptimizerRace", "Backpropagation",
+                 "OptimizerRace", "Backpropagation", "DecisionBoundary",
                  "VanishingGradients", "Convolution", "ConvolutionAsMatrix",
                  "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST"]
 

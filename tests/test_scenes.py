@@ -66,6 +66,10 @@ TABLE = {
     # x; δ, the outlier's off-chart loss and 3 slopes; the probe's margin and 2 slopes
     "LossFunctions": Particular(mid=((8, "verdict"), (19, "why")),
                                 min_shown=lambda s: 9 * len(s.trace("main").steps) + 12),
+    # the data settings and epochs, the main run's end loss and accuracy (train, test), each
+    # panel's train and test accuracy, the captions' accuracies; frame 8: the end of the
+    # training sweep, 18: the last unit's line on its tile and on the map
+    "DecisionBoundary": Particular(mid=((8, "training"), (18, "units")), min_shown=16),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
