@@ -113,9 +113,8 @@ class WhyConvolutions(TraceScene):
     """
 
     title = "Why convolutions?"
-    description = ("horizontal vs vertical lines: an MLP learns them as well with the pixels "
-                   "shuffled; a vertical-edge filter and max-pooling separate them at once, "
-                   "and a one-pixel shift keeps the pooled value")
+    description = ("horizontal vs vertical lines: an MLP learns them as well shuffled; an edge "
+                   "filter and max-pooling split them, shifted or not")
     runs = {"main": "lines_mlp", "shuffled": "lines_mlp_permuted", "filter": "lines_filter"}
     trace_kind = ("network", "layer")
     duration = 87.0
