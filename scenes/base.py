@@ -27,13 +27,24 @@ BADGE_CORNER = np.array([-1.0, 1.0, 0.0])  # top left: over the title, while ste
 
 
 def config_value(trace: Trace, path: str) -> float:
-    """The number at dotted ``path`` in the run's recorded config ("optimizer.momentum")."""
+    """The number at dotted ``path`` in the run's recorded config ("optimizer.momentum";
+    a number indexes an array of tables: "curve.3.layers.0.alpha")."""
     node = trace.config
     for key in path.split("."):
-        if not isinstance(node, dict) or key not in node:
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
             raise TraceError(f"{trace.path}: the run's config has no {path}")
-        node = node[key]
     return float(node)
+
+
+def summary_value(trace: Trace, key: str) -> float:
+    """The number ``key`` of the run's summary (final loss, param_count, ...)."""
+    if key not in trace.summary:
+        raise TraceError(f"{trace.path}: the run's summary has no {key}")
+    return float(trace.summary[key])
 
 
 class TraceScene(Scene):
@@ -143,12 +154,15 @@ class TraceScene(Scene):
         layer "scalar" reads a per-step scalar (quantity "loss", "lr", ...), layer
         "epoch" a per-epoch metric (quantity "val_accuracy", ..., index (epoch,)), layer
         "static" a static array (quantity = its key), layer "config" a setting of the
-        run's recorded config (quantity = its dotted path, "optimizer.momentum"), anything
-        else a step array.
+        run's recorded config (quantity = its dotted path, "optimizer.momentum"), layer
+        "summary" a number of the run's summary ("param_count"), anything else a step
+        array.
         """
         t = self.trace(role)
         if layer == "config":
             value = config_value(t, quantity)
+        elif layer == "summary":
+            value = summary_value(t, quantity)
         elif layer == "scalar":
             value = t.scalars(quantity)[t.step_position(step)]
         elif layer == "epoch":  # a per-epoch metric; index = (epoch,)
@@ -157,7 +171,7 @@ class TraceScene(Scene):
             value = t.static(quantity)[index]
         else:
             value = t.get(step, layer, quantity)[index]
-        if now and step is not None and layer not in ("epoch", "static", "config"):
+        if now and step is not None and layer not in ("epoch", "static", "config", "summary"):
             self.reached(role, step)
         value = float(value)
         text = (formatter or (lambda v: fmt(v, digits)))(value)

@@ -95,7 +95,7 @@ def shown_texts(scene) -> dict:
 def assert_shown_match_trace(scene, min_count: int = 1) -> None:
     """Every number the scene recorded equals the trace array entry it names, and its text
     is that number formatted (so the screen shows the trace, not a recomputation)."""
-    from nnanim.scenes.base import config_value
+    from nnanim.scenes.base import config_value, summary_value
 
     shown = scene.shown.items
     assert len(shown) >= min_count, f"only {len(shown)} numbers recorded"
@@ -103,6 +103,8 @@ def assert_shown_match_trace(scene, min_count: int = 1) -> None:
         t = scene.trace(s.role)
         if s.layer == "config":
             expected = config_value(t, s.quantity)
+        elif s.layer == "summary":
+            expected = summary_value(t, s.quantity)
         elif s.layer == "scalar":
             expected = t.scalars(s.quantity)[t.step_position(s.step)]
         elif s.layer == "epoch":

@@ -98,3 +98,23 @@ def test_run_cache_is_keyed_by_the_engine_source(tmp_path, monkeypatch):
     monkeypatch.setattr(runs, "engine_digest", lambda: b"other engine source")
     other = runs.cached_trace(bundled_config("descent_1d"), tmp_path)
     assert other != first and (other / "manifest.json").is_file()
+
+
+def test_config_and_summary_values_a_scene_may_show(tmp_path):
+    from nnanim.engine.assets import bundled_config
+    from nnanim.engine.errors import TraceError
+    from nnanim.engine.trace import Trace
+    from nnanim.scenes.base import config_value, summary_value
+    from nnanim.scenes.runs import cached_trace
+
+    t = Trace(cached_trace(bundled_config("activations"), tmp_path))
+    names = [c["name"] for c in t.config["curve"]]
+    i = names.index("elu")
+    assert config_value(t, f"curve.{i}.layers.0.alpha") == t.config["curve"][i]["layers"][0][
+        "alpha"]
+    net = Trace(cached_trace(bundled_config("xor_mlp"), tmp_path))
+    assert summary_value(net, "param_count") == 13  # 2·3 + 3 + 3·1 + 1
+    with pytest.raises(TraceError, match="has no curve.99"):
+        config_value(t, "curve.99.name")
+    with pytest.raises(TraceError, match="summary has no nope"):
+        summary_value(net, "nope")
