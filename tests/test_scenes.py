@@ -70,6 +70,10 @@ TABLE = {
     # panel's train and test accuracy, the captions' accuracies; frame 8: the end of the
     # training sweep, 18: the last unit's line on its tile and on the map
     "DecisionBoundary": Particular(mid=((8, "training"), (18, "units")), min_shown=16),
+    # config numbers (n, size twice, σ, epochs), each run's loss and validation accuracy every
+    # 4 epochs and at the end, K (4), three 7×7 feature maps and their pooled values;
+    # frame 38: both runs' curves and the verdict, 52: the maps max-pooled to 0 and 2
+    "WhyConvolutions": Particular(mid=((38, "verdict"), (52, "pooled")), min_shown=190),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
