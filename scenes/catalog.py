@@ -20,7 +20,8 @@ from nnanim.engine.errors import NnanimError
 #: part, which max-pools its feature map, and both lead into the CNN.
 LECTURE_ORDER = ["Neuron", "ActivationFunctions", "GradientDescent1D", "LinearRegressionGD",
                  "LossFunctions", "LogisticRegressionGD", "SoftmaxCrossEntropy",
-                 "OptimizerRace", "Backpropagation", "DecisionBoundary",
+                 "StochasticGradientDescent", "OptimizerRace", "Backpropagation",
+                 "DecisionBoundary",
                  "VanishingGradients", "WhyConvolutions", "Convolution", "ConvolutionAsMatrix",
                  "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST"]
 

@@ -74,6 +74,10 @@ TABLE = {
     # 4 epochs and at the end, K (4), three 7×7 feature maps and their pooled values;
     # frame 38: both runs' curves and the verdict, 52: the maps max-pooled to 0 and 2
     "WhyConvolutions": Particular(mid=((38, "verdict"), (52, "pooled")), min_shown=190),
+    # w and ∂L_B/∂w at 9 steps of the batch-8 and one-example runs, g and v at 20 momentum
+    # steps, the worked update, batch sizes, η's, β, the clip numbers and the landings
+    "StochasticGradientDescent": Particular(mid=((12, "first_step"), (60, "momentum_turn")),
+                                            min_shown=100),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
