@@ -23,7 +23,8 @@ LECTURE_ORDER = ["Neuron", "ActivationFunctions", "GradientDescent1D", "LinearRe
                  "StochasticGradientDescent", "OptimizerRace", "Backpropagation",
                  "DecisionBoundary",
                  "VanishingGradients", "WhyConvolutions", "Convolution", "ConvolutionAsMatrix",
-                 "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST"]
+                 "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST",
+                 "MNISTMLPvsCNN"]
 
 
 @dataclass(frozen=True)

@@ -162,13 +162,8 @@ class MNISTMLPvsCNN(TraceScene):
 
     # -- numbers ----------------------------------------------------------------------------
     def summary_number(self, role: str, key: str, formatter=thousands) -> str:
-        """A number of the run's summary (the manifest's final metrics), e.g. param_count.
-        ``self.number`` has no summary source yet, so these are kept in ``summary_shown``
-        (text, value, role, key); the tests compare them with the trace."""
-        value = float(self.trace(role).summary[key])
-        text = formatter(value)
-        self.summary_shown.append((text, value, role, key))
-        return text
+        """A number of the run's summary (the manifest's final values), e.g. param_count."""
+        return self.number(role, None, "summary", key, formatter=formatter)[1]
 
     def final(self, role: str, metric: str, formatter=percent) -> str:
         """The text of the last epoch's ``metric`` of run ``role`` (recorded as shown)."""
@@ -232,7 +227,6 @@ class MNISTMLPvsCNN(TraceScene):
     # -- the scene ----------------------------------------------------------------------------
     def construct(self) -> None:
         self.captions: list[str] = []
-        self.summary_shown: list[tuple[str, float, str, str]] = []
         self.said, self.heading = None, None
         self.style = {role: self.theme.runs[k] for k, role in enumerate(ROLES)}
         self.next_section("networks")

@@ -78,6 +78,11 @@ TABLE = {
     # steps, the worked update, batch sizes, η's, β, the clip numbers and the landings
     "StochasticGradientDescent": Particular(mid=((12, "first_step"), (60, "momentum_turn")),
                                             min_shown=100),
+    # per run: 4 final metrics, 3 settings (+ the split), 100 confusion counts, 8 mistake
+    # cards × 3 classes, the framed cells' counts, the parameter count; the MLP's steps and
+    # final accuracy; frame 23: the curves with the final table and the overfitting
+    # caption, 30: the mistakes
+    "MNISTMLPvsCNN": Particular(mid=((23, "curves"), (30, "mistakes")), min_shown=270),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
