@@ -69,15 +69,16 @@ def dense_layers(t: Trace) -> list[str]:
     return [layer["name"] for layer in t.layer_info if layer["type"] == "Dense"]
 
 
-def shape_name(t: Trace) -> str:
-    """The net as the lecture writes it: "1 → 32 → 32 → 1 tanh" (from the layer settings)."""
-    dense = dense_layers(t)
-    sizes = [t.layer_settings(dense[0])["in_features"]]
-    sizes += [t.layer_settings(d)["out_features"] for d in dense]
-    act = next((layer["type"] for layer in t.layer_info
-                if layer["type"] not in ("Dense", "Dropout")), "")
-    act = {"Tanh": "tanh", "Sigmoid": "σ"}.get(act, act)
-    return " → ".join(str(s) for s in sizes) + f" {act}"
+def layer_index(t: Trace, kind: str, k: int = 0) -> int:
+    """Where the k-th layer of type ``kind`` sits in the config's model.layers."""
+    return [i for i, layer in enumerate(t.layer_info) if layer["type"] == kind][k]
+
+
+def activation_name(t: Trace) -> str:
+    """The hidden activation as the lecture writes it: tanh, ReLU, σ."""
+    kind = next((layer["type"] for layer in t.layer_info
+                 if layer["type"] not in ("Dense", "Dropout")), "")
+    return {"Tanh": "tanh", "Sigmoid": "σ"}.get(kind, kind)
 
 
 def decade(v: float) -> str:
@@ -212,6 +213,19 @@ class Overfitting(TraceScene):
         self.head = new
 
     # -- pieces -----------------------------------------------------------------------------
+    def setting(self, role: str, index: int, field: str) -> str:
+        """A number of layer ``index`` of the run's config (model.layers), recorded as shown."""
+        return self.number(role, None, "config", f"model.layers.{index}.{field}",
+                           formatter=lambda v: f"{v:g}")[1]
+
+    def net_name(self, role: str) -> str:
+        """The net as the lecture writes it, "1 → 32 → 32 → 1 tanh", from its config."""
+        t = self.trace(role)
+        dense = [i for i, layer in enumerate(t.layer_info) if layer["type"] == "Dense"]
+        sizes = [self.setting(role, dense[0], "in_features")]
+        sizes += [self.setting(role, i, "out_features") for i in dense]
+        return " → ".join(sizes) + f" {activation_name(t)}"
+
     def fit_plot(self, width: float, height: float, small: bool = False) -> PlotAxes:
         """Axes over the recorded grid of x and the data's range of y (widened a little:
         a wild fit is cut at the box); ``small``: y ticks only, no axis names (section 2's
@@ -384,7 +398,7 @@ class Overfitting(TraceScene):
 
     # 1 -------------------------------------------------------------------------------------
     def memorise(self) -> None:
-        th, t = self.theme, self.trace("main")
+        th = self.theme
         self.heading("Overfitting: a big net memorises noise")
         plot = self.fit_plot(6.0, 3.9).move_to([-3.45, 0.0, 0])
         dots = self.data_dots(plot)
@@ -408,7 +422,9 @@ class Overfitting(TraceScene):
         self.set_counter(counter, self.steps[0])
         self.play(fade_in(chart.axes), fade_in(name), fade_in(x_name), fade_in(legend),
                   Create(fit), fade_in(counter), run_time=self.t(1.0))
-        self.say(f"A {shape_name(t)} net: far more weights than training points.",
+        params = self.number("main", None, "summary", "param_count", formatter=fmt_int)[1]
+        self.say(f"A {self.net_name('main')} net: {params} weights and biases, far more than "
+                 "the training points.",
                  run_time=0.6, wait=False)
 
         def on_step(step: int) -> None:
@@ -495,9 +511,8 @@ class Overfitting(TraceScene):
         faint), its loss chart."""
         t, style = self.trace(role), self.styles[role]
         if role == "dropout":
-            # p is a layer setting: the trace keeps it with the layer, not as a config number
-            p = next(layer for layer in t.layer_info if layer["type"] == "Dropout")
-            what = f"dropout, p = {t.layer_settings(p['name'])['p']:g}"
+            p = self.setting(role, layer_index(t, "Dropout"), "p")
+            what = f"dropout, p = {p}"
         else:
             lam = self.number(role, None, "config", f"regularization.{role}",
                               formatter=lambda v: f"{v:g}")[1]
@@ -585,14 +600,14 @@ class Overfitting(TraceScene):
                   run_time=self.t(0.8))
         self.said = None
         t = self.trace("main")
-        hidden = dense_layers(t)[1]
-        rows, cols = t.get(0, hidden, "W").shape
+        k = layer_index(t, "Dense", 1)
+        rows, cols = (self.setting("main", k, f) for f in ("out_features", "in_features"))
         self.heading(f"The hidden layer's weights W₂ ({rows} × {cols}) in all four nets")
         panels = self.histograms()
         counter = self.counter(np.array([3.3, 2.45, 0]))
         self.set_counter(counter, self.steps[0])
         self.play(*[fade_in(p.group) for p in panels], fade_in(counter), run_time=self.t(1.2))
-        self.say("At the start all four are the same: the same initial weights.",
+        self.say("All four start from the same weights; watch them move apart.",
                  run_time=0.6, wait=False)
 
         def on_step(step: int) -> None:

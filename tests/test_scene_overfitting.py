@@ -34,6 +34,13 @@ def test_every_number_is_the_traces(last):
     t = scene.trace("main")
     assert shown[("main", None, "config", "data.n", ())] == "40"
     assert shown[("main", None, "config", "data.validation", ())] == "50 %"
+    # the net and its size: 1 → 32 → 32 → 1, 1153 parameters; dropout's p; W₂'s shape
+    assert [shown[("main", None, "config", f"model.layers.{i}.{f}", ())]
+            for i, f in ((0, "in_features"), (0, "out_features"), (2, "out_features"),
+                         (4, "out_features"))] == ["1", "32", "32", "1"]
+    assert shown[("main", None, "config", "model.layers.2.in_features", ())] == "32"
+    assert shown[("main", None, "summary", "param_count", ())] == "1153"
+    assert shown[("dropout", None, "config", "model.layers.2.p", ())] == "0.1"
     for role in ("l2", "l1"):
         assert shown[(role, None, "config", f"regularization.{role}", ())] == "0.001"
         r = scene.trace(role)
