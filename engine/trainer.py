@@ -151,13 +151,17 @@ class Trainer:
     def _record_layers(self, writer: TraceWriter, step: int, under: str, x: np.ndarray,
                        terms: bool = False) -> np.ndarray:
         """Each layer's output on ``x`` as ``<under>/<layer>``, eval mode, θ before the
-        update; with ``terms`` also each Dense layer's products x_i · W[o, i] (N, out, in)
-        as ``<under>/<layer>.terms``: what a unit's output sums. Returns the last output."""
+        update; with ``terms`` also the last Dense layer's products x_i · W[o, i]
+        (N, out, in) as ``<under>/<layer>.terms``: each hidden unit's share of the output
+        (only the last: a wide hidden layer's would be N · width² numbers a step).
+        Returns the last output."""
         model = self.model
         model.eval()
+        dense = [layer for layer in model.layers
+                 if "W" in layer.params and layer.params["W"].ndim == 2]
         h = x
         for layer in model.layers:
-            if terms and "W" in layer.params and layer.params["W"].ndim == 2:
+            if terms and dense and layer is dense[-1]:
                 writer.record(step, under, f"{layer.name}.terms",
                               h[:, None, :] * layer.params["W"][None], group="output")
             h = layer.forward(h)

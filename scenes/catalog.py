@@ -21,7 +21,7 @@ from nnanim.engine.errors import NnanimError
 LECTURE_ORDER = ["Neuron", "ActivationFunctions", "GradientDescent1D", "LinearRegressionGD",
                  "LossFunctions", "LogisticRegressionGD", "SoftmaxCrossEntropy",
                  "StochasticGradientDescent", "OptimizerRace", "Backpropagation",
-                 "DecisionBoundary",
+                 "DecisionBoundary", "Overfitting",
                  "VanishingGradients", "WhyConvolutions", "Convolution", "ConvolutionAsMatrix",
                  "ConvolutionBackward", "MaxPooling", "EdgeDetection", "CNNOnMNIST",
                  "MNISTMLPvsCNN"]

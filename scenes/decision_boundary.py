@@ -90,9 +90,8 @@ class DecisionBoundary(TraceScene):
     21 s)."""
 
     title = "Decision boundaries: what each neuron learns"
-    description = ("a 2-4-1 tanh net on the circles: output map with train and test points, "
-                   "each hidden unit's map, train and test loss; then 2 units and 8 + 8 ReLU "
-                   "units side by side")
+    description = ("a 2-4-1 tanh net on the circles: its output map, each hidden unit's "
+                   "map, train and test loss; then 2 units and 8 + 8 ReLU side by side")
     runs = {"main": "boundary_circles", "small": "boundary_circles_small",
             "deep": "boundary_circles_deep"}
     trace_kind = "network"

@@ -69,8 +69,8 @@ class StochasticGradientDescent(TraceScene):
     """
 
     title = "Stochastic gradient descent"
-    description = ("the training loop on y = w·x: each batch's own loss curve against the full "
-                   "one, batches of 40, 8 and 1, learning-rate decay, momentum and clipping")
+    description = ("the training loop on y = w·x: each batch's loss curve against the full "
+                   "one; batches of 40, 8, 1; decay, momentum, clipping")
     runs = {"main": "sgd_batch", "full": "sgd_full", "one": "sgd_one", "decay": "sgd_decay",
             "momentum": "sgd_momentum", "clip": "sgd_clip", "noclip": "sgd_noclip"}
     trace_kind = "objective"

@@ -83,6 +83,10 @@ TABLE = {
     # final accuracy; frame 23: the curves with the final table and the overfitting
     # caption, 30: the mistakes
     "MNISTMLPvsCNN": Particular(mid=((23, "curves"), (30, "mistakes")), min_shown=270),
+    # the plain run's end losses, best epoch and its loss, each remedy's λ or p, end loss =
+    # MSE + penalty and validation loss, each net's largest |w|; frame 9: the early-stop
+    # mark with the grey fit, 16: the L2 column with its end rows
+    "Overfitting": Particular(mid=((9, "early_stop"), (16, "remedies")), min_shown=36),
     # a loss per run and the step at every recorded step, plus the last step's "/ N"
     "VanishingGradients": Particular(mid=((20, "vanishing"), (37, "first_step")),
                                      min_shown=lambda s: 3 * len(s.trace("main").steps) + 1),
