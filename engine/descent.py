@@ -57,6 +57,8 @@ def minimize(objective, optimizer, *, steps: int, start=None, batch_size: int | 
     step = 0
     try:
         for step in range(steps):
+            if writer is not None and writer.stop:  # a signal: stop between steps
+                raise KeyboardInterrupt
             if schedule is not None:
                 optimizer.lr = float(schedule.lr_at(step, base_lr))
             batch = None

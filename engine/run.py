@@ -32,22 +32,32 @@ def _policy(cfg: dict) -> RecordPolicy:
 
 
 class _Interrupt:
-    """Turns SIGTERM into KeyboardInterrupt so `kill` saves the trace like Ctrl-C."""
+    """Ctrl-C and SIGTERM (`kill`) stop a run at the end of a step, so the trace keeps every
+    step done. A KeyboardInterrupt raised wherever the signal lands could cut a step's
+    recording in half; instead the handler asks the writer to stop (``writer.stop``), and
+    the training loop raises KeyboardInterrupt before its next step. A second signal while
+    the first waits raises at once."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, writer) -> None:
+        self.writer, self.old = writer, {}
 
     def __enter__(self):
         try:
-            self.old = signal.signal(signal.SIGTERM, self._raise)
+            self.old = {s: signal.signal(s, self._request) for s in self.SIGNALS}
         except ValueError:  # not the main thread
-            self.old = None
+            self.old = {}
         return self
 
-    @staticmethod
-    def _raise(signum, frame):
-        raise KeyboardInterrupt
+    def _request(self, signum, frame):
+        if self.writer.stop:  # asked before and still running: stop now
+            raise KeyboardInterrupt
+        self.writer.stop = True
 
     def __exit__(self, *exc):
-        if self.old is not None:
-            signal.signal(signal.SIGTERM, self.old)
+        for s, old in self.old.items():
+            signal.signal(s, old)
 
 
 def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
@@ -159,7 +169,7 @@ def run(cfg: dict, out: str | Path, *, policy: RecordPolicy | None = None,
         writer.add_static("data/x", x)
         writer.add_static("data/labels", labels)
     status = "complete"
-    with _Interrupt():
+    with _Interrupt(writer):
         try:
             res = trainer.fit(x_tr, y_tr, epochs=training["epochs"],
                               batch_size=training.get("batch_size"),
@@ -277,7 +287,7 @@ def _run_objective(cfg, out, dtype, data_rng, train_rng, policy, on_step, on_che
         writer.add_static("surface/y", ys)
         writer.add_static("surface/z", z)
     status = "complete"
-    with _Interrupt(), np.errstate(over="ignore", invalid="ignore"):
+    with _Interrupt(writer), np.errstate(over="ignore", invalid="ignore"):
         try:
             res = minimize(objective, opt, steps=steps, start=start, model_x=model_x,
                            curve_x=curve_x,

@@ -205,6 +205,8 @@ class Trainer:
                     if self.schedule_per == "step":
                         lr = self._lr(epoch, step)
                     self.optimizer.lr = lr
+                    if writer is not None and writer.stop:  # a signal: stop between steps
+                        raise KeyboardInterrupt
                     idx = order[b * bs:(b + 1) * bs]
                     xb, yb = x[idx], y[idx]
                     last = step == total_steps - 1

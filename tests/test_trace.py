@@ -633,3 +633,19 @@ def test_grid_layers_record_each_hidden_unit_on_the_lattice(tmp_path):
         bad = small_xor(epochs=1)
         bad["record"]["grid_layers"] = True
         run(bad, tmp_path / "bad")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_run_between_two_whole_steps(tmp_path, sig):
+    """The handler only asks to stop; the loop stops before its next step, so the signal
+    can never cut a step's recording in half (it used to raise wherever it landed)."""
+
+    def on_step(step, loss):
+        if step == 5:
+            os.kill(os.getpid(), sig)  # delivered here, in the middle of the run
+
+    summary = run(small_xor(epochs=40), tmp_path / "t", on_step=on_step)
+    t = Trace(tmp_path / "t")
+    assert t.status == "interrupted" == summary.status
+    assert t.all_steps == list(range(6))  # steps 0..5 whole, nothing of step 6
+    assert t.steps[-1] == 5 and np.isfinite(t.get(5, "dense_2", "W.after")).all()

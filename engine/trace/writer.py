@@ -51,6 +51,7 @@ class TraceWriter:
             "layers": [], "steps": [], "epochs": [], "chunks": [], "static": [], "summary": {},
             "after_next": [],
         }
+        self.stop = False  # a signal asked the run to stop: the loop ends before its next step
         self._static: dict[str, np.ndarray] = {}          # added since the last checkpoint
         self._static_written: dict[str, np.ndarray] = {}  # in static.npz already
         self._pending: dict[str, np.ndarray] = {}
