@@ -147,6 +147,15 @@ def words(s: str) -> int:
     return len(s.split())
 
 
+def split_in_two(text: str) -> tuple[str, str]:
+    """``text`` as two lines, cut at the space nearest its middle (a caption too wide for
+    one line)."""
+    words = text.split()
+    cut = min(range(1, len(words)),
+              key=lambda k: abs(len(" ".join(words[:k])) - len(text) / 2))
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
 def reading_time(text: str) -> float:
     """Seconds (at speed 1) a caption needs on screen: 1 s + 0.3 s a word."""
     return CAPTION_BASE + CAPTION_PER_WORD * words(text)

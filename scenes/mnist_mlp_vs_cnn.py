@@ -29,7 +29,7 @@ from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt, fmt_int
-from nnanim.scenes.layout import reading_time
+from nnanim.scenes.layout import reading_time, split_in_two
 from nnanim.scenes.mobjects.glyph_number import glyph_number
 from nnanim.scenes.mobjects.heatmap import Heatmap
 from nnanim.scenes.mobjects.light_animations import fade_in, replace
@@ -181,11 +181,7 @@ class MNISTMLPvsCNN(TraceScene):
         self.captions.append(text)
         lines = [self.label(text, size=24)]
         if lines[0].width > WIDE:
-            words = text.split()
-            cut = min(range(1, len(words)),
-                      key=lambda k: abs(len(" ".join(words[:k])) - len(text) / 2))
-            lines = [self.label(" ".join(words[:cut]), size=24),
-                     self.label(" ".join(words[cut:]), size=24)]
+            lines = [self.label(part, size=24) for part in split_in_two(text)]
         return VGroup(*lines).arrange(DOWN, buff=0.12).move_to([0, Y_CAPTION, 0])
 
     def say(self, text: str, *also, run_time: float = 0.5, wait: bool = True) -> None:

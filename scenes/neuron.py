@@ -24,7 +24,7 @@ from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import minus_sign
-from nnanim.scenes.layout import reading_time
+from nnanim.scenes.layout import reading_time, split_in_two
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.network_graph import NetworkGraph
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
@@ -215,10 +215,7 @@ class Neuron(TraceScene):
         self.captions.append(text)
         line = self.label(text, size=26)
         if line.width > CAPTION_WIDTH:  # two lines, split at the word nearest the middle
-            words = text.split(" ")
-            cut = min(range(1, len(words)),
-                      key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
-            line = self.label(" ".join(words[:cut]) + "\n" + " ".join(words[cut:]), size=26)
+            line = self.label("\n".join(split_in_two(text)), size=26)
         return line.to_edge(DOWN, buff=0.3)
 
     def say(self, text: str, *anims, run_time: float = 0.8) -> None:

@@ -33,7 +33,7 @@ from nnanim.engine.losses import MSE, get_loss
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import FONT, TraceScene
 from nnanim.scenes.format import fmt, fmt_int
-from nnanim.scenes.layout import reading_time
+from nnanim.scenes.layout import reading_time, split_in_two
 from nnanim.scenes.loss_functions import inside_runs, set_styled
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks, tick_text
@@ -191,11 +191,7 @@ class Overfitting(TraceScene):
         self.captions.append(text)
         lines = [self.label(text, size=24)]
         if lines[0].width > WIDE:
-            words = text.split()
-            cut = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k]))
-                                                              - len(text) / 2))
-            lines = [self.label(" ".join(words[:cut]), size=24),
-                     self.label(" ".join(words[cut:]), size=24)]
+            lines = [self.label(part, size=24) for part in split_in_two(text)]
         return VGroup(*lines).arrange(DOWN, buff=0.12).move_to([0, Y_CAPTION, 0])
 
     def say(self, text: str, *also, run_time: float = 0.8, wait: bool = True) -> None:

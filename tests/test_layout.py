@@ -231,3 +231,10 @@ def test_text_in_a_highlight_colour_is_flagged_but_a_plate_behind_text_is_not():
     check.check([amber, inked, plated], 1.0)
     assert [(v.kind, v.text) for v in check.violations] == [("contrast", '"closest"')]
     assert LayoutCheck().check([amber], 0.0) == []  # no background given: no colour check
+
+
+def test_a_long_caption_is_cut_at_the_space_nearest_its_middle():
+    from nnanim.scenes.layout import split_in_two
+
+    assert split_in_two("aa bb cc dd") == ("aa bb", "cc dd")
+    assert split_in_two("a looooooong line") == ("a looooooong", "line")
