@@ -30,12 +30,12 @@ from nnanim.engine.errors import TraceError
 from nnanim.engine.losses import BinaryCrossEntropy, get_loss
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import TraceScene
+from nnanim.scenes.narration import Narration
 from nnanim.scenes.format import fmt
-from nnanim.scenes.layout import reading_time, split_in_two
 from nnanim.scenes.mobjects.contour_map import contour_paths
 from nnanim.scenes.mobjects.feature_map_grid import FeatureMapGrid
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
-from nnanim.scenes.mobjects.light_animations import fade_in, fade_out, replace
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
 from nnanim.scenes.mobjects.network_graph import NetworkGraph
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.run_marker import run_marker
@@ -84,7 +84,7 @@ def units_name(trace: Trace) -> str:
     return f"{sizes} {activation_name(trace)} units"
 
 
-class DecisionBoundary(TraceScene):
+class DecisionBoundary(Narration, TraceScene):
     """What an MLP draws on the plane while it learns, unit by unit, and what more units
     buy. Length at speed 1: about 81 s (data 20 s, training 22 s, units 18 s, capacity
     21 s)."""
@@ -96,6 +96,7 @@ class DecisionBoundary(TraceScene):
             "deep": "boundary_circles_deep"}
     trace_kind = "network"
     duration = 81.0
+    caption_y, caption_width, say_seconds = Y_CAPTION, WIDE, 0.8  # Narration
 
     # -- trace ------------------------------------------------------------------------------
     def check_trace(self, role: str, t: Trace) -> None:
@@ -153,26 +154,7 @@ class DecisionBoundary(TraceScene):
     def grid_steps(t: Trace) -> list[int]:
         return [s for s in t.steps if t.has(s, "eval", "pred")]
 
-    # -- captions -----------------------------------------------------------------------------
-    def caption(self, text: str) -> VGroup:
-        """A sentence at the bottom, in two lines when one is too wide (split at the word
-        nearest its middle); kept in ``captions`` (tests read them)."""
-        self.captions.append(text)
-        lines = [self.label(text, size=24)]
-        if lines[0].width > WIDE:
-            lines = [self.label(part, size=24) for part in split_in_two(text)]
-        return VGroup(*lines).arrange(DOWN, buff=0.12).move_to([0, Y_CAPTION, 0])
-
-    def say(self, text: str, *also, run_time: float = 0.8, wait: bool = True) -> None:
-        """Replace the caption (old out, then new in) with ``also`` animations, then wait its
-        reading time (a still); ``wait=False`` when what follows keeps it on screen long
-        enough."""
-        new = self.caption(text)
-        self.play(*replace(self.said, new), *also, run_time=self.t(run_time))
-        self.said = new
-        if wait:
-            self.wait(self.t(reading_time(text)))
-
+    # -- numbers and texts ------------------------------------------------------------------
     def metric(self, role: str, quantity: str, formatter=percent) -> str:
         """The text of a final per-epoch metric of run ``role`` (recorded as shown)."""
         last = len(self.trace(role).epochs) - 1

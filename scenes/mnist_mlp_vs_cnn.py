@@ -28,8 +28,9 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, FadeIn, FadeOut, Gr
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import TraceScene
+from nnanim.scenes.narration import Narration
 from nnanim.scenes.format import fmt, fmt_int
-from nnanim.scenes.layout import reading_time, split_in_two
+from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.glyph_number import glyph_number
 from nnanim.scenes.mobjects.heatmap import Heatmap
 from nnanim.scenes.mobjects.light_animations import fade_in, replace
@@ -115,7 +116,7 @@ def best_epoch(t: Trace) -> int:
     return int(np.argmin([e["val_loss"] for e in t.epochs]))
 
 
-class MNISTMLPvsCNN(TraceScene):
+class MNISTMLPvsCNN(Narration, TraceScene):
     """The decks' MLP and the small CNN on the same digits: parameters, learning curves,
     mistakes and confusion matrices. Length at speed 1: about 82 s (networks 20 s, curves
     31 s, mistakes 9 s, confusion 22 s)."""
@@ -126,6 +127,7 @@ class MNISTMLPvsCNN(TraceScene):
     runs = {"main": "mnist_mlp", "cnn": "mnist_cnn"}
     trace_kind = "network"
     duration = 82.0
+    caption_y, caption_width, say_seconds = Y_CAPTION, WIDE, 0.5  # Narration
 
     # -- trace ------------------------------------------------------------------------------
     def check_trace(self, role: str, t: Trace) -> None:
@@ -174,25 +176,7 @@ class MNISTMLPvsCNN(TraceScene):
         """One integer of a static array (a class, a count), recorded as shown."""
         return self.number(role, None, "static", key, index, formatter=fmt_int)[1]
 
-    # -- captions -----------------------------------------------------------------------------
-    def caption(self, text: str) -> VGroup:
-        """A sentence at the bottom, in two lines when one is too wide (split at the word
-        nearest its middle); kept in ``captions`` (tests read them)."""
-        self.captions.append(text)
-        lines = [self.label(text, size=24)]
-        if lines[0].width > WIDE:
-            lines = [self.label(part, size=24) for part in split_in_two(text)]
-        return VGroup(*lines).arrange(DOWN, buff=0.12).move_to([0, Y_CAPTION, 0])
-
-    def say(self, text: str, *also, run_time: float = 0.5, wait: bool = True) -> None:
-        """Replace the caption (old out, then new in) with ``also`` animations, then hold it
-        its reading time (a still); ``wait=False`` when what follows keeps it long enough."""
-        new = self.caption(text)
-        self.play(*replace(self.said, new), *also, run_time=self.t(run_time))
-        self.said = new
-        if wait:
-            self.wait(self.t(reading_time(text)))
-
+    # -- headings -----------------------------------------------------------------------------
     def head(self, text: str) -> None:
         """The section's heading, top left (the previous one out first)."""
         new = self.label(text, size=34).to_corner(UL, buff=0.3)

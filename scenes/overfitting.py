@@ -32,8 +32,8 @@ from nnanim.engine.errors import TraceError
 from nnanim.engine.losses import MSE, get_loss
 from nnanim.engine.trace import Trace
 from nnanim.scenes.base import FONT, TraceScene
+from nnanim.scenes.narration import Narration
 from nnanim.scenes.format import fmt, fmt_int
-from nnanim.scenes.layout import reading_time, split_in_two
 from nnanim.scenes.loss_functions import inside_runs, set_styled
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks, tick_text
@@ -104,7 +104,7 @@ def log_axes(theme, x_range, y_range, width: float, height: float, x_ticks,
     return axes
 
 
-class Overfitting(TraceScene):
+class Overfitting(Narration, TraceScene):
     """A big net memorises noise (train loss falls, validation loss turns up: early
     stopping), then the same net with L2, L1 and dropout, and what the penalties do to its
     weights. Length at speed 1: about 88 s (memorise 32 s, penalties 34 s, weights 22 s)."""
@@ -116,6 +116,7 @@ class Overfitting(TraceScene):
             "dropout": "overfit_dropout"}
     trace_kind = "network"
     duration = 88.0
+    caption_y, caption_width, say_seconds = Y_CAPTION, WIDE, 0.8  # Narration
 
     # -- traces -----------------------------------------------------------------------------
     def check_trace(self, role: str, t: Trace) -> None:
@@ -184,25 +185,7 @@ class Overfitting(TraceScene):
     def grid_steps(t: Trace) -> list[int]:
         return [s for s in t.steps if t.has(s, "eval", "pred")]
 
-    # -- captions ---------------------------------------------------------------------------
-    def caption(self, text: str) -> VGroup:
-        """A sentence at the bottom, in two lines when one is too wide (split at the word
-        nearest its middle); kept in ``captions`` (tests read them)."""
-        self.captions.append(text)
-        lines = [self.label(text, size=24)]
-        if lines[0].width > WIDE:
-            lines = [self.label(part, size=24) for part in split_in_two(text)]
-        return VGroup(*lines).arrange(DOWN, buff=0.12).move_to([0, Y_CAPTION, 0])
-
-    def say(self, text: str, *also, run_time: float = 0.8, wait: bool = True) -> None:
-        """Replace the caption (old out, then new in) with ``also`` animations, then wait its
-        reading time; ``wait=False`` when what follows keeps it up long enough."""
-        new = self.caption(text)
-        self.play(*replace(self.said, new), *also, run_time=self.t(run_time))
-        self.said = new
-        if wait:
-            self.wait(self.t(reading_time(text)))
-
+    # -- headings ---------------------------------------------------------------------------
     def heading(self, text: str) -> None:
         new = self.label(text, size=34).to_corner(UL, buff=0.3)
         self.play(*replace(self.head, new), run_time=self.t(0.6))
