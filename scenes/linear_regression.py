@@ -11,14 +11,12 @@ Sections
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Arrow, Create,
-                   Dot, FadeIn, GrowArrow, Group, Line, SurroundingRectangle, VGroup,
-                   there_and_back)
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Create, Dot, FadeIn, GrowArrow, Group,
+                   Line, SurroundingRectangle, VGroup, there_and_back)
 
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.layout import reading_time
-from nnanim.scenes.mobjects.contour_map import ContourLines
-from nnanim.scenes.mobjects.heatmap import Heatmap
+from nnanim.scenes.mobjects.loss_plane import LossPlane
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.ticker_text import TickerText
@@ -129,30 +127,13 @@ class LinearRegressionGD(TraceScene):
         return plot
 
     def make_loss_plot(self) -> tuple[PlotAxes, Group]:
-        """Axes over (a, b) with equal units, the traced surface as a heatmap and contours."""
-        t, th = self.trace("main"), self.theme
-        ax, by, z = t.static("surface/x"), t.static("surface/y"), t.static("surface/z")
-        (a0, a1), (b0, b1) = (ax[0], ax[-1]), (by[0], by[-1])
-        height = 2.9
-        width = min(5.0, height * (a1 - a0) / (b1 - b0))
-        height = width * (b1 - b0) / (a1 - a0)
-        plot = PlotAxes(th, (a0, a1), (b0, b1), width, height,
-                        x_ticks=nice_ticks(a0, a1, 5), y_ticks=nice_ticks(b0, b1, 4),
-                        x_label="a", y_label="b", font_size=22)
-        plot.shift(np.array([3.95, 1.0, 0]) - plot.box.get_center())
-        # log scale: the valley floor and the steep walls both stay readable
-        shade = np.log1p((z - z.min()) / (0.02 * np.ptp(z) + 1e-12))
-        # the full ramp (a projector washes out a half-strength one), contours drawn firmer
-        heat = Heatmap(shade[::-1], th, height=height, color=th.value, vmin=0.0,
-                       vmax=shade.max())
-        heat.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
-        heat.stretch_to_fit_width(width * len(ax) / (len(ax) - 1))
-        heat.stretch_to_fit_height(height * len(by) / (len(by) - 1))
-        heat.move_to(plot.box)
-        levels = z.min() + np.geomspace(0.004, 0.6, 8) * np.ptp(z)
-        contours = ContourLines(ax, by, z, levels, plot.points_of, color=th.text,
-                                stroke_width=2, stroke_opacity=0.6)
-        return plot, Group(heat, contours)
+        """The traced surface L(a, b) as a LossPlane right of the data (kept as
+        ``self.plane`` for the marks the descent leaves); its axes and its surface."""
+        t = self.trace("main")
+        self.plane = LossPlane(self.theme, t.static("surface/x"), t.static("surface/y"),
+                               t.static("surface/z"))
+        self.plane.shift(np.array([3.95, 1.0, 0]) - self.plane.box.get_center())
+        return self.plane.axes, self.plane.surface
 
     def make_readouts(self) -> VGroup:
         """The fixed labels of a, b (weight colour: they are the model's parameters), L
@@ -218,10 +199,7 @@ class LinearRegressionGD(TraceScene):
 
     def path_piece(self, k: int) -> VGroup:
         """The path's segment of step k on the loss plot, with a dot where it lands."""
-        th, p = self.theme, self.loss_plot.p
-        return VGroup(Line(p(*self.theta[k]), p(*self.after[k]), color=th.update,
-                           stroke_width=6),
-                      Dot(p(*self.after[k]), radius=0.065, color=th.update))
+        return self.plane.path_piece(self.theta[k], self.after[k])
 
     # -- reading the gradient ----------------------------------------------------------------------
     def read_gradient(self, caption):
@@ -257,7 +235,6 @@ class LinearRegressionGD(TraceScene):
 
     # -- descent -----------------------------------------------------------------------------------
     def descend(self, caption) -> None:
-        th = self.theme
         n = len(self.theta)
         _, eta_text = self.number("main", 0, "scalar", "lr", formatter=short)
         rule = self.caption("Step against the gradient:  a \u2190 a \u2212 \u03b7 \u2202L/\u2202a,"
@@ -272,9 +249,7 @@ class LinearRegressionGD(TraceScene):
             piece = self.path_piece(k)
             if k < slow:
                 new_eq = self.update_equations(k, eta_text)
-                step_arrow = Arrow(self.loss_plot.p(*self.theta[k]),
-                                   self.loss_plot.p(*self.after[k]), buff=0, color=th.update,
-                                   stroke_width=5, max_tip_length_to_length_ratio=0.2)
+                step_arrow = self.plane.step_arrow(self.theta[k], self.after[k])
                 self.play(*self.swap(equations, new_eq), run_time=self.t(1.2))
                 equations = new_eq
                 self.play(GrowArrow(step_arrow), run_time=self.t(0.8))
@@ -312,7 +287,6 @@ class LinearRegressionGD(TraceScene):
         return group.move_to(np.array([READOUT_LEFT, -2.6, 0]), aligned_edge=LEFT)
 
     def finish(self, caption, equations) -> None:
-        th = self.theme
         t = self.trace("main")
         n = len(self.theta)
         _, a_text = self.number("main", n - 1, OBJ, "theta.after", (0,))
@@ -327,11 +301,7 @@ class LinearRegressionGD(TraceScene):
                               .replace("-", MINUS), size=26)
             best.move_to(np.array([READOUT_LEFT, -2.75, 0]), aligned_edge=LEFT)
             said.append(best.original_text)
-            p = self.loss_plot.p(a_star, b_star)
-            cross = VGroup(Line(p + 0.12 * (LEFT + UP), p + 0.12 * (RIGHT + DOWN)),
-                           Line(p + 0.12 * (LEFT + DOWN), p + 0.12 * (RIGHT + UP)))
-            cross.set_stroke(th.text, width=3)
-            extra += [Create(cross), fade_in(best)]
+            extra += [Create(self.plane.cross(a_star, b_star)), fade_in(best)]
         end = self.caption(text.replace("-", MINUS))
         said.append(end.original_text)
         if equations is not None:  # a run of only a few steps
