@@ -197,7 +197,8 @@ def trace_events(path: Path) -> None:
 
 @trace.command("export")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--csv", "as_csv", is_flag=True, help="Per-step scalars as CSV.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Per-step scalars as CSV, each epoch's metrics on its last step's row.")
 @click.option("--json", "as_json", is_flag=True, help="Per-step and per-epoch scalars as JSON.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
 def trace_export(path: Path, as_csv: bool, as_json: bool, output: Path | None) -> None:

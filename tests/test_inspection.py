@@ -1,5 +1,7 @@
 """engine/inspection as a library: the text of the trace commands (the same as the CLI
 prints), exports and plots written atomically, one-line errors for bad output paths."""
+import csv
+import io
 import json
 
 import numpy as np
@@ -95,8 +97,16 @@ def test_exports(traces, tmp_path):
     t = Trace(traces / "xor")
     csv_text = export.export_csv(t)
     header, first = csv_text.splitlines()[:2]
-    assert header == "batch,epoch,loss,lr,step" and len(csv_text.splitlines()) == 13
+    epoch_columns = [f"epoch_{k}" for k in t.epochs[0] if k != "epoch"]
+    assert header == ",".join(["batch", "epoch", "loss", "lr", "step"] + epoch_columns)
+    assert "epoch_loss" in epoch_columns and len(csv_text.splitlines()) == 13
     assert float(first.split(",")[2]) == t.scalars("loss")[0]
+    # the CSV round trip: every step's scalars, and each epoch's metrics on its last row
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [float(r["loss"]) for r in rows] == list(t.scalars("loss"))
+    ends = [r for r in rows if r["epoch_loss"]]
+    assert [int(r["epoch"]) for r in ends] == [e["epoch"] for e in t.epochs]
+    assert [float(r["epoch_loss"]) for r in ends] == [e["loss"] for e in t.epochs]
     data = json.loads(export.export_json(t))
     assert data["run"] == "xor-mlp" and len(data["steps"]) == 12 and len(data["epochs"]) == 12
     assert "chunk" not in data["steps"][0]

@@ -17,9 +17,23 @@ def _step_rows(trace: Trace) -> list[dict]:
     return [{k: v for k, v in e.items() if k != "chunk"} for e in trace.manifest["steps"]]
 
 
+def _with_epochs(trace: Trace, rows: list[dict]) -> list[dict]:
+    """``rows`` with each epoch's metrics as ``epoch_<metric>`` columns on the row of the
+    epoch's last step (the metrics hold at the epoch's end)."""
+    metrics = {e["epoch"]: e for e in trace.epochs}
+    for i, row in enumerate(rows):
+        epoch = row.get("epoch")
+        last = i + 1 == len(rows) or rows[i + 1].get("epoch") != epoch
+        if last and epoch in metrics:
+            row.update({f"epoch_{k}": v for k, v in metrics[epoch].items() if k != "epoch"})
+    return rows
+
+
 def export_csv(trace: Trace) -> str:
-    """One row per step, one column per scalar any step has (empty where a step has not)."""
-    rows = _step_rows(trace)
+    """One row per step, one column per scalar any step has (empty where a step has not);
+    network runs add each epoch's metrics (``epoch_loss``, ``epoch_val_accuracy``, ...) on
+    the row of the epoch's last step."""
+    rows = _with_epochs(trace, _step_rows(trace))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(dict.fromkeys(k for e in rows for k in e)),
                        lineterminator="\n")
