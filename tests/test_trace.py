@@ -649,3 +649,44 @@ def test_a_signal_stops_the_run_between_two_whole_steps(tmp_path, sig):
     assert t.status == "interrupted" == summary.status
     assert t.all_steps == list(range(6))  # steps 0..5 whole, nothing of step 6
     assert t.steps[-1] == 5 and np.isfinite(t.get(5, "dense_2", "W.after")).all()
+
+
+def test_labelled_series_and_pandas_frames_equal_the_trace(tmp_path):
+    """Notebooks get the steps with the values, and the scalars and epoch metrics as
+    DataFrames indexed by step and epoch (the round trip equals the trace)."""
+    import pandas as pd
+
+    cfg = small_xor(epochs=6)
+    cfg["record"]["every"] = 2
+    run(cfg, tmp_path / "t")
+    t = Trace(tmp_path / "t")
+    steps, w = t.labelled("dense_0", "W")
+    assert steps.tolist() == t.steps and steps.tolist()[:3] == [0, 2, 4]
+    np.testing.assert_array_equal(w, t.series("dense_0", "W"))
+    frames = t.to_pandas()
+    assert isinstance(frames["steps"], pd.DataFrame)
+    assert frames["steps"].index.tolist() == t.all_steps
+    np.testing.assert_array_equal(frames["steps"]["loss"].to_numpy(), t.scalars("loss"))
+    assert frames["epochs"].index.tolist() == [e["epoch"] for e in t.epochs]
+    np.testing.assert_array_equal(frames["epochs"]["loss"].to_numpy(),
+                                  [e["loss"] for e in t.epochs])
+    with pytest.raises(TraceError, match="no step records dense_0/nope"):
+        t.labelled("dense_0", "nope")
+
+
+def test_to_pandas_without_pandas_names_the_extra(tmp_path, monkeypatch):
+    import builtins
+
+    from nnanim.engine.errors import NnanimError
+
+    run(small_xor(epochs=1), tmp_path / "t")
+    real = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("No module named 'pandas'")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(NnanimError, match=r"pip install 'nnanim\[pandas\]'"):
+        Trace(tmp_path / "t").to_pandas()

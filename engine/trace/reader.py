@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ..errors import TraceError
+from ..errors import NnanimError, TraceError
 from .manifest import read_manifest, step_key
 
 #: pseudo-layers that hold arrays but are not in the model's layer list
@@ -235,6 +235,29 @@ class Trace:
         """Stack one quantity over steps (default: every recorded step)."""
         steps = self.steps if steps is None else list(steps)
         return np.stack([self.get(s, layer, quantity) for s in steps])
+
+    def labelled(self, layer: str, quantity: str) -> tuple[np.ndarray, np.ndarray]:
+        """(steps (T,), values (T, ...)): one quantity at every step that recorded it, with
+        the step numbers a notebook plots it against."""
+        steps = [s for s in self.steps if self.has(s, layer, quantity)]
+        if not steps:
+            raise TraceError(f"no step records {layer}/{quantity}")
+        return np.array(steps), self.series(layer, quantity, steps)
+
+    def to_pandas(self) -> dict:
+        """{"steps": the per-step scalars, indexed by step; "epochs": the per-epoch metrics,
+        indexed by epoch} as pandas DataFrames (the optional extra ``nnanim[pandas]``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise NnanimError("Trace.to_pandas needs pandas: pip install 'nnanim[pandas]'") \
+                from None
+        steps = pd.DataFrame([{k: v for k, v in e.items() if k not in ("chunk", "recorded")}
+                              for e in self.manifest["steps"]]).set_index("step")
+        epochs = pd.DataFrame(self.epochs)
+        if "epoch" in epochs:
+            epochs = epochs.set_index("epoch")
+        return {"steps": steps, "epochs": epochs}
 
     def static(self, key: str) -> np.ndarray:
         if key not in self.manifest.get("static", []):
