@@ -219,14 +219,7 @@ def regression_1d(n: int = 20, slope: float = 2.0, intercept: float = 1.0, noise
     for field, v in (("slope", slope), ("intercept", intercept)):
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
             raise ConfigError(f"{name}: {field} must be a finite number, got {v!r}")
-    try:
-        lo, hi = (float(v) for v in x_range)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name}: x_range must be two numbers (low, high), got {x_range!r}") \
-            from None
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ConfigError(f"{name}: x_range must satisfy low < high, got {x_range!r}")
-    x = rng.uniform(lo, hi, size=n)
+    x = rng.uniform(*_x_range(name, x_range), size=n)
     y = slope * x + intercept
     if noise > 0:
         y = y + noise * rng.standard_normal(n)
