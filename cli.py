@@ -200,16 +200,34 @@ def trace_events(path: Path) -> None:
 @click.option("--csv", "as_csv", is_flag=True,
               help="Per-step scalars as CSV, each epoch's metrics on its last step's row.")
 @click.option("--json", "as_json", is_flag=True, help="Per-step and per-epoch scalars as JSON.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
-def trace_export(path: Path, as_csv: bool, as_json: bool, output: Path | None) -> None:
-    """The scalar series (loss, lr, gradient norms, epoch metrics) for use elsewhere."""
+@click.option("--tensorboard", "logdir", type=click.Path(path_type=Path), metavar="DIR",
+              help="A TensorBoard run in the logdir DIR/<name>: scalars, histograms, filters, "
+                   "feature maps, config (pip install 'nnanim[tensorboard]').")
+@click.option("--name", help="The run's folder in DIR (default: the trace's name without "
+                             ".trace); an earlier export of that name is replaced.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File for --csv/--json (default: stdout).")
+def trace_export(path: Path, as_csv: bool, as_json: bool, logdir: Path | None,
+                 name: str | None, output: Path | None) -> None:
+    """The scalar series (loss, lr, gradient norms, epoch metrics) for use elsewhere, or
+    the whole run for TensorBoard."""
     from nnanim.engine.inspection.export import EXPORTS, write_export
     from nnanim.engine.trace import Trace
 
-    if as_csv == as_json:
-        raise click.UsageError("choose one of --csv or --json")
-    fmt = "csv" if as_csv else "json"
+    if [as_csv, as_json, logdir is not None].count(True) != 1:
+        raise click.UsageError("choose one of --csv or --json, or --tensorboard DIR")
+    if logdir is None and name is not None:
+        raise click.UsageError("--name is for --tensorboard")
+    if logdir is not None and output is not None:
+        raise click.UsageError("-o is for --csv/--json; with --tensorboard DIR is the output")
     t = Trace(path)
+    if logdir is not None:
+        from nnanim.engine.inspection.tensorboard import write_tensorboard
+
+        click.echo(f"wrote {write_tensorboard(t, logdir, name)} "
+                   f"(view: tensorboard --logdir {logdir})")
+        return
+    fmt = "csv" if as_csv else "json"
     if output is None:
         click.echo(EXPORTS[fmt](t), nl=False)
     else:
