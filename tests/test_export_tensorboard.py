@@ -153,7 +153,7 @@ def test_watched_feature_maps_are_images_one_row_per_sample(traces, logdir):
         assert [i.step for i in images] == t.steps
         assert_signs_drawn(decode(images[-1]), t.get(t.steps[-1], "watch", layer))
     digits = decode(events.Images("watch/input")[0])
-    assert_signs_drawn(digits, t.static("watch/x"))
+    assert_signs_drawn(digits, t.static("watch/x").swapaxes(0, 1))  # a column per digit
 
 
 @pytest.mark.parametrize("name", ["xor", "cnn", "descent_1d", "conv_deck", "activations"])

@@ -19,8 +19,10 @@ leaves no half-written run. Step numbers are the trace's; what goes to which tab
                                            recorded step (non-finite entries left out)
     Images      <layer>/filters            Conv2D W (out, in, kh, kw): one column per filter,
                                            one row per input channel
-                watch/input, watch/<layer> the watched samples (record.watch): one row per
-                                           sample, one column per channel of each 4-D output
+                watch/<layer>              the watched samples' (record.watch) feature maps:
+                                           one row per sample, one column per channel of
+                                           each 4-D output
+                watch/input                the watched samples, one column each (first step)
                 <layer>/input, <layer>/output   layer probes' feature maps, the same way
     Text        config                     the run's config as TOML
 
@@ -276,7 +278,8 @@ def _maps(frames: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
 def _watch_images(writer, trace: Trace) -> None:
     if "watch/x" not in trace.manifest.get("static", []) or not trace.steps:
         return
-    _add_images(writer, "watch/input", _maps({trace.steps[0]: trace.static("watch/x")}))
+    x = trace.static("watch/x")  # side by side: a tall column would fill the card
+    _add_images(writer, "watch/input", _maps({trace.steps[0]: x.swapaxes(0, 1)}))
     for layer in trace.layers:
         _add_images(writer, f"watch/{layer}", _maps(_recorded(trace, "watch", layer)))
 
