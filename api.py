@@ -63,13 +63,14 @@ def run_config(config: str | os.PathLike | dict, out: str | os.PathLike | None =
 
 def render(scene: str, trace: Any = None, quality: str = "l", fmt: str = "mp4", *,
            output: str | os.PathLike | None = None, config: str | None = None,
-           **options) -> Path:
+           reuse: bool = True, **options) -> Path:
     """Render ``scene`` (see ``nnanim list``) and return the output path (default
     ``out/<scene>.<fmt>``). ``trace``: a ``Trace`` or a trace path for the scene's main run
     (default: its bundled run, trained once into the cache); ``config``: a config to train
     (cached) instead. ``quality`` "l", "m", "h" or "k"; ``fmt`` "mp4", "png" (the last
     frame) or "gif" (a slide GIF). ``options``: the fields of ``SceneOptions``: theme,
     speed, events, stills, cache, traces ({role: path} for scenes that follow several runs).
+    ``reuse``: copy an identical earlier render kept in the cache instead of rendering again.
     """
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render import render_gif, render_scene
@@ -83,8 +84,9 @@ def render(scene: str, trace: Any = None, quality: str = "l", fmt: str = "mp4", 
     opts = SceneOptions(**scene_options(trace, config, options))
     out = Path(output) if output is not None else None
     if fmt == "gif":
-        return render_gif(scene, opts, output=out)
-    return render_scene(scene, opts, quality=_quality(quality), fmt=fmt, output=out)[0]
+        return render_gif(scene, opts, output=out, reuse=reuse)
+    return render_scene(scene, opts, quality=_quality(quality), fmt=fmt, output=out,
+                        reuse=reuse)[0]
 
 
 def scene_options(trace: Any, config: str | None, options: dict) -> dict:

@@ -288,11 +288,17 @@ def scene_options(command):
                      help="Playback speed factor: 2 halves the length."),
         click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path),
                      envvar="NNANIM_CACHE", show_envvar=True,
-                     help="Cache of trained default runs and TeX (default: "
+                     help="Cache of trained default runs, TeX and kept renders (default: "
                           "$XDG_CACHE_HOME/nnanim or ~/.cache/nnanim)."),
     ]):
         command = option(command)
     return command
+
+
+#: the kept-render switch of render, gif and lecture (scenes/render/reuse.py)
+fresh_option = click.option(
+    "--fresh", is_flag=True,
+    help="Render again even if an identical render is kept in the cache (default: copy it).")
 
 
 def build_options(theme, speed, trace_path, config, runs, stills_dir, events, cache_dir):
@@ -321,8 +327,9 @@ def build_options(theme, speed, trace_path, config, runs, stills_dir, events, ca
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file (default: out/<SCENE>.<format>).")
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+@fresh_option
 def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, quality,
-           fmt, output, theme) -> None:
+           fmt, output, theme, fresh) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render import render_scene
@@ -330,7 +337,8 @@ def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir
     scene_info(scene)
     options = build_options(theme, speed, trace_path, config, runs, stills_dir, events,
                             cache_dir)
-    out, _ = render_scene(scene, options, quality=quality, fmt=fmt, output=output)
+    out, _ = render_scene(scene, options, quality=quality, fmt=fmt, output=output,
+                          reuse=not fresh)
     click.echo(f"wrote {out}")
 
 
@@ -344,8 +352,9 @@ def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir
               show_default=True, help="light for white slides.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="GIF file (default: out/<SCENE>.gif).")
+@fresh_option
 def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, width, fps,
-        theme, output) -> None:
+        theme, output, fresh) -> None:
     """A slide GIF of SCENE: one palette, no dithering, loops forever."""
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render import render_gif
@@ -353,7 +362,7 @@ def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, w
     scene_info(scene)
     options = build_options(theme, speed, trace_path, config, runs, stills_dir, events,
                             cache_dir)
-    out = render_gif(scene, options, width=width, fps=fps, output=output)
+    out = render_gif(scene, options, width=width, fps=fps, output=output, reuse=not fresh)
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
     if stills_dir:
         click.echo(f"stills in {stills_dir}")
@@ -373,8 +382,9 @@ def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, w
               help="Also write a slide player (index.html + video) that pauses at every "
                    "section end.")
 @click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
-              show_envvar=True, help="Cache of trained default runs and TeX.")
-def lecture(scenes, quality, output, theme, speed, jobs, slides_dir, cache_dir) -> None:
+              show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
+@fresh_option
+def lecture(scenes, quality, output, theme, speed, jobs, slides_dir, cache_dir, fresh) -> None:
     """Render SCENES (default: the whole course, in teaching order) into one video with a
     title card and a chapter per part."""
     import os
@@ -386,7 +396,7 @@ def lecture(scenes, quality, output, theme, speed, jobs, slides_dir, cache_dir) 
     names = list(scenes) or list(all_scenes())
     options = SceneOptions(theme=theme, speed=speed, cache=cache_dir)
     out = build_lecture(names, output, options, quality=quality,
-                        jobs=jobs or os.cpu_count() or 1, slides=slides_dir,
+                        jobs=jobs or os.cpu_count() or 1, slides=slides_dir, reuse=not fresh,
                         echo=lambda m: click.echo(m, err=True))
     click.echo(f"wrote {out} ({len(names)} parts)")
     if slides_dir:

@@ -22,9 +22,10 @@ HOLD_SECONDS = 2.0  # the last frame stays this long before the GIF loops
 
 
 def render_gif(name: str, options: SceneOptions | None = None, *, width: int = GIF_WIDTH,
-               fps: int = GIF_FPS, output: Path | None = None) -> Path:
+               fps: int = GIF_FPS, output: Path | None = None, reuse: bool = False) -> Path:
     """Scene ``name`` as a slide GIF at ``width`` px (16:9) and ``fps``; returns its path
-    (default ``out/<name>.gif``). The palette keeps every colour of the theme exactly."""
+    (default ``out/<name>.gif``). The palette keeps every colour of the theme exactly.
+    ``reuse``: the video it is made from may be a kept earlier render (``reuse.py``)."""
     from nnanim.engine.atomic import check_output
     from nnanim.scenes.render.scene import default_output, render_scene
     from nnanim.scenes.theme import THEMES
@@ -34,7 +35,7 @@ def render_gif(name: str, options: SceneOptions | None = None, *, width: int = G
     height = int(round(width * 9 / 16 / 2)) * 2
     with tempfile.TemporaryDirectory(prefix="nnanim-gif-") as tmp:
         video, _ = render_scene(name, options, fmt="mp4", output=Path(tmp) / "clip.mp4",
-                                size=(width, height), fps=fps)
+                                size=(width, height), fps=fps, reuse=reuse)
         return encode_gif(video, output, fps=fps, width=width,
                           keep=THEMES[options.theme].colors())
 

@@ -23,6 +23,8 @@ class Part:
     options: SceneOptions
     quality: str
     out: Path
+    reuse: bool = False
+    length: float = 0.0  # seconds at speed 1 the scene is planned to last (scheduling)
 
 
 def _render_part(part: Part) -> Path:
@@ -30,9 +32,9 @@ def _render_part(part: Part) -> Path:
     from nnanim.scenes.render.scene import render_scene, render_title_card
 
     if part.scene is None:
-        return render_title_card(part.options, part.quality, part.out)
+        return render_title_card(part.options, part.quality, part.out, reuse=part.reuse)
     return render_scene(part.scene, part.options, quality=part.quality, fmt="mp4",
-                        output=part.out)[0]
+                        output=part.out, reuse=part.reuse)[0]
 
 
 def _train_default_runs(names: list[str], options: SceneOptions) -> None:
@@ -47,7 +49,8 @@ def _train_default_runs(names: list[str], options: SceneOptions) -> None:
             cached_trace(bundled_config(config), options.cache)
 
 
-def _plan(names: list[str], options: SceneOptions, quality: str, tmp: Path) -> list[Part]:
+def _plan(names: list[str], options: SceneOptions, quality: str, tmp: Path,
+          reuse: bool) -> list[Part]:
     """Title card and scene for every part, in order."""
     from nnanim.scenes.catalog import scene_info
 
@@ -55,10 +58,17 @@ def _plan(names: list[str], options: SceneOptions, quality: str, tmp: Path) -> l
     for i, name in enumerate(names, start=1):
         info = scene_info(name)
         card = options.with_(part=f"Part {i}", title=info.title, subtitle=info.description)
-        parts.append(Part(None, card, quality, tmp / f"{i:02d}a.mp4"))
+        parts.append(Part(None, card, quality, tmp / f"{i:02d}a.mp4", reuse))
         parts.append(Part(name, options.with_(sections=tmp / f"{i:02d}.sections"), quality,
-                          tmp / f"{i:02d}b.mp4"))
+                          tmp / f"{i:02d}b.mp4", reuse, info.cls.duration))
     return parts
+
+
+def longest_first(parts: list[Part]) -> list[Part]:
+    """The order to hand parts to the workers: the longest first, so that no long scene
+    starts last and keeps one core busy while the other waits (the lecture's order is
+    restored when the parts are joined)."""
+    return sorted(parts, key=lambda p: -p.length)
 
 
 def _chapters_and_stops(names: list[str], parts: list[Part]):
@@ -98,9 +108,10 @@ def _join(parts: list[Part], chapters: list[tuple], out: Path, tmp: Path) -> Pat
 
 def build_lecture(names: list[str], out: Path, options: SceneOptions | None = None, *,
                   quality: str = "m", jobs: int = 2, slides: Path | None = None,
-                  echo=print) -> Path:
+                  reuse: bool = False, echo=print) -> Path:
     """Render every part, join them with chapters into ``out`` (atomically), and write a
-    slide player into ``slides`` if given. Returns ``out``."""
+    slide player into ``slides`` if given. Returns ``out``. ``reuse``: a part rendered
+    before with the same code, traces and options is copied (``reuse.py``)."""
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render.slides import write_slides
 
@@ -110,10 +121,10 @@ def build_lecture(names: list[str], out: Path, options: SceneOptions | None = No
     out = check_output(out)
     _train_default_runs(names, options)
     with tempfile.TemporaryDirectory(prefix="nnanim-lecture-") as tmp:
-        parts = _plan(names, options, quality, Path(tmp))
+        parts = _plan(names, options, quality, Path(tmp), reuse)
         with ProcessPoolExecutor(max_workers=max(1, jobs),
                                  mp_context=get_context("spawn")) as pool:
-            for done in pool.map(_render_part, parts):
+            for done in pool.map(_render_part, longest_first(parts)):
                 echo(f"rendered {Path(done).name}")
         chapters, stops = _chapters_and_stops(names, parts)
         _join(parts, chapters, out, Path(tmp))

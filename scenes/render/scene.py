@@ -4,7 +4,11 @@
                  output=Path("out/pool.png"))
 
 Manim writes into a temporary media folder; the result is copied to ``output`` atomically,
-so an interrupted or failed render leaves whatever stood there before.
+so an interrupted or failed render leaves whatever stood there before. Manim draws with
+``PathCachingCamera`` (a shape's path is built once while it does not change) and writes
+with ``StreamingFileWriter`` (one video stream per scene, not one file per animation), the
+pipeline "nnanim" of ``PIPELINES``;
+``reuse.py`` keeps finished renders so an unchanged one is copied, not redone.
 """
 from __future__ import annotations
 
@@ -12,11 +16,12 @@ import fcntl
 import itertools
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from nnanim.engine.atomic import check_output, copy_file
+from nnanim.engine.atomic import check_output
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.options import SceneOptions
 
@@ -24,6 +29,40 @@ from nnanim.scenes.options import SceneOptions
 #: k = 2160p60
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "k": "fourk_quality"}
 FORMATS = {"mp4": ".mp4", "png": ".png", "gif": ".gif"}
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """How manim draws and writes: its camera class, file writer class (imported by name
+    when a render starts: no manim at import), libx264 options, and whether parsed SVGs
+    (text, formulas) are kept on disk (``svg_cache.py``)."""
+
+    camera: str
+    writer: str
+    encoder: dict
+    keep_svgs: bool
+
+
+PIPELINES = {
+    # cached paths, one stream per scene, libx264 veryfast, parsed SVGs kept: on nnanim's
+    # flat-coloured frames in one stream, veryfast writes files no larger than manim's
+    # medium preset does per animation, in about half the encoder's time
+    # (benchmarks/render_speed.py measures it)
+    "nnanim": Pipeline("nnanim.scenes.render.path_cache:PathCachingCamera",
+                       "nnanim.scenes.render.stream_writer:StreamingFileWriter",
+                       {"preset": "veryfast"}, keep_svgs=True),
+    # manim's own: a file per animation at libx264's default (medium), SVGs parsed every
+    # time; the benchmark's reference for what nnanim's pipeline gains
+    "manim": Pipeline("manim.camera.camera:Camera",
+                      "manim.scene.scene_file_writer:SceneFileWriter", {}, keep_svgs=False),
+}
+
+
+def _load(name: str):
+    from importlib import import_module
+
+    module, _, attr = name.partition(":")
+    return getattr(import_module(module), attr)
 
 
 def default_output(name: str, fmt: str) -> Path:
@@ -73,9 +112,9 @@ def tex_folder(cache: Path) -> Iterator[Path]:
 
 def manim_config(quality: str, media_dir: str, tex_dir: Path, fmt: str = "mp4",
                  size: tuple[int, int] | None = None, fps: int | None = None,
-                 upto_animation: int | None = None) -> dict:
+                 upto_animation: int | None = None, encoder: dict | None = None) -> dict:
     """The manim config of one render: quiet, uncached, into ``media_dir``, TeX files in
-    ``tex_dir`` (a folder of nnanim's cache)."""
+    ``tex_dir`` (a folder of nnanim's cache), libx264 ``encoder`` options."""
     if quality not in QUALITIES:
         raise ValueError(f"quality must be one of {', '.join(QUALITIES)}, got {quality!r}")
     opts = {"quality": QUALITIES[quality], "media_dir": media_dir, "disable_caching": True,
@@ -85,6 +124,8 @@ def manim_config(quality: str, media_dir: str, tex_dir: Path, fmt: str = "mp4",
             "format": "gif" if fmt == "gif" else "mp4"}
     if upto_animation is not None:
         opts["upto_animation_number"] = upto_animation
+    if encoder:
+        opts["video_encoder_options"] = dict(encoder)
     if size is not None:
         opts["pixel_width"], opts["pixel_height"] = size
     if fps is not None:
@@ -95,43 +136,115 @@ def manim_config(quality: str, media_dir: str, tex_dir: Path, fmt: str = "mp4",
 def render_scene(name: str, options: SceneOptions | None = None, *, quality: str = "m",
                  fmt: str = "mp4", output: Path | None = None,
                  size: tuple[int, int] | None = None, fps: int | None = None,
-                 upto_animation: int | None = None):
+                 upto_animation: int | None = None, reuse: bool = False,
+                 pipeline: str = "nnanim"):
     """Render scene ``name`` to ``output`` (default ``out/<name>.<fmt>``); returns
-    (output path, the scene object, whose ``shown`` lists every number it drew)."""
+    (output path, the scene object, whose ``shown`` lists every number it drew).
+
+    ``reuse``: when an earlier render had the same scene code, traces and options (see
+    ``reuse.py``), copy it instead of rendering; the scene object is then None.
+    ``pipeline``: a name of ``PIPELINES`` (how manim draws and writes)."""
     from nnanim.scenes.catalog import scene_info
+    from nnanim.scenes.runs import trace_path
 
     options = options or SceneOptions()
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    cls = scene_info(name).cls
+    info = scene_info(name)
     output = check_output(output or default_output(name, fmt))
     check_traces(name, options)
-    return _render(lambda: cls(options), quality, fmt, options, output, size=size, fps=fps,
-                   upto_animation=upto_animation)
+    runs = {role: trace_path(role, config, options.traces, options.cache)
+            for role, config in info.runs.items()}
+    if pipeline not in PIPELINES:
+        raise ValueError(f"pipeline must be one of {', '.join(PIPELINES)}, got {pipeline!r}")
+    job = RenderJob(name, options, quality, fmt,
+                    dict(size=size, fps=fps, upto_animation=upto_animation), pipeline)
+    return _render(info.cls, job, runs, output, reuse)
 
 
-def render_title_card(options: SceneOptions, quality: str, output: Path) -> Path:
+def render_title_card(options: SceneOptions, quality: str, output: Path,
+                      reuse: bool = False) -> Path:
     """The card before a lecture part: ``options.part``, ``title`` and ``subtitle``."""
     from nnanim.scenes.title_card import TitleCard
 
-    produced, _ = _render(lambda: TitleCard(options), quality, "mp4", options,
-                          check_output(output))
+    job = RenderJob("TitleCard", options, quality, "mp4", {})
+    produced, _ = _render(TitleCard, job, {},
+                          check_output(output), reuse)
     return produced
 
 
-def _render(make_scene, quality: str, fmt: str, options: SceneOptions, output: Path, **kw):
-    from manim import tempconfig
+@dataclass(frozen=True)
+class RenderJob:
+    """What one render is: the scene, its options, quality, format and manim extras."""
 
+    scene: str
+    options: SceneOptions
+    quality: str
+    fmt: str
+    extra: dict  # size, fps, upto_animation
+    pipeline: str = "nnanim"
+
+
+def _render(scene_class, job: RenderJob, runs: dict, output: Path, reuse: bool):
+    """Render (or, with ``reuse``, find a kept render of) ``job`` and deliver it to
+    ``output`` and the stills and sections ``job.options`` asks for."""
+    from nnanim.scenes.render.reuse import RenderStore, deliver, render_key
     from nnanim.scenes.runs import cache_dir
 
-    with tempfile.TemporaryDirectory(prefix="nnanim-render-") as tmp, \
-            tex_folder(cache_dir(options.cache)) as tex:
-        with tempconfig(manim_config(quality, tmp, tex, fmt, **kw)):
-            scene = make_scene()
-            scene.render()
-            writer = scene.renderer.file_writer
-            produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
-            if fmt == "gif":
-                produced = produced.with_suffix(".gif")
-            copy_file(produced, output)
+    options = job.options
+    reuse = reuse and not options.check_layout  # a layout check needs the scene itself
+    store = RenderStore(cache_dir(options.cache))
+    key = render_key(job.scene, options, runs, quality=job.quality, fmt=job.fmt,
+                     pipeline=job.pipeline, **job.extra) if reuse else None
+    entry = store.find(key) if reuse else None
+    if entry is not None:
+        return deliver(entry, output, options), None
+    with tempfile.TemporaryDirectory(prefix="nnanim-render-") as tmp:
+        tmp = Path(tmp)
+        # the scene writes its stills and section times here first, so a kept render
+        # holds them too and both ways deliver them the same way
+        inner = options.with_(stills=tmp / "stills" if options.stills else None,
+                              sections=tmp / "sections.jsonl" if options.sections else None)
+        produced, scene = _render_with_manim(scene_class, job, inner, tmp)
+        entry = store.keep(key, produced, inner.stills, inner.sections) if reuse else None
+        if entry is None:
+            entry = _loose_entry(tmp, produced, inner)
+        deliver(entry, output, options)
     return output, scene
+
+
+def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions) -> Path:
+    """The render in ``tmp`` laid out as a store entry (for ``deliver``), not kept."""
+    entry = tmp / "entry"
+    entry.mkdir()
+    os.replace(produced, entry / f"output{produced.suffix}")
+    if inner.stills is not None and Path(inner.stills).is_dir():
+        os.replace(inner.stills, entry / "stills")
+    if inner.sections is not None and Path(inner.sections).is_file():
+        os.replace(inner.sections, entry / "sections.jsonl")
+    return entry
+
+
+def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
+    """Run manim on the scene in the media folder ``tmp``: (the file it made, the scene)."""
+    from manim import tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from nnanim.scenes.render.svg_cache import svg_cache
+    from nnanim.scenes.runs import cache_dir
+
+    pipeline = PIPELINES[job.pipeline]
+    cache = cache_dir(options.cache)
+    svgs = svg_cache(cache / "svg") if pipeline.keep_svgs else nullcontext()
+    with tex_folder(cache) as tex, svgs, \
+            tempconfig(manim_config(job.quality, str(tmp / "media"), tex, job.fmt,
+                                    encoder=pipeline.encoder, **job.extra)):
+        renderer = CairoRenderer(camera_class=_load(pipeline.camera),
+                                 file_writer_class=_load(pipeline.writer))
+        scene = scene_class(options, renderer=renderer)
+        scene.render()
+        writer = scene.renderer.file_writer
+        produced = Path(writer.image_file_path if job.fmt == "png" else writer.movie_file_path)
+    if job.fmt == "gif":
+        produced = produced.with_suffix(".gif")
+    return produced, scene

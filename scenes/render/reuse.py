@@ -1,0 +1,126 @@
+"""Earlier renders, kept and reused: a render that would write the same frames again
+copies the earlier output instead (no manim here).
+
+A render is keyed by everything its frames depend on: the scene's name and nnanim's
+scene code (every file of ``nnanim.scenes``: a scene draws with shared mobjects and the
+theme), the versions of nnanim and manim, the content of every trace it reads, the
+options that change what is drawn (theme, speed, events, title card text, ...), the
+quality, format, size and frame rate. Paths are not part of the key, contents are: a
+trace copied elsewhere is the same trace, a trace retrained in place is a new one.
+
+An entry is a folder ``<cache>/renders/<key>/`` holding the output, the section stills and
+the section times the render wrote; it is written under a temporary name and renamed, so
+an interrupted render leaves no entry. The least recently used entries beyond
+``MAX_ENTRIES`` are removed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import fields
+from pathlib import Path
+
+from nnanim.engine.atomic import copy_file
+from nnanim.scenes.options import SceneOptions
+
+#: entries kept (a 720p lecture is 43 of them: 21 scenes and 22 title cards)
+MAX_ENTRIES = 200
+#: options that say where things go, not what is drawn (stills and sections are asked for
+#: or not: that is in the key as a yes or no)
+_PLACES = {"traces", "cache", "stills", "sections", "check_layout"}
+
+
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of nnanim's scene code and the versions of nnanim and manim."""
+    from importlib.metadata import version
+
+    import nnanim.scenes
+
+    root = Path(nnanim.scenes.__file__).parent
+    h = hashlib.sha256(f"nnanim {version('nnanim')} manim {version('manim')}".encode())
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def trace_digest(path: Path) -> str:
+    """SHA-256 of every file of the trace folder ``path``, with their names."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+        h.update(f.relative_to(path).as_posix().encode() + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def render_key(scene: str, options: SceneOptions, runs: dict[str, Path], **render) -> str:
+    """The key of rendering ``scene`` with ``options`` from the traces ``runs`` ({role:
+    path}); ``render``: quality, fmt, size, fps, upto_animation."""
+    drawn = {f.name: getattr(options, f.name) for f in fields(SceneOptions)
+             if f.name not in _PLACES}
+    what = {"scene": scene, "code": code_digest(), "options": drawn,
+            "stills": options.stills is not None, "sections": options.sections is not None,
+            "traces": {role: trace_digest(p) for role, p in sorted(runs.items())},
+            "render": render}
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+class RenderStore:
+    """The folder of kept renders, ``<cache>/renders``."""
+
+    def __init__(self, cache: Path) -> None:
+        self.root = Path(cache) / "renders"
+
+    def find(self, key: str) -> Path | None:
+        """The entry of ``key``, or None; a found entry counts as used now."""
+        entry = self.root / key
+        if not (entry / "done").is_file():
+            return None
+        os.utime(entry)
+        return entry
+
+    def keep(self, key: str, output: Path, stills: Path | None, sections: Path | None) -> Path:
+        """Store a finished render (its output file, its stills folder, its sections file)
+        as the entry of ``key``; returns the entry."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        mine = self.root / f".{key}.{os.getpid()}"
+        shutil.rmtree(mine, ignore_errors=True)
+        mine.mkdir()
+        shutil.copy2(output, mine / f"output{output.suffix}")
+        if stills is not None and stills.is_dir():
+            shutil.copytree(stills, mine / "stills")
+        if sections is not None and sections.is_file():
+            shutil.copy2(sections, mine / "sections.jsonl")
+        (mine / "done").touch()
+        try:
+            os.rename(mine, self.root / key)
+        except OSError:  # another process kept the same render first
+            shutil.rmtree(mine, ignore_errors=True)
+        self._prune()
+        return self.root / key
+
+    def _prune(self) -> None:
+        entries = sorted((p for p in self.root.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime)
+        for old in entries[:-MAX_ENTRIES]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def deliver(entry: Path, output: Path, options: SceneOptions) -> Path:
+    """Copy a kept render to where this render was asked to write: the output (atomically),
+    the stills into ``options.stills``, the section times appended to ``options.sections``."""
+    produced = next(entry.glob("output.*"))
+    copy_file(produced, output)
+    if options.stills is not None and (entry / "stills").is_dir():
+        Path(options.stills).mkdir(parents=True, exist_ok=True)
+        for still in sorted((entry / "stills").iterdir()):
+            copy_file(still, Path(options.stills) / still.name)
+    if options.sections is not None and (entry / "sections.jsonl").is_file():
+        with open(options.sections, "a") as f:
+            f.write((entry / "sections.jsonl").read_text())
+    return output

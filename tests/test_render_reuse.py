@@ -1,0 +1,174 @@
+"""Kept renders (scenes/render/reuse.py), the streaming writer and the path-caching camera:
+an unchanged second render copies the first; a changed trace, option or scene code renders
+again; the faster drawing and writing change no pixel."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SCENE = "MaxPooling"
+# a few animations at a small size: enough to render twice quickly
+FAST = dict(quality="l", size=(320, 180), fps=10, upto_animation=4)
+
+
+@pytest.fixture
+def manim_calls(monkeypatch):
+    """Counts the renders that really ran manim."""
+    import nnanim.scenes.render.scene as scene_mod
+
+    calls = []
+    real = scene_mod._render_with_manim
+
+    def counting(*args, **kw):
+        calls.append(args[1].scene)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(scene_mod, "_render_with_manim", counting)
+    return calls
+
+
+def render(tmp_path, name="a.mp4", reuse=True, fast=FAST, **options):
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render import render_scene
+
+    options.setdefault("cache", tmp_path / "cache")  # each test its own kept renders
+    return render_scene(SCENE, SceneOptions(**options), output=tmp_path / name, reuse=reuse,
+                        **fast)
+
+
+def trace_of(config: str) -> Path:
+    from nnanim.engine.assets import bundled_config
+    from nnanim.scenes.runs import cached_trace
+
+    return cached_trace(bundled_config(config))
+
+
+def test_unchanged_second_render_copies_the_first(tmp_path, manim_calls):
+    first, scene = render(tmp_path, "a.mp4")
+    second, again = render(tmp_path, "b.mp4")
+    assert manim_calls == [SCENE]
+    assert scene is not None and again is None  # the second one ran no scene
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_changed_trace_option_or_code_renders_again(tmp_path, manim_calls, monkeypatch):
+    import nnanim.scenes.render.reuse as reuse
+
+    render(tmp_path, "a.mp4")
+    render(tmp_path, "b.mp4", traces={"main": trace_of("maxpool_deck_shifted")})
+    render(tmp_path, "c.mp4", theme="light")
+    render(tmp_path, "d.mp4", speed=2)
+    monkeypatch.setattr(reuse, "code_digest", lambda: "edited scene code")
+    render(tmp_path, "e.mp4")
+    assert manim_calls == [SCENE] * 5
+
+
+def test_a_copied_trace_is_the_same_trace(tmp_path, manim_calls):
+    """The key holds the traces' contents, not their paths."""
+    original = trace_of("maxpool_deck")
+    copy = shutil.copytree(original, tmp_path / "copy.trace")
+    render(tmp_path, "a.mp4", traces={"main": original})
+    render(tmp_path, "b.mp4", traces={"main": copy})
+    assert manim_calls == [SCENE]
+
+
+def test_fresh_renders_even_when_kept(tmp_path, manim_calls):
+    render(tmp_path, "a.mp4")
+    render(tmp_path, "b.mp4", reuse=False)
+    assert manim_calls == [SCENE, SCENE]
+
+
+def test_a_kept_render_delivers_its_stills_and_section_times(tmp_path, manim_calls):
+    first = dict(stills=tmp_path / "s1", sections=tmp_path / "s1.jsonl")
+    second = dict(stills=tmp_path / "s2", sections=tmp_path / "s2.jsonl")
+    render(tmp_path, "a.mp4", **first)
+    render(tmp_path, "b.mp4", **second)
+    assert manim_calls == [SCENE]
+    names = sorted(p.name for p in (tmp_path / "s1").iterdir())
+    assert names and names == sorted(p.name for p in (tmp_path / "s2").iterdir())
+    for n in names:
+        assert (tmp_path / "s1" / n).read_bytes() == (tmp_path / "s2" / n).read_bytes()
+    sections = [json.loads(line) for line in (tmp_path / "s2.jsonl").read_text().splitlines()]
+    assert sections and sections == [json.loads(line) for line in
+                                     (tmp_path / "s1.jsonl").read_text().splitlines()]
+
+
+def test_a_failed_render_keeps_nothing(tmp_path, monkeypatch):
+    import nnanim.scenes.render.scene as scene_mod
+    def broken(*args, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scene_mod, "_render_with_manim", broken)
+    with pytest.raises(KeyboardInterrupt):
+        render(tmp_path, "a.mp4")
+    store = tmp_path / "cache" / "renders"
+    assert not store.exists() or not list(store.iterdir())
+    assert not (tmp_path / "a.mp4").exists()
+
+
+def test_the_store_keeps_at_most_max_entries(tmp_path, monkeypatch):
+    import nnanim.scenes.render.reuse as reuse
+
+    monkeypatch.setattr(reuse, "MAX_ENTRIES", 3)
+    store = reuse.RenderStore(tmp_path)
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"frames")
+    for i in range(5):
+        store.keep(f"key{i}", video, None, None)
+    assert sorted(p.name for p in store.root.iterdir()) == ["key2", "key3", "key4"]
+    assert store.find("key0") is None and store.find("key4") is not None
+
+
+def test_lecture_hands_out_the_longest_parts_first(tmp_path):
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render.lecture import _plan, longest_first
+
+    names = ["MaxPooling", "GradientDescent1D", "Convolution"]
+    order = longest_first(_plan(names, SceneOptions(), "l", tmp_path, reuse=True))
+    scenes = [p.scene for p in order if p.scene]
+    assert scenes == ["GradientDescent1D", "MaxPooling", "Convolution"]  # 96 s, 43 s, 43 s
+    assert all(p.scene is None for p in order[3:])  # the short title cards last
+
+
+def frame_hashes(video: Path) -> list[str]:
+    """A hash of every frame shown at the render's frame rate (held pictures repeated)."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-fps_mode", "cfr",
+                          "-r", str(FAST["fps"]), "-f", "framemd5", "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [line.rsplit(",", 1)[1].strip() for line in out.splitlines()
+            if line and not line.startswith("#")]
+
+
+def test_the_path_cache_changes_no_pixel(tmp_path, monkeypatch):
+    """Frames drawn with cached paths equal those drawn by manim's own camera."""
+    from manim.camera.camera import Camera
+
+    import nnanim.scenes.render.path_cache as path_cache
+
+    cached, _ = render(tmp_path, "cached.mp4", reuse=False)
+    monkeypatch.setattr(path_cache.PathCachingCamera, "set_cairo_context_path",
+                        Camera.set_cairo_context_path)
+    plain, _ = render(tmp_path, "plain.mp4", reuse=False)
+    hashes = frame_hashes(cached)
+    assert len(hashes) > 20 and hashes == frame_hashes(plain)
+
+
+def test_one_stream_holds_every_frame_of_every_animation(tmp_path):
+    """The streaming writer's video is as long as the scene's time, frame for frame, and
+    a held frame (a wait) is repeated, not dropped."""
+    from nnanim.scenes.render.ffmpeg import duration
+
+    out, scene = render(tmp_path, reuse=False, fast={**FAST, "upto_animation": None})
+    frames = frame_hashes(out)
+    assert len(frames) == round(scene.renderer.time * FAST["fps"])
+    assert abs(duration(out) - scene.renderer.time) < 1.5 / FAST["fps"]
+    # waits hold one picture: some runs of identical frames longer than a few frames
+    runs, longest = 1, 1
+    for a, b in zip(frames, frames[1:]):
+        runs = runs + 1 if a == b else 1
+        longest = max(longest, runs)
+    assert longest >= 5
