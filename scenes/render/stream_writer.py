@@ -14,6 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import av
+from av.video.reformatter import VideoReformatter
 from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
@@ -25,10 +26,14 @@ class HoldingEncoder(VideoSegmentEncoder):
     picture stands still, and a player shows it for the whole hold. A scene's 90-frame
     waits thus cost two frames of the encoder's time, not 90."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._reformatter = VideoReformatter()  # one scaler for the stream, not one a frame
+
     def write_frame(self, pixels, *, repeat: int = 1) -> None:
         self._validate_frame(pixels, repeat)
-        frame = av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(
-            format=self.spec.pixel_format)
+        frame = self._reformatter.reformat(av.VideoFrame.from_ndarray(pixels, format="rgba"),
+                                           format=self.spec.pixel_format)
         rate = self.spec.frame_rate
         times = [self._next_pts] + ([self._next_pts + repeat - 1] if repeat > 1 else [])
         try:
