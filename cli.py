@@ -325,7 +325,8 @@ def build_options(theme, speed, trace_path, config, runs, stills_dir, events, ca
 @click.option("--format", "fmt", type=click.Choice(["mp4", "png", "gif"]), default="mp4",
               show_default=True, help="png writes the last frame.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file (default: out/<SCENE>.<format>).")
+              help="Output file (default: out/<SCENE>.<format>); an mp4's captions go "
+                   "beside it (.srt, .vtt).")
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
 @fresh_option
 def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, quality,
@@ -339,7 +340,8 @@ def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir
                             cache_dir)
     out, _ = render_scene(scene, options, quality=quality, fmt=fmt, output=output,
                           reuse=not fresh)
-    click.echo(f"wrote {out}")
+    click.echo(f"wrote {out}" + (f" and its captions {out.with_suffix('.srt').name}, "
+                                 f"{out.with_suffix('.vtt').name}" if fmt == "mp4" else ""))
 
 
 @main.command()

@@ -15,6 +15,7 @@ from manim import MathTex, Scene, Text
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
 
+from .captions import Caption, Section, by_section
 from .format import fmt
 from .options import SceneOptions
 from .runs import trace_path
@@ -62,10 +63,13 @@ class TraceScene(Scene):
     ``options`` (``SceneOptions``) says theme, speed, traces, events, stills and sections;
     without it (manim's own command line) they come from ``SceneOptions.from_env()``.
 
-    With ``options.check_layout``, ``self.layout`` (``scenes.layout.LayoutCheck``) checks
-    the texts at every play and wait and the captions' reading times. A caption is what
-    ``as_caption(mobject)`` marks, what a scene's method named ``caption`` returns, or the
-    mobject a scene holds in its attribute ``caption``.
+    A caption is what ``as_caption(mobject)`` marks, what a scene's method named ``caption``
+    returns, or the mobject a scene holds in its attribute ``caption``. Every render notes
+    when each is on screen (``self.caption_recorder``) and ends with ``self.caption_cues``
+    (``captions.by_section``: per section, a section without any caption gets the scene's
+    title and the section's name), also given to manim as sub-captions (its .srt). With
+    ``options.check_layout``, ``self.layout`` (``scenes.layout.LayoutCheck``) checks the texts
+    at every play and wait and the captions' reading times.
     """
 
     title: str = ""
@@ -100,6 +104,7 @@ class TraceScene(Scene):
         self.layout = None
         if self.options.check_layout:
             self._start_layout_check()
+        self._start_captions()
         for role in self.runs:
             self.trace(role)
 
@@ -192,8 +197,7 @@ class TraceScene(Scene):
             self.show_events()
         self._save_still()
         self._mark_section()
-        if self.layout is not None:
-            self.layout.finish(self._on_screen(), float(self.renderer.time))
+        self._finish_captions()
         super().tear_down()
 
     # -- events (nnanim render --events) ----------------------------------------------------
@@ -222,12 +226,11 @@ class TraceScene(Scene):
             self._pending.append((role, new))
 
     def play(self, *animations, **kwargs) -> None:
-        still = self.layout is not None and self._layout_before(animations)
+        still = self._before_play(animations)
         if self.events_on:
             animations = (*animations, *self._badge_animations(animations, kwargs))
         super().play(*animations, **kwargs)
-        if self.layout is not None:
-            self._layout_after(still)
+        self._after_play(still)
 
     def _badge_animations(self, animations, kwargs) -> list:
         """Fade the pending events' badge in (and the previous one out, or an old one out
@@ -302,6 +305,8 @@ class TraceScene(Scene):
         start = getattr(self, "_section_start", 0.0)
         if self.layout is not None:
             self.layout.section_end(getattr(self, "_section", "start"), now)
+        if now > start:  # the captions are cut at section ends
+            self._sections.append(Section(getattr(self, "_section", "start"), start, now))
         if path and now > start:
             import json
 
@@ -325,17 +330,24 @@ class TraceScene(Scene):
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(self.renderer.get_frame()).convert("RGB").save(path)
 
-    # -- layout check (options.check_layout) --------------------------------------------------
+    # -- captions (every render) and the layout check (options.check_layout) -----------------
     def as_caption(self, mobject):
-        """Mark ``mobject`` as a caption (its reading time is checked); returns it."""
-        if self.layout is not None:
-            self.layout.mark_caption(mobject)
-        return mobject
+        """Mark ``mobject`` as a caption (its times go into the subtitles; with the layout
+        check, its reading time is checked); returns it."""
+        return self.caption_recorder.mark(mobject)
 
     def _start_layout_check(self) -> None:
         from .layout import LayoutCheck
 
         self.layout = LayoutCheck(self.speed, background=self.theme.background)
+
+    def _start_captions(self) -> None:
+        """Note captions from here on: the layout check's recorder, or a recorder alone."""
+        from .layout import CaptionRecorder
+
+        self.caption_recorder = self.layout.recorder if self.layout else CaptionRecorder()
+        self._sections: list[Section] = []
+        self.caption_cues: list[Caption] = []
         if callable(getattr(type(self), "caption", None)):
             method = self.caption  # a scene's caption(...) method: it returns captions
 
@@ -343,6 +355,27 @@ class TraceScene(Scene):
                 return self.as_caption(method(*args, **kwargs))
 
             self.caption = caption
+
+    def _caption_sampler(self):
+        """What samples the captions: the layout check (it also checks reading times) or the
+        recorder; both take ``sample(mobjects, time)`` and ``finish(mobjects, time)``."""
+        return self.layout if self.layout is not None else self.caption_recorder
+
+    def _finish_captions(self) -> None:
+        """End the captions at the scene's end, cut them into cues per section and hand
+        them to manim as sub-captions (it writes them as an .srt beside its video)."""
+        now = float(self.renderer.time)
+        self._caption_sampler().finish(self._on_screen(), now)
+        title = type(self).title or type(self).__name__
+
+        def fallback(section: Section) -> str:  # a section that shows no caption
+            name = section.name.replace("-", " ").replace("_", " ")
+            return title if name in ("start", "unnamed") else f"{title}: {name}"
+
+        self.caption_cues = by_section(self.caption_recorder.captions, self._sections,
+                                       fallback)
+        for cue in self.caption_cues:
+            self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - now)
 
     def _remember(self, text):
         """With the layout check: note the text's size on its parts (``layout.remember``),
@@ -356,28 +389,29 @@ class TraceScene(Scene):
     def _on_screen(self) -> list:
         return [*self.mobjects, *self.foreground_mobjects]
 
-    def _layout_before(self, animations) -> bool:
-        """Before a play: sample the captions; a wait (the still) is checked here. Returns
-        whether the play is a wait."""
+    def _before_play(self, animations) -> bool:
+        """Before a play: sample the captions; with the layout check, a wait (the still) is
+        checked here. Returns whether the play is a wait."""
         from manim import Mobject, Wait
 
         held = vars(self).get("caption")  # a scene's current caption, held by name
         if isinstance(held, Mobject):
-            self.layout.mark_caption(held)
+            self.as_caption(held)
         now, shown = float(self.renderer.time), self._on_screen()
-        self.layout.sample(shown, now)
+        self._caption_sampler().sample(shown, now)
         still = bool(animations) and all(isinstance(a, Wait) for a in animations)
-        if still:
+        if still and self.layout is not None:
             self.layout.check(shown, now)
         return still
 
-    def _layout_after(self, still: bool) -> None:
-        """After a play: check what it left on screen and sample the captions."""
+    def _after_play(self, still: bool) -> None:
+        """After a play: with the layout check, check what it left on screen; sample the
+        captions."""
         now, shown = float(self.renderer.time), self._on_screen()
-        if not still:
+        if not still and self.layout is not None:
             self.layout.motion(now)
             self.layout.check(shown, now)
-        self.layout.sample(shown, now)
+        self._caption_sampler().sample(shown, now)
 
     # -- pacing -----------------------------------------------------------------------------
     def pace(self, i: int, slow: int = 3, first: float = 1.0, rest: float = 0.25) -> float:

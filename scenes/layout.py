@@ -34,6 +34,9 @@ sizes leaves ``a``'s font size stale: manim's property reads it from ``a``'s fir
 A finding that persists over successive checks (same kind, text and measurement) is
 recorded once, at its start; times are of the render (manim rounds a run time up to
 whole frames, so they vary a little with the quality).
+
+``CaptionRecorder`` is the caption bookkeeping alone (when each caption is on screen): every
+render runs it, for its subtitles (``captions.py``); the check reads the reading times from it.
 """
 from __future__ import annotations
 
@@ -52,6 +55,7 @@ from manim import (BackgroundRectangle, DecimalNumber, MarkupText, Mobject, Sing
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.tex_mobject import MathTexPart
 
+from .captions import Caption
 from .color_vision import contrast
 from .mobjects.ticker_text import MONO, TickerText, _glyphs
 
@@ -292,13 +296,61 @@ def remember(m: Mobject) -> Mobject:
     return m
 
 
+# -- captions on screen ---------------------------------------------------------------------
+class CaptionRecorder:
+    """When each marked caption is on screen, from samples (every render keeps one; the
+    layout check reads its reading times). ``mark`` marks a caption mobject; ``sample`` at
+    a time notes which marked captions are in the scene and visible, and returns those that
+    left since the last sample; ``finish`` ends the ones still shown. ``captions`` holds
+    every ``Caption(first seen, last seen, what it says)``. With no caption marked, a sample
+    costs nothing."""
+
+    def __init__(self) -> None:
+        self.captions: list[Caption] = []
+        self._marked: dict[int, Mobject] = {}
+        self._since: dict[int, float] = {}   # caption id -> first seen
+        self._last: dict[int, float] = {}    # caption id -> last seen
+
+    def mark(self, mobject: Mobject) -> Mobject:
+        self._marked.setdefault(id(mobject), mobject)
+        return mobject
+
+    def sample(self, mobjects: Iterable[Mobject], time: float) -> list[Caption]:
+        """Note which captions are on screen at ``time``; returns those that left."""
+        if not self._marked:
+            return []
+        in_scene = {id(sub) for m in mobjects for sub in m.get_family()}
+        left = []
+        for key, cap in self._marked.items():
+            if key in in_scene and visible(cap):
+                self._since.setdefault(key, time)
+                self._last[key] = time
+            elif key in self._since:
+                left.append(self._left(key))
+        return left
+
+    def finish(self, mobjects: Iterable[Mobject], time: float) -> list[Caption]:
+        """The scene ends at ``time``: captions still shown end here; returns all that
+        left."""
+        left = self.sample(mobjects, time)
+        return left + [self._left(key) for key in list(self._since)]
+
+    def _left(self, key: int) -> Caption:
+        said = " ".join(raw_text(t) for t in texts_in([self._marked[key]]))
+        caption = Caption(self._since.pop(key), self._last.pop(key), said)
+        self.captions.append(caption)
+        return caption
+
+
 # -- the check ----------------------------------------------------------------------------------
 class LayoutCheck:
     """Collects the violations of one scene's run. The scene calls ``check`` at the end of
     every play and at the start of every wait, ``sample`` before and after each (captions),
     ``motion`` after each play that is not a wait, ``section_end`` where a section ends and
-    ``finish`` at the scene's end; ``mark_caption`` marks a caption. A finding that persists
-    over successive checks (same kind, text and measurement) is recorded once, at its start.
+    ``finish`` at the scene's end; ``mark_caption`` marks a caption (its ``recorder``, a
+    ``CaptionRecorder``, notes when captions are shown; the scene's subtitles read it too).
+    A finding that persists over successive checks (same kind, text and measurement) is
+    recorded once, at its start.
     """
 
     def __init__(self, speed: float = 1.0, frame_width: float | None = None,
@@ -310,11 +362,8 @@ class LayoutCheck:
         self.px = REFERENCE_HEIGHT_PX / self.frame_height   # pixels per unit at 720p
         self.violations: list[Violation] = []
         self.smallest: tuple[float, str] | None = None      # (line px, text) over the run
-        self.captions: list[tuple[float, float, str]] = []  # (shown from, to, what it says)
+        self.recorder = CaptionRecorder()
         self._open: set[tuple[str, str, str]] = set()       # findings of the last check
-        self._captions: dict[int, Mobject] = {}
-        self._shown_since: dict[int, float] = {}            # caption id -> first seen
-        self._last_seen: dict[int, float] = {}
         self._motion: float | None = None                   # end of the section's last play
 
     # -- texts: size, frame, overlap
@@ -387,32 +436,25 @@ class LayoutCheck:
         return new
 
     # -- captions
+    @property
+    def captions(self) -> list[Caption]:
+        """Every caption shown: (from, to, what it says)."""
+        return self.recorder.captions
+
     def mark_caption(self, mobject: Mobject) -> Mobject:
-        self._captions.setdefault(id(mobject), mobject)
-        return mobject
+        return self.recorder.mark(mobject)
 
     def sample(self, mobjects: Iterable[Mobject], time: float) -> None:
         """Note which captions are on screen at ``time``; one that left since the last
         sample is checked for its reading time."""
-        if not self._captions:
-            return
-        in_scene = {id(sub) for m in mobjects for sub in m.get_family()}
-        for key, cap in self._captions.items():
-            if key in in_scene and visible(cap):
-                self._shown_since.setdefault(key, time)
-                self._last_seen[key] = time
-            elif key in self._shown_since:
-                self._caption_left(key)
+        self._reading_times(self.recorder.sample(mobjects, time))
 
-    def _caption_left(self, key: int) -> None:
-        start, end = self._shown_since.pop(key), self._last_seen.pop(key)
-        cap = self._captions[key]
-        said = " ".join(raw_text(t) for t in texts_in([cap]))
-        need = reading_time(said) / self.speed
-        self.captions.append((start, end, said))
-        if end - start < need - EPS:
-            self.violations.append(Violation(round(start, 1), "caption", quoted(said),
-                                             f"{end - start:.1f} s < {need:.1f} s"))
+    def _reading_times(self, captions: list[Caption]) -> None:
+        for start, end, said in captions:
+            need = reading_time(said) / self.speed
+            if end - start < need - EPS:
+                self.violations.append(Violation(round(start, 1), "caption", quoted(said),
+                                                 f"{end - start:.1f} s < {need:.1f} s"))
 
     # -- sections
     def motion(self, time: float) -> None:
@@ -430,9 +472,7 @@ class LayoutCheck:
 
     def finish(self, mobjects: Iterable[Mobject], time: float) -> None:
         """The scene ends at ``time``: captions still shown end here."""
-        self.sample(mobjects, time)
-        for key in list(self._shown_since):
-            self._caption_left(key)
+        self._reading_times(self.recorder.finish(mobjects, time))
 
     # -- reports
     def strings(self) -> list[str]:

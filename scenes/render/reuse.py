@@ -8,10 +8,12 @@ options that change what is drawn (theme, speed, events, title card text, ...), 
 quality, format, size and frame rate. Paths are not part of the key, contents are: a
 trace copied elsewhere is the same trace, a trace retrained in place is a new one.
 
-An entry is a folder ``<cache>/renders/<key>/`` holding the output, the section stills and
-the section times the render wrote; it is written under a temporary name and renamed, so
-an interrupted render leaves no entry. The least recently used entries beyond
-``MAX_ENTRIES`` are removed.
+An entry is a folder ``<cache>/renders/<key>/`` holding the output, the section stills,
+the section times and the caption cues (``captions.json``, as ``scenes/captions.py`` writes
+them; delivered beside an mp4 as .srt and .vtt) the render wrote; the captions depend on
+the scene code, the traces and the speed, all in the key. It is written under a temporary
+name and renamed, so an interrupted render leaves no entry. The least recently used entries
+beyond ``MAX_ENTRIES`` are removed.
 """
 from __future__ import annotations
 
@@ -84,9 +86,10 @@ class RenderStore:
         os.utime(entry)
         return entry
 
-    def keep(self, key: str, output: Path, stills: Path | None, sections: Path | None) -> Path:
-        """Store a finished render (its output file, its stills folder, its sections file)
-        as the entry of ``key``; returns the entry."""
+    def keep(self, key: str, output: Path, stills: Path | None, sections: Path | None,
+             captions: Path | None = None) -> Path:
+        """Store a finished render (its output file, its stills folder, its sections file,
+        its captions file) as the entry of ``key``; returns the entry."""
         self.root.mkdir(parents=True, exist_ok=True)
         mine = self.root / f".{key}.{os.getpid()}"
         shutil.rmtree(mine, ignore_errors=True)
@@ -96,6 +99,8 @@ class RenderStore:
             shutil.copytree(stills, mine / "stills")
         if sections is not None and sections.is_file():
             shutil.copy2(sections, mine / "sections.jsonl")
+        if captions is not None and captions.is_file():
+            shutil.copy2(captions, mine / "captions.json")
         (mine / "done").touch()
         try:
             os.rename(mine, self.root / key)
@@ -113,9 +118,15 @@ class RenderStore:
 
 def deliver(entry: Path, output: Path, options: SceneOptions) -> Path:
     """Copy a kept render to where this render was asked to write: the output (atomically),
-    the stills into ``options.stills``, the section times appended to ``options.sections``."""
+    its captions beside an mp4 (``<stem>.srt``, ``<stem>.vtt``), the stills into
+    ``options.stills``, the section times appended to ``options.sections``."""
+    from nnanim.scenes.captions import from_json, write_captions
+
     produced = next(entry.glob("output.*"))
     copy_file(produced, output)
+    if output.suffix == ".mp4" and (entry / "captions.json").is_file():
+        write_captions(from_json((entry / "captions.json").read_text(encoding="utf-8")),
+                       output)
     if options.stills is not None and (entry / "stills").is_dir():
         Path(options.stills).mkdir(parents=True, exist_ok=True)
         for still in sorted((entry / "stills").iterdir()):

@@ -4,8 +4,9 @@
                  output=Path("out/pool.png"))
 
 Manim writes into a temporary media folder; the result is copied to ``output`` atomically,
-so an interrupted or failed render leaves whatever stood there before. Manim draws with
-``PathCachingCamera`` (a shape's path is built once while it does not change) and writes
+so an interrupted or failed render leaves whatever stood there before. An mp4 gets its
+captions beside it, ``<output stem>.srt`` and ``.vtt`` (``scenes/captions.py``). Manim draws
+with ``PathCachingCamera`` (a shape's path is built once while it does not change) and writes
 with ``StreamingFileWriter`` (one video stream per scene, not one file per animation), the
 pipeline "nnanim" of ``PIPELINES``;
 ``reuse.py`` keeps finished renders so an unchanged one is copied, not redone.
@@ -206,14 +207,30 @@ def _render(scene_class, job: RenderJob, runs: dict, output: Path, reuse: bool):
         inner = options.with_(stills=tmp / "stills" if options.stills else None,
                               sections=tmp / "sections.jsonl" if options.sections else None)
         produced, scene = _render_with_manim(scene_class, job, inner, tmp)
-        entry = store.keep(key, produced, inner.stills, inner.sections) if reuse else None
+        captions = _captions_file(scene, tmp)
+        entry = (store.keep(key, produced, inner.stills, inner.sections, captions)
+                 if reuse else None)
         if entry is None:
-            entry = _loose_entry(tmp, produced, inner)
+            entry = _loose_entry(tmp, produced, inner, captions)
         deliver(entry, output, options)
     return output, scene
 
 
-def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions) -> Path:
+def _captions_file(scene, tmp: Path) -> Path | None:
+    """The scene's caption cues as ``tmp/captions.json`` (None: a scene that keeps none,
+    like a title card)."""
+    from nnanim.scenes.captions import to_json
+
+    cues = getattr(scene, "caption_cues", None)
+    if cues is None:
+        return None
+    path = tmp / "captions.json"
+    path.write_text(to_json(cues), encoding="utf-8")
+    return path
+
+
+def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions,
+                 captions: Path | None = None) -> Path:
     """The render in ``tmp`` laid out as a store entry (for ``deliver``), not kept."""
     entry = tmp / "entry"
     entry.mkdir()
@@ -222,6 +239,8 @@ def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions) -> Path:
         os.replace(inner.stills, entry / "stills")
     if inner.sections is not None and Path(inner.sections).is_file():
         os.replace(inner.sections, entry / "sections.jsonl")
+    if captions is not None:
+        os.replace(captions, entry / "captions.json")
     return entry
 
 
