@@ -372,35 +372,48 @@ def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, w
 
 @main.command()
 @click.argument("scenes", nargs=-1)
+@click.option("--course", "course_file", type=click.Path(path_type=Path),
+              help="A course file (TOML): the parts in order, each with its scene, run, "
+                   "title, theme and speed (default: the bundled course).")
 @click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              default=Path("out/lecture.mp4"), show_default=True)
-@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
-@click.option("--speed", type=Speed(), default=1.0, show_default=True)
+              default=Path("out/lecture.mp4"), show_default=True,
+              help="The video; its captions go beside it (.srt, .vtt).")
+@click.option("--theme", type=click.Choice(["dark", "light"]), default=None,
+              help="Theme of the parts that set none (default: the course's, else dark).")
+@click.option("--speed", type=Speed(), default=None,
+              help="Speed of the parts that set none (default: the course's, else 1).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel render processes (default: the number of cores).")
 @click.option("--slides", "slides_dir", type=click.Path(path_type=Path),
-              help="Also write a slide player (index.html + video) that pauses at every "
-                   "section end.")
+              help="Also write a slide player (index.html + video + captions) that pauses at "
+                   "every section end.")
 @click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
               show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
 @fresh_option
-def lecture(scenes, quality, output, theme, speed, jobs, slides_dir, cache_dir, fresh) -> None:
-    """Render SCENES (default: the whole course, in teaching order) into one video with a
-    title card and a chapter per part."""
+def lecture(scenes, course_file, quality, output, theme, speed, jobs, slides_dir, cache_dir,
+            fresh) -> None:
+    """Render a course into one video with a title card and a chapter per part: SCENES in
+    that order, or --course FILE, or (neither) the bundled course of every scene."""
     import os
+    from dataclasses import replace
 
-    from nnanim.scenes.catalog import scenes as all_scenes
+    from nnanim.scenes.course import course_of, default_course, load_course
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render import build_lecture
 
-    names = list(scenes) or list(all_scenes())
-    options = SceneOptions(theme=theme, speed=speed, cache=cache_dir)
-    out = build_lecture(names, output, options, quality=quality,
+    if scenes and course_file:
+        raise click.UsageError("give SCENES or --course FILE, not both")
+    course = (load_course(course_file) if course_file else
+              course_of(scenes) if scenes else default_course())
+    # the command line's theme and speed replace the course's own defaults, not a part's
+    course = replace(course, theme=theme or course.theme, speed=speed or course.speed)
+    out = build_lecture(course, output, SceneOptions(cache=cache_dir), quality=quality,
                         jobs=jobs or os.cpu_count() or 1, slides=slides_dir, reuse=not fresh,
                         echo=lambda m: click.echo(m, err=True))
-    click.echo(f"wrote {out} ({len(names)} parts)")
+    click.echo(f"wrote {out} ({len(course.parts)} parts) and its captions "
+               f"{out.with_suffix('.srt').name}, {out.with_suffix('.vtt').name}")
     if slides_dir:
         click.echo(f"slides: {slides_dir / 'index.html'}")
 

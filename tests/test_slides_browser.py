@@ -31,6 +31,12 @@ return {t: v.currentTime, paused: v.paused, seeking: v.seeking, ready: v.readySt
         hud: document.getElementById("hud").textContent};"""
 # no requestVideoFrameCallback (older Firefox): the player falls back to requestAnimationFrame
 NO_RVFC = "delete HTMLVideoElement.prototype.requestVideoFrameCallback;"
+# the captions track: its mode, how many cues it loaded, the text of those on screen now
+TRACK = """const t = document.getElementById("v").textTracks[0];
+return t && {mode: t.mode, cues: t.cues ? t.cues.length : 0,
+             active: t.activeCues ? Array.from(t.activeCues).map(
+                 c => c.getCueAsHTML().textContent) : []};"""
+CUES = [(0.0, 1.0, "red part"), (1.0, 2.5, "green & <part>"), (2.5, 4.0, "blue part")]
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +110,18 @@ class Presenter:
         """Wait until the player rests (paused, no seek pending) with a HUD starting ``hud``."""
         return self.wait(lambda s: s["paused"] and not s["seeking"] and s["hud"].startswith(hud),
                          f"a stop with HUD {hud!r}")
+
+    def track(self, ok, what: str) -> dict:
+        """Wait until the captions track's state (``TRACK``) satisfies ``ok``; returns it."""
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        state = lambda: self.driver.execute_script(TRACK)  # noqa: E731
+        try:
+            WebDriverWait(self.driver, 15, poll_frequency=0.02).until(lambda _: ok(state()))
+        except TimeoutException:
+            raise AssertionError(f"timed out waiting for {what}; track: {state()}") from None
+        return state()
 
     def pixel(self) -> tuple:
         shot = Image.open(io.BytesIO(self.driver.get_screenshot_as_png())).convert("RGB")
@@ -220,14 +238,62 @@ def test_rendered_lecture_in_the_browser(browser, tmp_path, monkeypatch):
     frame = p.driver.execute_script("return frame")
     n = len(stops)
     assert n >= 2 and frame == pytest.approx(1 / 15, abs=1e-4)  # -q l: 15 fps
+    p.track(lambda t: t["cues"] >= n and t["mode"] == "showing", "the lecture's captions")
     shots = [p.driver.get_screenshot_as_png()]
     for i in (1, 2):
         p.press(Keys.ARROW_RIGHT)
         s = p.stopped(f"{i}/{n}")
         assert s["error"] is None and abs(s["t"] - stops[i - 1]["t"]) <= frame, s
         assert stops[i - 1]["label"] in s["hud"]
+        p.track(lambda t: any(c.startswith("Max pooling") for c in t["active"]),
+                "the part's caption at its stop")
         shots.append(p.driver.get_screenshot_as_png())
         lo, hi = Image.open(io.BytesIO(shots[-1])).convert("L").getextrema()
         assert hi - lo > 100  # a slide on screen, not a blank frame
     assert ("end" in s["hud"]) == (n == 2)
     assert len(set(shots)) == 3
+
+
+
+def test_the_player_shows_captions_and_c_switches_them(browser, slides, tmp_path):
+    """The .vtt beside the page is the video's captions track, shown by default (its cues
+    on the frame), and the key c hides and shows it again."""
+    from selenium.webdriver.common.keys import Keys
+
+    from nnanim.scenes.captions import Caption, write_captions
+
+    vtt = write_captions([Caption(*c) for c in CUES], tmp_path / "talk.mp4")[1]
+    write_slides(slides / "talk.mp4", STOPS, tmp_path / "cc", captions=vtt)
+    assert (tmp_path / "cc" / "talk.vtt").read_bytes() == vtt.read_bytes()
+    page = (tmp_path / "cc" / "index.html").read_text()
+    assert ('<track id="cc" kind="captions" srclang="en" label="Captions" src="talk.vtt" '
+            'default>') in page
+    p = Presenter(browser, tmp_path / "cc" / "index.html")
+    p.track(lambda t: t["cues"] == 3 and t["mode"] == "showing", "the cues to load")
+    bottom = lambda: bottom_colours(p.driver)  # noqa: E731
+    p.press(Keys.ARROW_RIGHT)
+    assert at_stop(p.stopped("1/3"), 1.0)
+    p.track(lambda t: t["active"] == ["red part"], "the red cue on screen")
+    assert bottom() - {"red"}, "no caption drawn over the red frame"
+    p.press(Keys.ARROW_RIGHT)
+    p.stopped("2/3")
+    p.track(lambda t: t["active"] == ["green & <part>"], "the green cue")  # text, not markup
+    p.press("c")
+    p.track(lambda t: t["mode"] == "hidden", "c to hide the captions")
+    p.wait(lambda st: bottom() == {"green"}, "the frame without its caption")
+    p.press("c")
+    p.track(lambda t: t["mode"] == "showing", "c to show them again")
+    p.wait(lambda st: bottom() - {"green"}, "the caption drawn again")
+
+
+def bottom_colours(driver) -> set[str]:
+    """The colours (red, green, blue or "other") along the bottom fifth of the screen's
+    middle column, where a caption is drawn."""
+    shot = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+    x, out = shot.width // 2, set()
+    for y in range(shot.height * 4 // 5, shot.height - 2, 4):
+        rgb = shot.getpixel((x, y))
+        name = colour(rgb)
+        out.add(name if sum((a - b) ** 2 for a, b in zip(rgb, COLOURS[name])) < 60 ** 2
+                else "other")
+    return out

@@ -1,6 +1,7 @@
-"""A whole lecture: a title card and the scene for each part, rendered in parallel
-processes, joined into one video with a chapter per part, and optionally a slide player
-that pauses at every section end."""
+"""A whole lecture: a course's parts (``scenes/course.py``), each a title card and its
+scene, rendered in parallel processes, joined into one video with a chapter per part and
+captions beside it (.srt, .vtt), and optionally a slide player that pauses at every section
+end."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from nnanim.engine.atomic import check_output
+from nnanim.scenes.captions import Caption, read_srt, shifted, subtitle_paths, write_captions
+from nnanim.scenes.course import Course, course_of
 from nnanim.scenes.options import SceneOptions
 from nnanim.scenes.render.ffmpeg import duration, ffmpeg_to
 
@@ -25,6 +28,7 @@ class Part:
     out: Path
     reuse: bool = False
     length: float = 0.0  # seconds at speed 1 the scene is planned to last (scheduling)
+    title: str = ""      # the course part's title (chapters, slide stops, captions)
 
 
 def _render_part(part: Part) -> Path:
@@ -37,30 +41,45 @@ def _render_part(part: Part) -> Path:
                         output=part.out, reuse=part.reuse)[0]
 
 
-def _train_default_runs(names: list[str], options: SceneOptions) -> None:
-    """Train each scene's default runs once, here, so parallel renders never race on the
-    cache."""
+def _train_default_runs(parts: list[Part]) -> None:
+    """Train the bundled runs the scenes follow (those a part does not replace) once, here,
+    so parallel renders never race on the cache."""
     from nnanim.engine.assets import bundled_config
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.runs import cached_trace
 
-    for name in names:
-        for config in scene_info(name).runs.values():
-            cached_trace(bundled_config(config), options.cache)
+    for part in parts:
+        if part.scene is None:
+            continue
+        for role, config in scene_info(part.scene).runs.items():
+            if role not in part.options.traces:
+                cached_trace(bundled_config(config), part.options.cache)
 
 
-def _plan(names: list[str], options: SceneOptions, quality: str, tmp: Path,
+def as_course(course: Course | list[str]) -> Course:
+    """A course, or the course of a list of scene names."""
+    return course if isinstance(course, Course) else course_of(course)
+
+
+def _plan(course: Course | list[str], options: SceneOptions, quality: str, tmp: Path,
           reuse: bool) -> list[Part]:
-    """Title card and scene for every part, in order."""
+    """Title card and scene for every part, in order. Each part's options: ``options`` with
+    the course's theme and speed, then the part's own theme, speed and main run (a config
+    is trained here, once)."""
     from nnanim.scenes.catalog import scene_info
 
+    course = as_course(course)
+    base = options.with_(theme=course.theme or options.theme,
+                         speed=course.speed or options.speed)
     parts = []
-    for i, name in enumerate(names, start=1):
-        info = scene_info(name)
-        card = options.with_(part=f"Part {i}", title=info.title, subtitle=info.description)
-        parts.append(Part(None, card, quality, tmp / f"{i:02d}a.mp4", reuse))
-        parts.append(Part(name, options.with_(sections=tmp / f"{i:02d}.sections"), quality,
-                          tmp / f"{i:02d}b.mp4", reuse, info.cls.duration))
+    for i, part in enumerate(course.parts, start=1):
+        info = scene_info(part.scene)
+        title, scene_options = part.title or info.title, part.options(base)
+        card = base.with_(theme=scene_options.theme, speed=scene_options.speed,
+                          part=f"Part {i}", title=title, subtitle=info.description)
+        parts.append(Part(None, card, quality, tmp / f"{i:02d}a.mp4", reuse, title=title))
+        parts.append(Part(part.scene, scene_options.with_(sections=tmp / f"{i:02d}.sections"),
+                          quality, tmp / f"{i:02d}b.mp4", reuse, info.cls.duration, title))
     return parts
 
 
@@ -71,17 +90,22 @@ def longest_first(parts: list[Part]) -> list[Part]:
     return sorted(parts, key=lambda p: -p.length)
 
 
-def _chapters_and_stops(names: list[str], parts: list[Part]):
-    """Chapters (start, end, title) per part and slide stops {t, label} per section end."""
-    from nnanim.scenes.catalog import scene_info
-
+def _chapters_stops_captions(parts: list[Part]):
+    """Chapters (start, end, title) per part, slide stops {t, label} per section end, and
+    the captions of the joined video: a title card says its part and title, a scene's
+    captions (its .srt) are shifted to where it starts."""
     lengths = [duration(p.out) for p in parts]
-    chapters, stops, t0 = [], [], 0.0
-    for i, name in enumerate(names):
-        title, card_len, scene_len = scene_info(name).title, lengths[2 * i], lengths[2 * i + 1]
+    chapters, stops, captions, t0 = [], [], [], 0.0
+    for i in range(len(parts) // 2):
+        card, scene = parts[2 * i], parts[2 * i + 1]
+        title, card_len, scene_len = scene.title, lengths[2 * i], lengths[2 * i + 1]
         chapters.append((t0, t0 + card_len + scene_len, f"{i + 1}. {title}"))
         start = t0 + card_len
-        sections = parts[2 * i + 1].options.sections
+        captions.append(Caption(t0, start, f"{card.options.part} · {title}"))
+        srt = subtitle_paths(scene.out)[0]
+        if srt.is_file():
+            captions += shifted(read_srt(srt.read_text(encoding="utf-8")), start)
+        sections = scene.options.sections
         if sections.exists():
             for line in sections.read_text().splitlines():
                 sec = json.loads(line)
@@ -90,7 +114,7 @@ def _chapters_and_stops(names: list[str], parts: list[Part]):
         else:
             stops.append({"t": round(start + scene_len, 3), "label": title})
         t0 += card_len + scene_len
-    return chapters, stops
+    return chapters, stops, captions
 
 
 def _join(parts: list[Part], chapters: list[tuple], out: Path, tmp: Path) -> Path:
@@ -106,29 +130,33 @@ def _join(parts: list[Part], chapters: list[tuple], out: Path, tmp: Path) -> Pat
                            "-movflags", "+faststart"], "join the parts")
 
 
-def build_lecture(names: list[str], out: Path, options: SceneOptions | None = None, *,
-                  quality: str = "m", jobs: int = 2, slides: Path | None = None,
+def build_lecture(course: Course | list[str], out: Path, options: SceneOptions | None = None,
+                  *, quality: str = "m", jobs: int = 2, slides: Path | None = None,
                   reuse: bool = False, echo=print) -> Path:
-    """Render every part, join them with chapters into ``out`` (atomically), and write a
-    slide player into ``slides`` if given. Returns ``out``. ``reuse``: a part rendered
-    before with the same code, traces and options is copied (``reuse.py``)."""
+    """Render every part of ``course`` (a ``Course``, or scene names: a course of those),
+    join them with chapters into ``out`` (atomically) with its captions beside it
+    (``<out stem>.srt``, ``.vtt``), and write a slide player into ``slides`` if given.
+    Returns ``out``. ``options``: what every part is told unless the course says otherwise
+    (the course's theme and speed, then each part's, win). ``reuse``: a part rendered before
+    with the same code, traces and options is copied (``reuse.py``)."""
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render.slides import write_slides
 
-    options = options or SceneOptions()
-    for name in names:
+    course, options = as_course(course), options or SceneOptions()
+    for name in course.scenes:
         scene_info(name)  # an unknown name fails before anything is rendered
     out = check_output(out)
-    _train_default_runs(names, options)
     with tempfile.TemporaryDirectory(prefix="nnanim-lecture-") as tmp:
-        parts = _plan(names, options, quality, Path(tmp), reuse)
+        parts = _plan(course, options, quality, Path(tmp), reuse)
+        _train_default_runs(parts)
         with ProcessPoolExecutor(max_workers=max(1, jobs),
                                  mp_context=get_context("spawn")) as pool:
             for done in pool.map(_render_part, longest_first(parts)):
                 echo(f"rendered {Path(done).name}")
-        chapters, stops = _chapters_and_stops(names, parts)
+        chapters, stops, captions = _chapters_stops_captions(parts)
         _join(parts, chapters, out, Path(tmp))
+        write_captions(captions, out)
     if slides is not None:
-        write_slides(out, stops, Path(slides),
-                     title=" · ".join(scene_info(n).title for n in names))
+        title = course.title or " · ".join(p.title for p in parts if p.scene)
+        write_slides(out, stops, Path(slides), title=title, captions=subtitle_paths(out)[1])
     return out

@@ -1,5 +1,5 @@
-"""The slide player: a self-contained folder (index.html + the lecture video) that pauses
-on the last frame of every section (no manim here)."""
+"""The slide player: a self-contained folder (index.html + the lecture video, and its .vtt
+captions) that pauses on the last frame of every section (no manim here)."""
 from __future__ import annotations
 
 import html
@@ -16,6 +16,9 @@ from nnanim.scenes.render.ffmpeg import frame_rate
 # requestVideoFrameCallback (requestAnimationFrame where missing), and 1.5 frames early so a
 # late tick never shows the next section. A last stop at the very end of the video is also
 # reached through the `ended` event. Self-contained: no external script, font or style.
+# Captions: a <track> of the .vtt beside the page, shown by default; a page opened from a
+# file:// address may not load it (Chromium counts every file as its own origin), so the
+# page also holds the cues and hands them to the track as a blob of its own when it fails.
 PLAYER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
@@ -27,12 +30,14 @@ PLAYER = """<!doctype html>
  #hud.off {{ display: none; }}
 </style></head>
 <body>
-<video id="v" src="{video}" preload="auto" playsinline></video>
+<video id="v" src="{video}" preload="auto" playsinline>{track}</video>
 <div id="hud"></div>
 <script>
 // → / space / PageDown / Enter / click: play to the end of the next section;
-// ← / PageUp / Backspace: undo the last → (back one stop); f: full screen; h: hide this line.
+// ← / PageUp / Backspace: undo the last → (back one stop); f: full screen; h: hide this line;
+// c: captions off and on.
 const stops = {stops};  // section end times, seconds
+const vtt = {vtt};  // the captions file's text (null: none), for a page the track cannot load
 const frame = {frame};  // one frame, seconds
 const v = document.getElementById("v"), hud = document.getElementById("hud");
 let next = 0;  // index of the stop the video plays towards; the stops before it are passed
@@ -75,7 +80,20 @@ document.addEventListener("keydown", e => {{
   else if (e.key === "f") document.fullscreenElement ? document.exitFullscreen()
                                                      : document.documentElement.requestFullscreen();
   else if (e.key === "h") hud.classList.toggle("off");
+  else if (e.key === "c") captions();
 }});
+function captions() {{  // showing <-> hidden
+  for (const t of v.textTracks) t.mode = t.mode === "showing" ? "hidden" : "showing";
+}}
+const cc = document.getElementById("cc");
+function ownCues() {{  // the track could not load the .vtt: give it the page's copy
+  if (!cc.src.startsWith("blob:"))
+    cc.src = URL.createObjectURL(new Blob([vtt], {{type: "text/vtt"}}));
+}}
+if (cc) {{
+  cc.addEventListener("error", ownCues);
+  if (cc.readyState === HTMLTrackElement.ERROR) ownCues();  // it failed before this script
+}}
 document.addEventListener("click", forward);
 show();
 </script>
@@ -84,12 +102,19 @@ show();
 
 
 def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nnanim",
-                 fps: float | None = None) -> Path:
+                 fps: float | None = None, captions: Path | None = None) -> Path:
     """A self-contained folder: index.html (the player) and the lecture video beside it.
     ``stops``: ``[{"t": seconds, "label": str}]``, section end times; ``fps`` defaults to
-    the video's own frame rate."""
+    the video's own frame rate; ``captions``: a WebVTT file, copied beside the video and
+    shown as the video's captions track (key c: off and on)."""
     video, folder = Path(video), Path(folder)
     copy_file(video, folder / video.name)
+    track, vtt = "", None
+    if captions is not None:
+        captions = copy_file(captions, folder / Path(captions).name)
+        vtt = captions.read_text(encoding="utf-8")
+        track = (f'<track id="cc" kind="captions" srclang="en" label="Captions" '
+                 f'src="{html.escape(quote(captions.name))}" default>')
     fps = fps or frame_rate(video)
     kept: list[dict] = []  # stops less than half a frame apart are one stop (the later label)
     for stop in sorted(stops, key=lambda s: s["t"]):
@@ -97,6 +122,8 @@ def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nna
             kept[-1] = stop
         else:
             kept.append(stop)
+    script = lambda value: json.dumps(value).replace("</", "<\\/")  # noqa: E731  (no </script>)
     page = PLAYER.format(title=html.escape(title), video=html.escape(quote(video.name)),
-                         stops=json.dumps(kept).replace("</", "<\\/"), frame=f"{1 / fps:.6f}")
+                         track=track, stops=script(kept), vtt=script(vtt),
+                         frame=f"{1 / fps:.6f}")
     return write_text(folder / "index.html", page)
