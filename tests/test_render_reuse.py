@@ -143,18 +143,23 @@ def frame_hashes(video: Path) -> list[str]:
             if line and not line.startswith("#")]
 
 
-def test_the_path_cache_changes_no_pixel(tmp_path, monkeypatch):
-    """Frames drawn with cached paths equal those drawn by manim's own camera."""
+@pytest.mark.parametrize("scene", [SCENE, "DecisionBoundary"])  # shapes; shapes and images
+def test_the_cached_camera_changes_no_pixel(tmp_path, monkeypatch, scene):
+    """Frames drawn with kept paths and image patches equal those of manim's own camera."""
     from manim.camera.camera import Camera
 
-    import nnanim.scenes.render.path_cache as path_cache
+    import nnanim.scenes.render.cached_camera as cached_camera
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render import render_scene
 
-    cached, _ = render(tmp_path, "cached.mp4", reuse=False)
-    monkeypatch.setattr(path_cache.PathCachingCamera, "set_cairo_context_path",
-                        Camera.set_cairo_context_path)
-    plain, _ = render(tmp_path, "plain.mp4", reuse=False)
-    hashes = frame_hashes(cached)
-    assert len(hashes) > 20 and hashes == frame_hashes(plain)
+    def frames(name):
+        out, _ = render_scene(scene, SceneOptions(), output=tmp_path / name, **FAST)
+        return frame_hashes(out)
+
+    cached = frames("cached.mp4")
+    for method in ("set_cairo_context_path", "display_image_mobject"):
+        monkeypatch.setattr(cached_camera.CachedCamera, method, getattr(Camera, method))
+    assert len(cached) > 20 and cached == frames("plain.mp4")
 
 
 def test_one_stream_holds_every_frame_of_every_animation(tmp_path):

@@ -6,7 +6,7 @@
 Manim writes into a temporary media folder; the result is copied to ``output`` atomically,
 so an interrupted or failed render leaves whatever stood there before. An mp4 gets its
 captions beside it, ``<output stem>.srt`` and ``.vtt`` (``scenes/captions.py``). Manim draws
-with ``PathCachingCamera`` (a shape's path is built once while it does not change) and writes
+with ``CachedCamera`` (paths and image patches built once while unchanged) and writes
 with ``StreamingFileWriter`` (one video stream per scene, not one file per animation), the
 pipeline "nnanim" of ``PIPELINES``;
 ``reuse.py`` keeps finished renders so an unchanged one is copied, not redone.
@@ -49,7 +49,7 @@ PIPELINES = {
     # flat-coloured frames in one stream, veryfast writes files no larger than manim's
     # medium preset does per animation, in about half the encoder's time
     # (benchmarks/render_speed.py measures it)
-    "nnanim": Pipeline("nnanim.scenes.render.path_cache:PathCachingCamera",
+    "nnanim": Pipeline("nnanim.scenes.render.cached_camera:CachedCamera",
                        "nnanim.scenes.render.stream_writer:StreamingFileWriter",
                        {"preset": "veryfast"}, keep_svgs=True),
     # manim's own: a file per animation at libx264's default (medium), SVGs parsed every

@@ -1,0 +1,99 @@
+"""A manim camera that does not redo, frame after frame, the work of shapes and images that
+have not changed.
+
+Manim redraws every mobject above the first moving one at every frame (to keep their
+order). Two costs of that redraw dominate nnanim's scenes:
+
+- **paths**: for each shape manim splits the points into sub-paths and issues one
+  ``curve_to`` per Bézier curve from Python. This camera keeps the finished cairo path of
+  each shape with a copy of the points it was built from, and replays it with one
+  ``append_path`` while the points and the camera's frame are unchanged.
+- **images** (heat maps, decision regions, digits): for each ``ImageMobject`` manim warps
+  the image into a frame-sized picture and alpha-composites the whole frame. This camera
+  keeps the warped image cropped to the pixels it covers, and composites only that patch
+  while the image's pixels, its corners and the frame are unchanged.
+
+What is drawn is the same path and the same patch, so frames are identical (tested).
+"""
+from __future__ import annotations
+
+import cairo
+import numpy as np
+from manim.camera.camera import Camera
+from PIL import Image
+
+#: paths or patches kept; past it that cache starts over (a scene shows a few thousand)
+MAX_KEPT = 20_000
+
+
+class CachedCamera(Camera):
+    """Camera whose paths and image patches are reused while their mobject is unchanged."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._paths: dict[int, tuple[np.ndarray, tuple, cairo.Path]] = {}
+        self._patches: dict[int, tuple] = {}  # id -> (points, pixels, frame, box, patch)
+
+    def _frame_key(self) -> tuple:
+        """What else a path or patch depends on: where the camera looks and how wide."""
+        return (*np.asarray(self.frame_center, float).tolist(), float(self.frame_width),
+                float(self.frame_height), self.pixel_width, self.pixel_height)
+
+    # -- paths ----------------------------------------------------------------------------
+    def set_cairo_context_path(self, ctx: cairo.Context, vmobject):
+        points = vmobject.points
+        if len(points) == 0:  # manim leaves the context's path as it was: so do we
+            return super().set_cairo_context_path(ctx, vmobject)
+        frame = self._frame_key()
+        hit = self._paths.get(id(vmobject))
+        # a reused id with equal points would give the same path: equality is the test
+        if hit is not None and hit[1] == frame and _same(hit[0], points):
+            ctx.new_path()
+            ctx.append_path(hit[2])
+            return self
+        super().set_cairo_context_path(ctx, vmobject)
+        _keep(self._paths, id(vmobject), (points.copy(), frame, ctx.copy_path()))
+        return self
+
+    # -- images ---------------------------------------------------------------------------
+    def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
+        points, pixels = image_mobject.points, image_mobject.get_pixel_array()
+        frame = self._frame_key()
+        hit = self._patches.get(id(image_mobject))
+        if hit is None or hit[2] != frame or not (_same(hit[0], points)
+                                                   and _same(hit[1], pixels)):
+            box, patch = self._warp(image_mobject, pixel_array)
+            hit = (points.copy(), np.array(pixels, copy=True), frame, box, patch)
+            _keep(self._patches, id(image_mobject), hit)
+        if hit[4] is not None:
+            _composite(pixel_array, hit[3], hit[4])
+
+    def _warp(self, image_mobject, pixel_array: np.ndarray):
+        """Manim's own warp of the image into a frame-sized picture (caught before it is
+        composited), cropped to the pixels it covers: (box, patch), or (None, None)."""
+        caught = []
+        self.overlay_PIL_image = lambda _, picture: caught.append(picture)
+        try:
+            super().display_image_mobject(image_mobject, pixel_array)
+        finally:
+            del self.overlay_PIL_image
+        box = caught[0].getbbox() if caught else None  # None: nothing visible
+        return (box, caught[0].crop(box)) if box else (None, None)
+
+
+def _same(kept: np.ndarray, now: np.ndarray) -> bool:
+    return kept.shape == now.shape and np.array_equal(kept, now)
+
+
+def _keep(cache: dict, key: int, value) -> None:
+    if len(cache) >= MAX_KEPT:
+        cache.clear()
+    cache[key] = value
+
+
+def _composite(pixel_array: np.ndarray, box: tuple, patch: Image.Image) -> None:
+    """Alpha-composite ``patch`` over the frame's pixels inside ``box`` (the same sum as
+    compositing the whole frame: outside the box the picture is transparent)."""
+    x0, y0, x1, y1 = box
+    under = Image.fromarray(np.ascontiguousarray(pixel_array[y0:y1, x0:x1]))
+    pixel_array[y0:y1, x0:x1] = np.asarray(Image.alpha_composite(under, patch))
