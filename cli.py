@@ -418,6 +418,41 @@ def lecture(scenes, course_file, quality, output, theme, speed, jobs, slides_dir
         click.echo(f"slides: {slides_dir / 'index.html'}")
 
 
+@main.command()
+@click.argument("scenes", nargs=-1)
+@click.option("--course", "course_file", type=click.Path(path_type=Path),
+              help="A course file (TOML), as for 'nnanim lecture' (default: the bundled "
+                   "course).")
+@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
+              show_default=True, help="The stills' resolution: m = 1280×720.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              default=Path("out/handout.pdf"), show_default=True, help="The PDF.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light",
+              show_default=True, help="Every part's theme (light prints on white paper).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel render processes (default: the number of cores).")
+@click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
+              show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
+@fresh_option
+def handout(scenes, course_file, quality, output, theme, jobs, cache_dir, fresh) -> None:
+    """A PDF to print: one A4 landscape page per section of every part, with its still,
+    title and captions. SCENES in that order, or --course FILE, or the bundled course."""
+    import os
+
+    from nnanim.scenes.course import course_of, default_course, load_course
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render.handout import build_handout
+
+    if scenes and course_file:
+        raise click.UsageError("give SCENES or --course FILE, not both")
+    course = (load_course(course_file) if course_file else
+              course_of(scenes) if scenes else default_course())
+    out = build_handout(course, output, SceneOptions(cache=cache_dir), quality=quality,
+                        theme=theme, jobs=jobs or os.cpu_count() or 1, reuse=not fresh,
+                        echo=lambda m: click.echo(m, err=True))
+    click.echo(f"wrote {out} ({len(course.parts)} parts)")
+
+
 @main.command("list")
 @click.option("--names", is_flag=True, help="Only the scene names, in lecture order.")
 def list_scenes(names: bool) -> None:
