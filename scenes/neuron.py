@@ -158,16 +158,15 @@ def dash_pieces(points: np.ndarray, dash: float | None) -> list[np.ndarray]:
         return [points]
     seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
     s = np.concatenate([[0.0], np.cumsum(seg)])
-
-    def at(d: float) -> np.ndarray:
-        return np.array([np.interp(d, s, points[:, k]) for k in range(3)])
-
-    pieces = []
-    for a in np.arange(0.0, s[-1], dash + max(dash, 0.07)):
-        b = min(a + dash, s[-1])
-        inner = points[(s > a) & (s < b)]
-        pieces.append(np.vstack([at(a), inner, at(b)]))
-    return pieces
+    starts = np.arange(0.0, s[-1], dash + max(dash, 0.07))
+    ends = np.minimum(starts + dash, s[-1])
+    # every dash's end points at once (a redraw every frame cuts hundreds of dashes)
+    at_start, at_end = (np.stack([np.interp(d, s, points[:, k]) for k in range(3)], axis=1)
+                        for d in (starts, ends))
+    first = np.searchsorted(s, starts, side="right")  # the points strictly inside a dash
+    stop = np.searchsorted(s, ends, side="left")
+    return [np.vstack([at_start[i], points[first[i]:stop[i]], at_end[i]])
+            for i in range(len(starts))]
 
 
 class StyledCurve(VMobject):
@@ -179,12 +178,15 @@ class StyledCurve(VMobject):
         self.dash = style.dash if style is not None else None
 
     def set_curve(self, points: np.ndarray) -> StyledCurve:
-        quads = []
-        for piece in dash_pieces(points, self.dash):
-            a, b = piece[:-1], piece[1:]
-            quads.append(np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1)
-                         .reshape(-1, 3))
-        self.points = np.concatenate(quads) if quads else np.zeros((0, 3))
+        pieces = dash_pieces(points, self.dash)
+        joined = np.concatenate(pieces) if pieces else np.zeros((0, 3))
+        # a straight cubic per segment, but no segment from one dash to the next
+        last = np.cumsum([len(p) for p in pieces]) - 1
+        keep = np.ones(max(len(joined) - 1, 0), bool)
+        keep[last[:-1]] = False
+        a, b = joined[:-1][keep], joined[1:][keep]
+        self.points = np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b],
+                               axis=1).reshape(-1, 3)
         return self
 
 
