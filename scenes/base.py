@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import MathTex, Scene, Text
+from manim import ManimColor, MathTex, Scene, Text
 
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
@@ -70,6 +70,9 @@ class TraceScene(Scene):
     title and the section's name), also given to manim as sub-captions (its .srt). With
     ``options.check_layout``, ``self.layout`` (``scenes.layout.LayoutCheck``) checks the texts
     at every play and wait and the captions' reading times.
+
+    A scene is also a manim-slides ``Slide`` in either order of the bases, its sections kept
+    (``slide_compat.py``).
     """
 
     title: str = ""
@@ -82,6 +85,12 @@ class TraceScene(Scene):
         self.options = options if options is not None else SceneOptions.from_env()
         super().__init__(**kwargs)
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        from .slide_compat import keep_sections
+
+        keep_sections(cls)  # a manim-slides Slide among the bases: sections still recorded
+
     @classmethod
     def trace_kinds(cls) -> tuple[str, ...]:
         """The kinds of trace the main run may be (empty: any)."""
@@ -90,7 +99,8 @@ class TraceScene(Scene):
 
     def setup(self) -> None:
         self.theme = THEMES[self.options.theme]
-        self.camera.background_color = self.theme.background
+        # a ManimColor, not the hex string: manim-slides reads it with .to_hex()
+        self.camera.background_color = ManimColor(self.theme.background)
         self.speed = self.options.speed
         self.shown = ShownValues()
         self._traces: dict[str, Trace] = {}
@@ -187,10 +197,14 @@ class TraceScene(Scene):
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
         """Start a section; with ``options.stills``, first save the frame that ends the
         previous one (handouts: one PNG per section end)."""
+        self._end_section(name)
+        super().next_section(name, *args, **kwargs)
+
+    def _end_section(self, name: str) -> None:
+        """Close the section on screen (its still, its times) and start ``name``."""
         self._save_still()
         self._mark_section()
         self._section = name
-        super().next_section(name, *args, **kwargs)
 
     def tear_down(self) -> None:
         if self.events_on:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from manim import DOWN, UP, FadeIn, FadeOut, Line, Scene, Text, VGroup
+from manim import DOWN, UP, FadeIn, FadeOut, Line, ManimColor, Scene, Text, VGroup
 
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.options import SceneOptions
@@ -25,7 +25,7 @@ class TitleCard(Scene):
 
     def construct(self) -> None:
         o, theme = self.options, THEMES[self.options.theme]
-        self.camera.background_color = theme.background
+        self.camera.background_color = ManimColor(theme.background)  # manim-slides: .to_hex()
         title = Text(o.title or "nnanim", font=FONT, font_size=60, color=theme.text)
         if title.width > MAX_WIDTH:
             title.scale_to_fit_width(MAX_WIDTH)
