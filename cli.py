@@ -373,6 +373,65 @@ def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, w
 @main.command()
 @click.argument("scenes", nargs=-1)
 @click.option("--course", "course_file", type=click.Path(path_type=Path),
+              help="A course file (TOML), as for 'nnanim lecture' (default: the bundled "
+                   "course).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              metavar="DIR",
+              help="The presentation folder (new, empty, or an earlier presentation).")
+@click.option("--to", "formats", type=click.Choice(["html", "pptx", "pdf"]), multiple=True,
+              help="Also convert with manim-slides into DIR/presentation.<format> (HTML "
+                   "works offline); repeat for several. Needs pip install 'nnanim[slides]'.")
+@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
+              show_default=True)
+@click.option("--theme", type=click.Choice(["dark", "light"]), default=None,
+              help="Theme of the parts that set none (default: the course's, else dark).")
+@click.option("--speed", type=Speed(), default=None,
+              help="Speed of the parts that set none (default: the course's, else 1).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel render processes (default: the number of cores).")
+@click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
+              show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
+@fresh_option
+def slides(scenes, course_file, output, formats, quality, theme, speed, jobs, cache_dir,
+           fresh) -> None:
+    """A manim-slides presentation, one slide per section, from nnanim's own renders (no
+    manim-slides render step): SCENES in that order, or --course FILE, or the bundled course.
+    Present it with 'manim-slides present' in DIR."""
+    import os
+
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render.manim_slides import ORDER_FILE, build_presentation
+
+    course = _chosen_course(scenes, course_file, theme, speed)
+    out = build_presentation(course, output, SceneOptions(cache=cache_dir), quality=quality,
+                             jobs=jobs or os.cpu_count() or 1, reuse=not fresh,
+                             to=tuple(dict.fromkeys(formats)),
+                             echo=lambda m: click.echo(m, err=True))
+    names = (out / ORDER_FILE).read_text().split()
+    plural = "s" if len(names) > 1 else ""
+    click.echo(f"wrote {out} ({len(names)} presentation{plural}); present with: "
+               f"cd {out} && manim-slides present {' '.join(names)}")
+    for fmt in dict.fromkeys(formats):
+        click.echo(f"wrote {out / f'presentation.{fmt}'}")
+
+
+def _chosen_course(scenes, course_file, theme, speed):
+    """The course a command's SCENES or --course FILE give (neither: the bundled one), with
+    the command line's theme and speed in place of the course's own defaults."""
+    from dataclasses import replace
+
+    from nnanim.scenes.course import course_of, default_course, load_course
+
+    if scenes and course_file:
+        raise click.UsageError("give SCENES or --course FILE, not both")
+    course = (load_course(course_file) if course_file else
+              course_of(scenes) if scenes else default_course())
+    return replace(course, theme=theme or course.theme, speed=speed or course.speed)
+
+
+@main.command()
+@click.argument("scenes", nargs=-1)
+@click.option("--course", "course_file", type=click.Path(path_type=Path),
               help="A course file (TOML): the parts in order, each with its scene, run, "
                    "title, theme and speed (default: the bundled course).")
 @click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
