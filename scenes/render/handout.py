@@ -22,10 +22,8 @@ import json
 import logging
 import tempfile
 import textwrap
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator
 
@@ -33,8 +31,7 @@ from nnanim.engine.atomic import atomic_path, check_output
 from nnanim.scenes.captions import Caption, Section, read_srt, subtitle_paths
 from nnanim.scenes.course import Course
 from nnanim.scenes.options import SceneOptions
-from nnanim.scenes.render.lecture import (Part, _render_part, _train_default_runs, as_course,
-                                          longest_first)
+from nnanim.scenes.render.lecture import Part, as_course, render_parts
 
 #: the page, inches (A4 landscape); the margins; the column the still and text share
 PAGE = (11.69, 8.27)
@@ -76,11 +73,7 @@ def build_handout(course: Course | list[str], out: Path, options: SceneOptions |
     out = check_output(out)
     with tempfile.TemporaryDirectory(prefix="nnanim-handout-") as tmp:
         parts = _plan(course, options, quality, Path(tmp), reuse)
-        _train_default_runs(parts)
-        with ProcessPoolExecutor(max_workers=max(1, jobs),
-                                 mp_context=get_context("spawn")) as pool:
-            for done in pool.map(_render_part, longest_first(parts)):
-                echo(f"rendered {Path(done).name}")
+        render_parts(parts, jobs, echo)
         pages = [page for i, part in enumerate(parts, start=1) for page in part_pages(i, part)]
         title = course.title or " · ".join(p.title for p in parts)
         echo(f"laying out {len(pages)} pages")

@@ -130,6 +130,15 @@ def _join(parts: list[Part], chapters: list[tuple], out: Path, tmp: Path) -> Pat
                            "-movflags", "+faststart"], "join the parts")
 
 
+def render_parts(parts: list[Part], jobs: int, echo=print) -> None:
+    """Train the parts' default runs here (parallel renders never race on the cache), then
+    render the parts in ``jobs`` processes, the longest first."""
+    _train_default_runs(parts)
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn")) as pool:
+        for done in pool.map(_render_part, longest_first(parts)):
+            echo(f"rendered {Path(done).name}")
+
+
 def build_lecture(course: Course | list[str], out: Path, options: SceneOptions | None = None,
                   *, quality: str = "m", jobs: int = 2, slides: Path | None = None,
                   reuse: bool = False, echo=print) -> Path:
@@ -148,11 +157,7 @@ def build_lecture(course: Course | list[str], out: Path, options: SceneOptions |
     out = check_output(out)
     with tempfile.TemporaryDirectory(prefix="nnanim-lecture-") as tmp:
         parts = _plan(course, options, quality, Path(tmp), reuse)
-        _train_default_runs(parts)
-        with ProcessPoolExecutor(max_workers=max(1, jobs),
-                                 mp_context=get_context("spawn")) as pool:
-            for done in pool.map(_render_part, longest_first(parts)):
-                echo(f"rendered {Path(done).name}")
+        render_parts(parts, jobs, echo)
         chapters, stops, captions = _chapters_stops_captions(parts)
         _join(parts, chapters, out, Path(tmp))
         write_captions(captions, out)
