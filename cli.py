@@ -370,54 +370,41 @@ def gif(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, w
         click.echo(f"stills in {stills_dir}")
 
 
-@main.command()
-@click.argument("scenes", nargs=-1)
-@click.option("--course", "course_file", type=click.Path(path_type=Path),
-              help="A course file (TOML), as for 'nnanim lecture' (default: the bundled "
-                   "course).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              metavar="DIR",
-              help="The presentation folder (new, empty, or an earlier presentation).")
-@click.option("--to", "formats", type=click.Choice(["html", "pptx", "pdf"]), multiple=True,
-              help="Also convert with manim-slides into DIR/presentation.<format> (HTML "
-                   "works offline); repeat for several. Needs pip install 'nnanim[slides]'.")
-@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
-              show_default=True)
-@click.option("--theme", type=click.Choice(["dark", "light"]), default=None,
-              help="Theme of the parts that set none (default: the course's, else dark).")
-@click.option("--speed", type=Speed(), default=None,
-              help="Speed of the parts that set none (default: the course's, else 1).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Parallel render processes (default: the number of cores).")
-@click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
-              show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
-@fresh_option
-def slides(scenes, course_file, output, formats, quality, theme, speed, jobs, cache_dir,
-           fresh) -> None:
-    """A manim-slides presentation, one slide per section, from nnanim's own renders (no
-    manim-slides render step): SCENES in that order, or --course FILE, or the bundled course.
-    Present it with 'manim-slides present' in DIR."""
-    import os
-
-    from nnanim.scenes.options import SceneOptions
-    from nnanim.scenes.render.manim_slides import ORDER_FILE, build_presentation
-
-    course = _chosen_course(scenes, course_file, theme, speed)
-    out = build_presentation(course, output, SceneOptions(cache=cache_dir), quality=quality,
-                             jobs=jobs or os.cpu_count() or 1, reuse=not fresh,
-                             to=tuple(dict.fromkeys(formats)),
-                             echo=lambda m: click.echo(m, err=True))
-    names = (out / ORDER_FILE).read_text().split()
-    plural = "s" if len(names) > 1 else ""
-    click.echo(f"wrote {out} ({len(names)} presentation{plural}); present with: "
-               f"cd {out} && manim-slides present {' '.join(names)}")
-    for fmt in dict.fromkeys(formats):
-        click.echo(f"wrote {out / f'presentation.{fmt}'}")
+def course_command(command):
+    """The arguments every command that renders a course shares (slides, lecture, handout):
+    SCENES or --course FILE, quality, parallel jobs, the cache, --fresh."""
+    for option in reversed([
+        click.argument("scenes", nargs=-1),
+        click.option("--course", "course_file", type=click.Path(path_type=Path),
+                     help="A course file (TOML): the parts in order, each with its scene, "
+                          "run, title, theme and speed (default: the bundled course)."),
+        click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
+                     show_default=True, help="l=480p15, m=720p30, h=1080p60, k=2160p60."),
+        click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                     help="Parallel render processes (default: the number of cores)."),
+        click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path),
+                     envvar="NNANIM_CACHE", show_envvar=True,
+                     help="Cache of trained default runs, TeX and kept renders."),
+        fresh_option,
+    ]):
+        command = option(command)
+    return command
 
 
-def _chosen_course(scenes, course_file, theme, speed):
+def part_style_options(command):
+    """--theme and --speed for the parts of a course that set none."""
+    command = click.option("--speed", type=Speed(), default=None,
+                           help="Speed of the parts that set none (default: the course's, "
+                                "else 1).")(command)
+    return click.option("--theme", type=click.Choice(["dark", "light"]), default=None,
+                        help="Theme of the parts that set none (default: the course's, "
+                             "else dark).")(command)
+
+
+def _chosen_course(scenes, course_file, theme=None, speed=None):
     """The course a command's SCENES or --course FILE give (neither: the bundled one), with
-    the command line's theme and speed in place of the course's own defaults."""
+    the command line's theme and speed in place of the course's own defaults (not a
+    part's)."""
     from dataclasses import replace
 
     from nnanim.scenes.course import course_of, default_course, load_course
@@ -429,48 +416,64 @@ def _chosen_course(scenes, course_file, theme, speed):
     return replace(course, theme=theme or course.theme, speed=speed or course.speed)
 
 
+def _jobs(jobs: int | None) -> int:
+    import os
+
+    return jobs or os.cpu_count() or 1
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @main.command()
-@click.argument("scenes", nargs=-1)
-@click.option("--course", "course_file", type=click.Path(path_type=Path),
-              help="A course file (TOML): the parts in order, each with its scene, run, "
-                   "title, theme and speed (default: the bundled course).")
-@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
-              show_default=True)
+@course_command
+@part_style_options
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              metavar="DIR",
+              help="The presentation folder (new, empty, or an earlier presentation).")
+@click.option("--to", "formats", type=click.Choice(["html", "pptx", "pdf"]), multiple=True,
+              help="Also convert with manim-slides into DIR/presentation.<format> (HTML "
+                   "works offline); repeat for several. Needs pip install 'nnanim[slides]'.")
+def slides(scenes, course_file, output, formats, quality, theme, speed, jobs, cache_dir,
+           fresh) -> None:
+    """A manim-slides presentation, one slide per section, from nnanim's own renders (no
+    manim-slides render step): SCENES in that order, or --course FILE, or the bundled course.
+    Present it with 'manim-slides present' in DIR."""
+    from nnanim.scenes.options import SceneOptions
+    from nnanim.scenes.render.manim_slides import ORDER_FILE, build_presentation
+
+    course = _chosen_course(scenes, course_file, theme, speed)
+    out = build_presentation(course, output, SceneOptions(cache=cache_dir), quality=quality,
+                             jobs=_jobs(jobs), reuse=not fresh,
+                             to=tuple(dict.fromkeys(formats)), echo=_progress)
+    names = (out / ORDER_FILE).read_text().split()
+    plural = "s" if len(names) > 1 else ""
+    click.echo(f"wrote {out} ({len(names)} presentation{plural}); present with: "
+               f"cd {out} && manim-slides present {' '.join(names)}")
+    for fmt in dict.fromkeys(formats):
+        click.echo(f"wrote {out / f'presentation.{fmt}'}")
+
+
+@main.command()
+@course_command
+@part_style_options
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               default=Path("out/lecture.mp4"), show_default=True,
               help="The video; its captions go beside it (.srt, .vtt).")
-@click.option("--theme", type=click.Choice(["dark", "light"]), default=None,
-              help="Theme of the parts that set none (default: the course's, else dark).")
-@click.option("--speed", type=Speed(), default=None,
-              help="Speed of the parts that set none (default: the course's, else 1).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Parallel render processes (default: the number of cores).")
 @click.option("--slides", "slides_dir", type=click.Path(path_type=Path),
               help="Also write a slide player (index.html + video + captions) that pauses at "
                    "every section end.")
-@click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
-              show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
-@fresh_option
 def lecture(scenes, course_file, quality, output, theme, speed, jobs, slides_dir, cache_dir,
             fresh) -> None:
     """Render a course into one video with a title card and a chapter per part: SCENES in
     that order, or --course FILE, or (neither) the bundled course of every scene."""
-    import os
-    from dataclasses import replace
-
-    from nnanim.scenes.course import course_of, default_course, load_course
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render import build_lecture
 
-    if scenes and course_file:
-        raise click.UsageError("give SCENES or --course FILE, not both")
-    course = (load_course(course_file) if course_file else
-              course_of(scenes) if scenes else default_course())
-    # the command line's theme and speed replace the course's own defaults, not a part's
-    course = replace(course, theme=theme or course.theme, speed=speed or course.speed)
+    course = _chosen_course(scenes, course_file, theme, speed)
     out = build_lecture(course, output, SceneOptions(cache=cache_dir), quality=quality,
-                        jobs=jobs or os.cpu_count() or 1, slides=slides_dir, reuse=not fresh,
-                        echo=lambda m: click.echo(m, err=True))
+                        jobs=_jobs(jobs), slides=slides_dir, reuse=not fresh, echo=_progress)
     click.echo(f"wrote {out} ({len(course.parts)} parts) and its captions "
                f"{out.with_suffix('.srt').name}, {out.with_suffix('.vtt').name}")
     if slides_dir:
@@ -478,37 +481,21 @@ def lecture(scenes, course_file, quality, output, theme, speed, jobs, slides_dir
 
 
 @main.command()
-@click.argument("scenes", nargs=-1)
-@click.option("--course", "course_file", type=click.Path(path_type=Path),
-              help="A course file (TOML), as for 'nnanim lecture' (default: the bundled "
-                   "course).")
-@click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
-              show_default=True, help="The stills' resolution: m = 1280×720.")
+@course_command
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               default=Path("out/handout.pdf"), show_default=True, help="The PDF.")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light",
               show_default=True, help="Every part's theme (light prints on white paper).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Parallel render processes (default: the number of cores).")
-@click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path), envvar="NNANIM_CACHE",
-              show_envvar=True, help="Cache of trained default runs, TeX and kept renders.")
-@fresh_option
 def handout(scenes, course_file, quality, output, theme, jobs, cache_dir, fresh) -> None:
     """A PDF to print: one A4 landscape page per section of every part, with its still,
-    title and captions. SCENES in that order, or --course FILE, or the bundled course."""
-    import os
-
-    from nnanim.scenes.course import course_of, default_course, load_course
+    title and captions (-q: the stills' resolution). SCENES in that order, or --course FILE,
+    or the bundled course."""
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render.handout import build_handout
 
-    if scenes and course_file:
-        raise click.UsageError("give SCENES or --course FILE, not both")
-    course = (load_course(course_file) if course_file else
-              course_of(scenes) if scenes else default_course())
+    course = _chosen_course(scenes, course_file)
     out = build_handout(course, output, SceneOptions(cache=cache_dir), quality=quality,
-                        theme=theme, jobs=jobs or os.cpu_count() or 1, reuse=not fresh,
-                        echo=lambda m: click.echo(m, err=True))
+                        theme=theme, jobs=_jobs(jobs), reuse=not fresh, echo=_progress)
     click.echo(f"wrote {out} ({len(course.parts)} parts)")
 
 
