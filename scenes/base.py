@@ -115,6 +115,8 @@ class TraceScene(Scene):
         if self.options.check_layout:
             self._start_layout_check()
         self._start_captions()
+        self.notes: list = []          # notes.Note per section, when the section ends
+        self._section_notes: list = []  # (say, ask, answer) of the section on screen
         for role in self.runs:
             self.trace(role)
 
@@ -321,6 +323,7 @@ class TraceScene(Scene):
             self.layout.section_end(getattr(self, "_section", "start"), now)
         if now > start:  # the captions are cut at section ends
             self._sections.append(Section(getattr(self, "_section", "start"), start, now))
+            self._close_notes(start, now)
         if path and now > start:
             import json
 
@@ -343,6 +346,21 @@ class TraceScene(Scene):
         path = Path(folder) / f"{type(self).__name__}_{self._still_index:02d}_{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(self.renderer.get_frame()).convert("RGB").save(path)
+
+    # -- presenter notes (scenes/notes.py) ---------------------------------------------------
+    def note(self, say: str, ask: str, answer: str) -> None:
+        """The lecturer's notes for the section on screen: what to say, the question to ask
+        the room, the answer the trace gives. A number in them is the text of
+        ``self.number(...)``, never typed in. Draws nothing."""
+        self._section_notes.append((say, ask, answer))
+
+    def _close_notes(self, start: float, end: float) -> None:
+        """Give the section that just ended (``start``..``end``) its notes."""
+        from .notes import Note
+
+        name = getattr(self, "_section", "start")
+        self.notes += [Note(name, start, end, *n) for n in self._section_notes]
+        self._section_notes = []
 
     # -- captions (every render) and the layout check (options.check_layout) -----------------
     def as_caption(self, mobject):

@@ -205,6 +205,12 @@ class MaxPooling(TraceScene):
         self.play(FadeIn(shrink), run_time=self.t(0.8))
         self.play(Write(quote), run_time=self.t(1.6))
         self.wait(self.t(3.5))
+        mr, mc = max_at[(0, 0)]  # where the first window's maximum sits
+        self.note(say="Each window keeps only its largest value: a smaller map that still "
+                      "says whether the feature is there.",
+                  ask="What does the first window pass on to y?",
+                  answer=f"Its maximum, {self.out_text('output', 0, 0)}, the entry at row "
+                         f"{mr + 1}, column {mc + 1} of x.")
 
         # -- backward -------------------------------------------------------------------------
         self.next_section("backward")
@@ -260,8 +266,20 @@ class MaxPooling(TraceScene):
         rule = self.sidebar(*lines, top=gy_note.get_bottom()[1] - 0.3, size=26)
         self.play(FadeIn(VGroup(*zeros), lag_ratio=0.05), FadeIn(rule), run_time=self.t(1.2))
         self.wait(self.t(4.0))
+        self.note(say="Backward, each window's gradient goes only to the entry that won the "
+                      "max; the others get nothing.",
+                  ask="Which entries of ∂L/∂x get a gradient from the first window?",
+                  answer=f"Only its max at row {mr + 1}, column {mc + 1}: "
+                         f"{self.out_text('grad_input', mr, mc)} (from ∂L/∂y = "
+                         f"{self.out_text('grad_output', 0, 0)}); the rest are 0.")
         if self.shifted_by_one_row():
             self.shift_section()
+
+    # -- presenter notes ---------------------------------------------------------------------
+    def out_text(self, quantity: str, i: int, j: int) -> str:
+        """The traced entry (i, j) of ``quantity`` as a note writes it (recorded as shown)."""
+        return minus_sign(self.number("main", self.step, self.layer, quantity, (0, 0, i, j),
+                                      formatter=fmt_auto)[1])
 
     # -- a small shift ------------------------------------------------------------------------
     def shifted_by_one_row(self) -> bool:
@@ -305,3 +323,8 @@ class MaxPooling(TraceScene):
                                   .arrange(DOWN, buff=0.18).move_to([0, -2.6, 0]))
         self.play(*[Create(b) for b in boxes], FadeIn(caption), run_time=self.t(1.0))
         self.wait(self.t(reading_time(" ".join(words))))
+        self.note(say="Move the input one pixel and pool again: most of the pooled map does "
+                      "not change.",
+                  ask="How many pooled values survive a one-pixel shift?",
+                  answer=f"{len(same)} of {total}: pooling keeps the features, nearly where "
+                         "they were.")

@@ -297,3 +297,54 @@ def bottom_colours(driver) -> set[str]:
         out.add(name if sum((a - b) ** 2 for a, b in zip(rgb, COLOURS[name])) < 60 ** 2
                 else "other")
     return out
+
+
+def test_n_opens_the_notes_window_that_follows_the_player(browser, slides, tmp_path):
+    """Key n opens index.html#notes in a second window: it shows the notes of the section on
+    screen, and moves on to the next section's when a key press plays it."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from nnanim.scenes.notes import Note
+
+    notes = [Note(s["label"], a, s["t"], f"say {s['label']}", f"ask {s['label']}?",
+                  f"answer {s['label']} <b>&")
+             for a, s in zip((0.0, 1.0, 2.5), STOPS)]
+    write_slides(slides / "talk.mp4", STOPS, tmp_path / "notes", notes=notes)
+    p = Presenter(browser, tmp_path / "notes" / "index.html")
+    main = p.driver.current_window_handle
+    p.press("n")
+    WebDriverWait(p.driver, 15).until(lambda d: len(d.window_handles) == 2)
+    other = next(h for h in p.driver.window_handles if h != main)
+
+    def notes_view() -> str:
+        p.driver.switch_to.window(other)
+        try:
+            return p.driver.execute_script(
+                "return document.getElementById('notes').innerText")
+        finally:
+            p.driver.switch_to.window(main)
+
+    def shows(label: str) -> str:
+        WebDriverWait(p.driver, 15, poll_frequency=0.05).until(
+            lambda _: f"say {label}" in notes_view())
+        return notes_view()
+
+    try:
+        text = shows("red")
+        assert "Ask: ask red?" in text and "Answer: answer red <b>&" in text  # text, not markup
+        assert "Next: green · say green" in text
+        assert p.driver.current_url.endswith("index.html")
+        p.press(Keys.ARROW_RIGHT)  # plays red: its notes stay until green plays
+        p.stopped("1/3")
+        assert "say red" in notes_view()
+        p.press(Keys.ARROW_RIGHT)
+        text = shows("green")
+        assert text.startswith("2/3 green") and "say red" not in text
+        p.stopped("2/3")
+        p.press(Keys.ARROW_LEFT)  # back to the end of red: the notes follow
+        shows("red")
+    finally:
+        p.driver.switch_to.window(other)
+        p.driver.close()
+        p.driver.switch_to.window(main)

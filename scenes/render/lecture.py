@@ -1,7 +1,7 @@
 """A whole lecture: a course's parts (``scenes/course.py``), each a title card and its
 scene, rendered in parallel processes, joined into one video with a chapter per part and
-captions beside it (.srt, .vtt), and optionally a slide player that pauses at every section
-end."""
+captions (.srt, .vtt) and presenter notes (.notes.json) beside it, and optionally a slide
+player that pauses at every section end and shows the notes on a second view."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,7 @@ from pathlib import Path
 from nnanim.engine.atomic import check_output
 from nnanim.scenes.captions import Caption, read_srt, shifted, subtitle_paths, write_captions
 from nnanim.scenes.course import Course, course_of
+from nnanim.scenes.notes import read_notes, write_notes, shifted as shifted_notes
 from nnanim.scenes.options import SceneOptions
 from nnanim.scenes.render.ffmpeg import duration, ffmpeg_to
 
@@ -93,9 +94,10 @@ def longest_first(parts: list[Part]) -> list[Part]:
 def _chapters_stops_captions(parts: list[Part]):
     """Chapters (start, end, title) per part, slide stops {t, label} per section end, and
     the captions of the joined video: a title card says its part and title, a scene's
-    captions (its .srt) are shifted to where it starts."""
+    captions (its .srt) are shifted to where it starts; and its presenter notes (each
+    scene's .notes.json, shifted the same way)."""
     lengths = [duration(p.out) for p in parts]
-    chapters, stops, captions, t0 = [], [], [], 0.0
+    chapters, stops, captions, notes, t0 = [], [], [], [], 0.0
     for i in range(len(parts) // 2):
         card, scene = parts[2 * i], parts[2 * i + 1]
         title, card_len, scene_len = scene.title, lengths[2 * i], lengths[2 * i + 1]
@@ -105,6 +107,7 @@ def _chapters_stops_captions(parts: list[Part]):
         srt = subtitle_paths(scene.out)[0]
         if srt.is_file():
             captions += shifted(read_srt(srt.read_text(encoding="utf-8")), start)
+        notes += shifted_notes(read_notes(scene.out), start)
         sections = scene.options.sections
         if sections.exists():
             for line in sections.read_text().splitlines():
@@ -114,7 +117,7 @@ def _chapters_stops_captions(parts: list[Part]):
         else:
             stops.append({"t": round(start + scene_len, 3), "label": title})
         t0 += card_len + scene_len
-    return chapters, stops, captions
+    return chapters, stops, captions, notes
 
 
 def _join(parts: list[Part], chapters: list[tuple], out: Path, tmp: Path) -> Path:
@@ -143,8 +146,8 @@ def build_lecture(course: Course | list[str], out: Path, options: SceneOptions |
                   *, quality: str = "m", jobs: int = 2, slides: Path | None = None,
                   reuse: bool = False, echo=print) -> Path:
     """Render every part of ``course`` (a ``Course``, or scene names: a course of those),
-    join them with chapters into ``out`` (atomically) with its captions beside it
-    (``<out stem>.srt``, ``.vtt``), and write a slide player into ``slides`` if given.
+    join them with chapters into ``out`` (atomically) with its captions and notes beside it
+    (``<out stem>.srt``, ``.vtt``, ``.notes.json``), and write a slide player into ``slides`` if given.
     Returns ``out``. ``options``: what every part is told unless the course says otherwise
     (the course's theme and speed, then each part's, win). ``reuse``: a part rendered before
     with the same code, traces and options is copied (``reuse.py``)."""
@@ -158,10 +161,12 @@ def build_lecture(course: Course | list[str], out: Path, options: SceneOptions |
     with tempfile.TemporaryDirectory(prefix="nnanim-lecture-") as tmp:
         parts = _plan(course, options, quality, Path(tmp), reuse)
         render_parts(parts, jobs, echo)
-        chapters, stops, captions = _chapters_stops_captions(parts)
+        chapters, stops, captions, notes = _chapters_stops_captions(parts)
         _join(parts, chapters, out, Path(tmp))
         write_captions(captions, out)
+        write_notes(notes, out)
     if slides is not None:
         title = course.title or " · ".join(p.title for p in parts if p.scene)
-        write_slides(out, stops, Path(slides), title=title, captions=subtitle_paths(out)[1])
+        write_slides(out, stops, Path(slides), title=title, captions=subtitle_paths(out)[1],
+                     notes=notes)
     return out

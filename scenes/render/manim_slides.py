@@ -19,7 +19,9 @@ A presentation's JSON: ``{"slides": [slide, ...], "resolution": [width, height],
 "background_color": "#rrggbb"}``, a slide ``{"file": "slides/files/<name>/01_x.mp4",
 "rev_file": ..., "notes": "...", "loop": false, "auto_next": false, ...}``, its paths
 relative to ``deck`` (manim-slides resolves them from the JSON's folder's parent). A slide's
-notes are the captions of its section (``scenes/captions.py``), each text once, in order.
+notes are the presenter notes of its section (``scenes/notes.py``: "Say: …", "Ask: …",
+"Answer: …"), or, for a section without any, its captions (``scenes/captions.py``), each
+text once, in order.
 
 The section videos have a constant frame rate (nnanim's own videos hold a still as one
 frame; a cut or a reversal must see every frame), H.264, no sound. A video is reversed in
@@ -173,14 +175,19 @@ def _render_all(renders: list[Render], jobs: int, echo) -> None:
 
 def section_cuts(sections: Path, video: Path) -> list[SlideCut]:
     """The sections of a rendered part (its JSON-lines section times), each with the text
-    of the captions beside ``video`` (its .srt) that fall inside it, each text once."""
+    of the presenter notes beside ``video`` (its .notes.json) that fall inside it, or else
+    of its captions (its .srt), each text once."""
+    from nnanim.scenes.notes import as_text, inside, read_notes
+
     srt = subtitle_paths(video)[0]
     captions = read_srt(srt.read_text(encoding="utf-8")) if srt.is_file() else []
+    notes = read_notes(video)
     cuts = []
     for i, line in enumerate(sections.read_text().splitlines(), start=1):
         sec = json.loads(line)
         start, end = sec["start"], sec["end"]
-        texts = [c.text for c in captions if start <= (c.start + c.end) / 2 < end]
+        texts = ([as_text(n) for n in inside(notes, start, end)]
+                 or [c.text for c in captions if start <= (c.start + c.end) / 2 < end])
         cuts.append(SlideCut(i, sec["section"], start, end, "\n".join(dict.fromkeys(texts))))
     return cuts
 

@@ -9,9 +9,10 @@ quality, format, size and frame rate. Paths are not part of the key, contents ar
 trace copied elsewhere is the same trace, a trace retrained in place is a new one.
 
 An entry is a folder ``<cache>/renders/<key>/`` holding the output, the section stills,
-the section times and the caption cues (``captions.json``, as ``scenes/captions.py`` writes
-them; delivered beside an mp4 as .srt and .vtt) the render wrote; the captions depend on
-the scene code, the traces and the speed, all in the key. It is written under a temporary
+the section times, the caption cues (``captions.json``, as ``scenes/captions.py`` writes
+them; delivered beside an mp4 as .srt and .vtt) and the presenter notes (``notes.json``,
+``scenes/notes.py``; delivered beside an mp4 as ``<stem>.notes.json``) the render wrote; the
+captions and notes depend on the scene code, the traces and the speed, all in the key. It is written under a temporary
 name and renamed, so an interrupted render leaves no entry. The least recently used entries
 beyond ``MAX_ENTRIES`` are removed.
 """
@@ -87,9 +88,9 @@ class RenderStore:
         return entry
 
     def keep(self, key: str, output: Path, stills: Path | None, sections: Path | None,
-             captions: Path | None = None) -> Path:
+             captions: Path | None = None, notes: Path | None = None) -> Path:
         """Store a finished render (its output file, its stills folder, its sections file,
-        its captions file) as the entry of ``key``; returns the entry."""
+        its captions file, its notes file) as the entry of ``key``; returns the entry."""
         self.root.mkdir(parents=True, exist_ok=True)
         mine = self.root / f".{key}.{os.getpid()}"
         shutil.rmtree(mine, ignore_errors=True)
@@ -99,8 +100,9 @@ class RenderStore:
             shutil.copytree(stills, mine / "stills")
         if sections is not None and sections.is_file():
             shutil.copy2(sections, mine / "sections.jsonl")
-        if captions is not None and captions.is_file():
-            shutil.copy2(captions, mine / "captions.json")
+        for side, name in ((captions, "captions.json"), (notes, "notes.json")):
+            if side is not None and side.is_file():
+                shutil.copy2(side, mine / name)
         (mine / "done").touch()
         try:
             os.rename(mine, self.root / key)
@@ -118,15 +120,19 @@ class RenderStore:
 
 def deliver(entry: Path, output: Path, options: SceneOptions) -> Path:
     """Copy a kept render to where this render was asked to write: the output (atomically),
-    its captions beside an mp4 (``<stem>.srt``, ``<stem>.vtt``), the stills into
+    its captions and notes beside an mp4 (``<stem>.srt``, ``<stem>.vtt``,
+    ``<stem>.notes.json``), the stills into
     ``options.stills``, the section times appended to ``options.sections``."""
     from nnanim.scenes.captions import from_json, write_captions
+    from nnanim.scenes.notes import notes_path
 
     produced = next(entry.glob("output.*"))
     copy_file(produced, output)
     if output.suffix == ".mp4" and (entry / "captions.json").is_file():
         write_captions(from_json((entry / "captions.json").read_text(encoding="utf-8")),
                        output)
+    if output.suffix == ".mp4" and (entry / "notes.json").is_file():
+        copy_file(entry / "notes.json", notes_path(output))
     if options.stills is not None and (entry / "stills").is_dir():
         Path(options.stills).mkdir(parents=True, exist_ok=True)
         for still in sorted((entry / "stills").iterdir()):

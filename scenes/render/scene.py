@@ -5,7 +5,8 @@
 
 Manim writes into a temporary media folder; the result is copied to ``output`` atomically,
 so an interrupted or failed render leaves whatever stood there before. An mp4 gets its
-captions beside it, ``<output stem>.srt`` and ``.vtt`` (``scenes/captions.py``). Manim draws
+captions beside it, ``<output stem>.srt`` and ``.vtt`` (``scenes/captions.py``), and its
+presenter notes, ``<output stem>.notes.json`` (``scenes/notes.py``). Manim draws
 with ``CachedCamera`` (paths and image patches built once while unchanged) and writes
 with ``StreamingFileWriter`` (one video stream per scene, not one file per animation), the
 pipeline "nnanim" of ``PIPELINES``;
@@ -207,11 +208,11 @@ def _render(scene_class, job: RenderJob, runs: dict, output: Path, reuse: bool):
         inner = options.with_(stills=tmp / "stills" if options.stills else None,
                               sections=tmp / "sections.jsonl" if options.sections else None)
         produced, scene = _render_with_manim(scene_class, job, inner, tmp)
-        captions = _captions_file(scene, tmp)
-        entry = (store.keep(key, produced, inner.stills, inner.sections, captions)
+        captions, notes = _captions_file(scene, tmp), _notes_file(scene, tmp)
+        entry = (store.keep(key, produced, inner.stills, inner.sections, captions, notes)
                  if reuse else None)
         if entry is None:
-            entry = _loose_entry(tmp, produced, inner, captions)
+            entry = _loose_entry(tmp, produced, inner, captions, notes)
         deliver(entry, output, options)
     return output, scene
 
@@ -221,16 +222,27 @@ def _captions_file(scene, tmp: Path) -> Path | None:
     like a title card)."""
     from nnanim.scenes.captions import to_json
 
-    cues = getattr(scene, "caption_cues", None)
-    if cues is None:
+    return _side_file(getattr(scene, "caption_cues", None), to_json, tmp / "captions.json")
+
+
+def _notes_file(scene, tmp: Path) -> Path | None:
+    """The scene's presenter notes as ``tmp/notes.json`` (``scenes/notes.py``; None: a scene
+    that keeps none, like a title card)."""
+    from nnanim.scenes.notes import to_json
+
+    return _side_file(getattr(scene, "notes", None), to_json, tmp / "notes.json")
+
+
+def _side_file(items, to_json, path: Path) -> Path | None:
+    """``to_json(items)`` written to ``path`` (None when there are no ``items`` to keep)."""
+    if items is None:
         return None
-    path = tmp / "captions.json"
-    path.write_text(to_json(cues), encoding="utf-8")
+    path.write_text(to_json(items), encoding="utf-8")
     return path
 
 
 def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions,
-                 captions: Path | None = None) -> Path:
+                 captions: Path | None = None, notes: Path | None = None) -> Path:
     """The render in ``tmp`` laid out as a store entry (for ``deliver``), not kept."""
     entry = tmp / "entry"
     entry.mkdir()
@@ -241,6 +253,8 @@ def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions,
         os.replace(inner.sections, entry / "sections.jsonl")
     if captions is not None:
         os.replace(captions, entry / "captions.json")
+    if notes is not None:
+        os.replace(notes, entry / "notes.json")
     return entry
 
 

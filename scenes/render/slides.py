@@ -1,5 +1,6 @@
 """The slide player: a self-contained folder (index.html + the lecture video, and its .vtt
-captions) that pauses on the last frame of every section (no manim here)."""
+captions) that pauses on the last frame of every section (no manim here), and shows the
+presenter notes (``scenes/notes.py``) of the section on screen in a second window."""
 from __future__ import annotations
 
 import html
@@ -19,6 +20,11 @@ from nnanim.scenes.render.ffmpeg import frame_rate
 # Captions: a <track> of the .vtt beside the page, shown by default; a page opened from a
 # file:// address may not load it (Chromium counts every file as its own origin), so the
 # page also holds the cues and hands them to the track as a blob of its own when it fails.
+# Presenter notes: key n opens the same page as `index.html#notes` in a second window (for
+# the lecturer's screen); the player posts it the section on screen at every change
+# (postMessage: file:// pages are each their own origin, so neither window can read the
+# other), and the notes window asks for it when it loads. The section on screen: the one
+# playing, or paused, the one whose last frame shows (the first one before the start).
 PLAYER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
@@ -28,21 +34,57 @@ PLAYER = """<!doctype html>
         background: rgba(0, 0, 0, .6); color: #eee; opacity: .8; pointer-events: none;
         font: 15px "DejaVu Sans", sans-serif; white-space: pre; }}
  #hud.off {{ display: none; }}
+ #notes {{ display: none; color: #eee; padding: 24px 40px; font: 24px "DejaVu Sans", sans-serif; }}
+ body.notes {{ overflow: auto; }}
+ body.notes video, body.notes #hud {{ display: none; }}
+ body.notes #notes {{ display: block; }}
+ #notes h1 {{ font-size: 22px; color: #aaa; font-weight: normal; }}
+ #notes b {{ color: #8cf; }}
+ #notes .next {{ color: #999; font-size: 18px; }}
 </style></head>
 <body>
 <video id="v" src="{video}" preload="auto" playsinline>{track}</video>
 <div id="hud"></div>
+<div id="notes"><h1 id="where"></h1><div id="said"></div><p class="next" id="coming"></p></div>
 <script>
 // → / space / PageDown / Enter / click: play to the end of the next section;
 // ← / PageUp / Backspace: undo the last → (back one stop); f: full screen; h: hide this line;
-// c: captions off and on.
-const stops = {stops};  // section end times, seconds
+// c: captions off and on; n: the presenter notes in a second window.
+const stops = {stops};  // section end times, seconds, with each section's notes
 const vtt = {vtt};  // the captions file's text (null: none), for a page the track cannot load
 const frame = {frame};  // one frame, seconds
+if (location.hash === "#notes") notesView(); else player();
+function notesView() {{  // the second window: the notes of the section the player shows
+  document.body.classList.add("notes");
+  const v = document.getElementById("v");
+  v.removeAttribute("src"); v.load();  // this window plays nothing
+  const el = id => document.getElementById(id);
+  function render(i) {{
+    const s = stops[i] || {{label: "", notes: []}};
+    el("where").textContent = `${{i + 1}}/${{stops.length}}  ${{s.label}}`;
+    el("said").replaceChildren(...(s.notes.length ? s.notes : [null]).flatMap(n => n
+      ? [["Say", n.say], ["Ask", n.ask], ["Answer", n.answer]].map(([k, text]) => {{
+          const p = document.createElement("p"), b = document.createElement("b");
+          b.textContent = k + ": "; p.append(b, text); p.className = k.toLowerCase(); return p; }})
+      : [Object.assign(document.createElement("p"), {{textContent: "(no notes)"}})]));
+    const after = stops[i + 1];
+    el("coming").textContent = after ? `Next: ${{after.label}}` +
+      (after.notes.length ? ` · ${{after.notes[0].say}}` : "") : "";
+    document.title = `Notes · ${{s.label}}`;
+  }}
+  window.addEventListener("message", e => {{
+    if (e.data && typeof e.data.section === "number") render(e.data.section);
+  }});
+  render(0);
+  if (window.opener) window.opener.postMessage({{ready: true}}, "*");
+}}
+function player() {{  // the main window: the video, its stops, the keys
 const v = document.getElementById("v"), hud = document.getElementById("hud");
 let next = 0;  // index of the stop the video plays towards; the stops before it are passed
+let notesWindow = null;  // the notes window, once n opened it
 const at = i => i < 0 ? 0 : Math.max(0, stops[i].t - frame / 2);  // last frame of section i
 function show() {{
+  tell();
   const n = stops.length;
   if (v.error) hud.textContent = `cannot play ${{v.currentSrc}} (error ${{v.error.code}})`;
   else if (!v.paused) hud.textContent = `${{next + 1}}/${{n}}  ${{stops[next].label}}  ▶`;
@@ -81,6 +123,7 @@ document.addEventListener("keydown", e => {{
                                                      : document.documentElement.requestFullscreen();
   else if (e.key === "h") hud.classList.toggle("off");
   else if (e.key === "c") captions();
+  else if (e.key === "n") openNotes();
 }});
 function captions() {{  // showing <-> hidden
   for (const t of v.textTracks) t.mode = t.mode === "showing" ? "hidden" : "showing";
@@ -95,18 +138,31 @@ if (cc) {{
   if (cc.readyState === HTMLTrackElement.ERROR) ownCues();  // it failed before this script
 }}
 document.addEventListener("click", forward);
+function openNotes() {{
+  notesWindow = window.open(location.href.split("#")[0] + "#notes", "nnanim-notes");
+  if (!notesWindow) hud.textContent = "allow pop-ups to see the notes";
+}}
+function tell() {{  // the section on screen, to the notes window
+  if (notesWindow && !notesWindow.closed)
+    notesWindow.postMessage({{section: v.paused ? Math.max(0, next - 1) : next}}, "*");
+}}
+window.addEventListener("message", e => {{ if (e.data && e.data.ready) tell(); }});
 show();
+}}
 </script>
 </body></html>
 """
 
 
 def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nnanim",
-                 fps: float | None = None, captions: Path | None = None) -> Path:
+                 fps: float | None = None, captions: Path | None = None,
+                 notes: list | None = None) -> Path:
     """A self-contained folder: index.html (the player) and the lecture video beside it.
     ``stops``: ``[{"t": seconds, "label": str}]``, section end times; ``fps`` defaults to
     the video's own frame rate; ``captions``: a WebVTT file, copied beside the video and
-    shown as the video's captions track (key c: off and on)."""
+    shown as the video's captions track (key c: off and on); ``notes``: the video's
+    presenter notes (``notes.Note``), each shown with the stop its section ends at (key n:
+    the notes window)."""
     video, folder = Path(video), Path(folder)
     copy_file(video, folder / video.name)
     track, vtt = "", None
@@ -122,8 +178,23 @@ def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nna
             kept[-1] = stop
         else:
             kept.append(stop)
+    kept = with_notes(kept, notes or [])
     script = lambda value: json.dumps(value).replace("</", "<\\/")  # noqa: E731  (no </script>)
     page = PLAYER.format(title=html.escape(title), video=html.escape(quote(video.name)),
                          track=track, stops=script(kept), vtt=script(vtt),
                          frame=f"{1 / fps:.6f}")
     return write_text(folder / "index.html", page)
+
+
+def with_notes(stops: list[dict], notes: list) -> list[dict]:
+    """The stops (sorted), each with ``"notes": [{"say", "ask", "answer"}]``: the notes whose
+    section lies between the stop before it and this one."""
+    from nnanim.scenes.notes import inside
+
+    out, before = [], float("-inf")
+    for stop in stops:
+        mine = inside(notes, before, stop["t"])
+        out.append({**stop, "notes": [{"say": n.say, "ask": n.ask, "answer": n.answer}
+                                      for n in mine]})
+        before = stop["t"]
+    return out
