@@ -115,7 +115,7 @@ class TraceScene(Scene):
         if self.options.check_layout:
             self._start_layout_check()
         self._start_captions()
-        self.notes: list = []          # notes.Note per section, when the section ends
+        self.presenter_notes: list = []  # notes.Note per section, when the section ends
         self._section_notes: list = []  # (say, ask, answer) of the section on screen
         for role in self.runs:
             self.trace(role)
@@ -359,7 +359,7 @@ class TraceScene(Scene):
         from .notes import Note
 
         name = getattr(self, "_section", "start")
-        self.notes += [Note(name, start, end, *n) for n in self._section_notes]
+        self.presenter_notes += [Note(name, start, end, *n) for n in self._section_notes]
         self._section_notes = []
 
     # -- captions (every render) and the layout check (options.check_layout) -----------------

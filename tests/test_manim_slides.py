@@ -60,7 +60,6 @@ def frames(path: Path) -> np.ndarray:
 
 
 def test_the_folder_is_a_manim_slides_presentation_one_slide_per_section(deck, video):
-    from nnanim.scenes.captions import read_srt
     from nnanim.scenes.render.ffmpeg import duration
 
     assert SECTIONS == ["forward", "backward", "shift"]
@@ -75,13 +74,16 @@ def test_the_folder_is_a_manim_slides_presentation_one_slide_per_section(deck, v
         assert slide.rev_file == slide.file.with_stem(slide.file.stem + "_reversed")
         assert slide.file.is_file() and slide.rev_file.is_file()
         assert not Path(raw["slides"][i - 1]["file"]).is_absolute()  # the folder can move
-    # the sections tile the video, and each slide's notes are its section's captions
+    # the sections tile the video, and each slide's notes are its section's presenter notes
+    # (MaxPooling has them for every section; a scene without falls back to its captions)
+    from nnanim.scenes.notes import as_text, inside, read_notes
+
     lengths = [duration(s.file) for s in config.slides]
     assert sum(lengths) == pytest.approx(duration(video), abs=0.11)
-    cues, start = read_srt(video.with_suffix(".srt").read_text(encoding="utf-8")), 0.0
+    notes, start = read_notes(video), 0.0
     for slide, length in zip(config.slides, lengths):
-        inside = [c.text for c in cues if start <= (c.start + c.end) / 2 < start + length]
-        assert inside and slide.notes == "\n".join(dict.fromkeys(inside))
+        here = [as_text(n) for n in inside(notes, start, start + length)]
+        assert here and slide.notes == "\n".join(dict.fromkeys(here))
         start += length
 
 

@@ -31,7 +31,7 @@ def test_every_section_has_notes_inside_it_with_traced_numbers(name, tmp_path):
 
     out, scene = render(name, tmp_path)
     notes = read_notes(out)
-    assert notes == scene.notes
+    assert notes == scene.presenter_notes
     for sec in scene._sections:
         mine = [n for n in notes if n.section == sec.name]
         assert mine, f"{name}: section {sec.name} has no notes"
@@ -68,8 +68,8 @@ def test_the_lecture_joins_the_notes_shifted_to_each_part(tmp_path):
     joined = read_notes(out)
     card = read_srt(subtitle_paths(out)[0].read_text(encoding="utf-8"))[0]
     assert card.text.startswith("Part 1") and card.end > 0.5
-    assert len(joined) == len(scene.notes) == 3
-    for got, want in zip(joined, shifted(scene.notes, card.end)):
+    assert len(joined) == len(scene.presenter_notes) == 3
+    for got, want in zip(joined, shifted(scene.presenter_notes, card.end)):
         assert got.section == want.section and got.answer == want.answer
         assert got.start == pytest.approx(want.start, abs=2e-3)
         assert got.end == pytest.approx(want.end, abs=2e-3)

@@ -230,7 +230,7 @@ def _notes_file(scene, tmp: Path) -> Path | None:
     that keeps none, like a title card)."""
     from nnanim.scenes.notes import to_json
 
-    return _side_file(getattr(scene, "notes", None), to_json, tmp / "notes.json")
+    return _side_file(getattr(scene, "presenter_notes", None), to_json, tmp / "notes.json")
 
 
 def _side_file(items, to_json, path: Path) -> Path | None:
