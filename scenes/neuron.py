@@ -306,6 +306,10 @@ class Neuron(TraceScene):
                  fade_in(squash), Create(out_arrow), fade_in(y_label),
                  *[fade_in(m) for m in self.squash_plot(dense, act)], run_time=1.0)
         self.read(extra=1.0)  # the section's still
+        self.note(say="A neuron weighs each input, adds its bias to get z, then squashes z "
+                      "with f.",
+                  ask="What does this neuron compute for these inputs?",
+                  answer=f"z = {minus_sign(z)}, so y = \u03c3(z) = {minus_sign(y)}.")
 
     def squash_plot(self, dense: str, act: str) -> list:
         """σ on the right: the curves run's σ(x) (its unit with w = 1, b = 0) with the probe's
@@ -432,6 +436,9 @@ class Neuron(TraceScene):
                       "b shifts the step sideways: σ = 0.5 where w·x + b = 0.",
                       before=[fade_out(m) for n in others for m in (curves[n], marks[n], rows[n])])
         self.read(extra=1.0)
+        self.note(say="w sets how steep the logistic step is; b slides it sideways.",
+                  ask="What does the base-case unit output at the middle of the grid?",
+                  answer=f"y = {minus_sign(y0)} at x = {minus_sign(x0)}.")
 
     def show_set(self, plot, group, base, rows, curves, marks, styles, text, before=()) -> None:
         """Draw the curves of ``group`` beside the base case, the legend in the group's order
@@ -541,6 +548,10 @@ class Neuron(TraceScene):
         self.say("Their sum is a bump: units combine into flexible shapes.",
                  Create(total), fade_in(sum_row), fade_in(top), fade_in(note), run_time=1.5)
         self.read(extra=1.0)
+        self.note(say="Weighted, shifted logistic units add up to new shapes: two make a "
+                      "bump.",
+                  ask="Where is the bump highest, and how high?",
+                  answer=f"At x = {minus_sign(x_pk)}, where y = {minus_sign(y_pk)}.")
 
     def legend_row(self, style: RunStyle | None, text: str, k: int) -> VGroup:
         """Row k of a legend beside the plot: the run's swatch (None: the output, thick and
@@ -613,6 +624,10 @@ class Neuron(TraceScene):
         _, loss = self.number("fit", steps[-1], "scalar", "loss", now=False)
         self.say(f"Step {steps[-1]}: loss {loss}, the sum fits the points.")
         self.read(extra=1.0)
+        self.note(say="Training moves each unit's w and b and its output weight until the "
+                      "sum of the units fits the data.",
+                  ask="How small has the loss become at the last recorded step?",
+                  answer=f"Step {steps[-1]}: the loss is {minus_sign(loss)}.")
 
     def fit_legend(self, styles, k: int) -> tuple[VGroup, VGroup, list, TickerText, TickerText]:
         """The legend: a row per unit with its output weight v_j (a ticker), the output's row
@@ -686,6 +701,10 @@ class Neuron(TraceScene):
         self.say("Depth: one layer's output is the next layer's input.", fade_in(deep),
                  fade_in(deep_names), fade_in(depth), run_time=1.0)
         self.read(extra=1.0)
+        self.note(say="Neurons side by side form a layer y = f(Wx + b); stacking layers "
+                      "gives depth.",
+                  ask="What is the shape of W for the first layer drawn?",
+                  answer=f"2 \u00d7 {n}: one row per neuron, one column per input.")
 
     def network_names(self, net: NetworkGraph, n: int, weights: list[str], *acts: str
                       ) -> VGroup:
