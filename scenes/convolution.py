@@ -140,6 +140,13 @@ class Convolution(TraceScene):
         self.play(*(fade_in(m, shift=0.2 * UP) for m in self.panels), run_time=self.t(1.2))
         self.play(fade_in(self.questions), run_time=self.t(0.8))
         self.wait(self.t(1.0))
+        kh, kw = g.kernel
+        self.note(say=f"The image I and the {kh}×{kw} kernel K: K slides over I and each "
+                      "position gives one number of the output I∗K.",
+                  ask="Where does the window sit when it computes (I∗K)(1,1)?",
+                  answer=f"Over the top-left {kh}×{kw} corner of the "
+                         f"{'padded ' if sum(g.pads) else ''}image, rows and columns 1 to "
+                         f"{kh}.")
 
         positions = self.windows[0].positions(g.out)
         self.next_section("first-position")
@@ -160,15 +167,33 @@ class Convolution(TraceScene):
         first = self.num("output", (0, 0, 0, 0))[1]
         self.answer(0, first, Circumscribe(self.out_grid.square(0, 0), color=th.active))
         self.wait(self.t(1.5))  # the section's still, with the answer and how it was found
+        self.note(say="Multiply each value under the window by the weight on it and add "
+                      "them all (plus the bias): that sum is one output cell.",
+                  ask="What is (I∗K)(1,1)?",
+                  answer=f"{first}: the sum of the products under the window at the first "
+                         f"position, with bias b = {self.bias_text}.")
 
         self.next_section("slide")
         eq = self.slide(positions, eq, how)
+        p, q = positions[-1]
+        self.note(say=f"The window moves {g.stride[1]} pixel{'s' * (g.stride[1] > 1)} at a "
+                      "time, left to right, "
+                      "then down; the same products and sum at every position.",
+                  ask="How many positions does the window visit, and what is the last "
+                      "output cell?",
+                  answer=f"{len(positions)} positions; the last one gives "
+                         f"{self.num('output', (0, 0, p, q))[1]}.")
 
         self.next_section("size")
         self.play(fade_out(eq), *(fade_out(w) for w in self.windows), fade_out(self.cursor),
                   run_time=self.t(0.6))
         self.size_formula()
         self.wait(self.t(3.0))
+        self.note(say="The output size follows from the input size, kernel, padding and "
+                      "stride: o = ⌊(i + 2p − k)/s⌋ + 1.",
+                  ask="What is the size of I∗K?",
+                  answer=f"{g.out[0]} × {g.out[1]}, as the formula gives with i = "
+                         f"{g.size[0]}, k = {g.kernel[0]}, s = {g.stride[0]}.")
 
     def build(self) -> None:
         """Title, the input/kernel panels, the empty output and the questions (not added)."""
