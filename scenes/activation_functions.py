@@ -305,10 +305,19 @@ class ActivationFunctions(TraceScene):
             text = (f"Identity bends nothing (f{PRIME} = 1).  Binary step: f{PRIME} is 0"
                     "\nalmost everywhere: almost no gradient to learn from.")
         self.show_page(curves, text)
+        flat = "is 0 everywhere" if np.all(step == 0) else "is 0 almost everywhere"
+        self.note(say="Each activation is drawn with its derivative, which is what "
+                      "backpropagation multiplies by.",
+                  ask="Why can a network not learn through the binary step?",
+                  answer=f"Its recorded f{PRIME} {flat}: no gradient flows back through it.")
 
     def page_s_shaped(self, curves) -> None:
         self.show_page(curves, "Logistic, tanh, arctan: smooth, and they saturate:\n"
                                f"far from 0, f{PRIME} goes to 0.")
+        self.note(say="Logistic, tanh and arctan are smooth S-curves that flatten out on "
+                      "both sides.",
+                  ask=f"What happens to f{PRIME} of these curves far from x = 0?",
+                  answer=f"f{PRIME} goes to 0: they saturate and pass almost no gradient.")
 
     def page_rectifiers(self, curves) -> None:
         # leaky ReLU's ε is its traced f′ left of 0; PReLU's α is its traced parameter
@@ -318,6 +327,11 @@ class ActivationFunctions(TraceScene):
         self.show_page(curves, f"Rectifiers: f{PRIME} = 1 for x > 0; below 0 it is 0 (ReLU),"
                                "\nthe fixed \u03b5 (leaky) or the learned \u03b1 (PReLU).",
                        notes)
+        self.note(say="Rectifiers pass the gradient unchanged for x > 0; they differ only "
+                      "left of 0.",
+                  ask=f"What is each rectifier's slope f{PRIME} for negative x?",
+                  answer=f"ReLU 0, leaky ReLU \u03b5 = {eps}, PReLU its learned "
+                         f"\u03b1 = {alpha}.")
 
     def page_smooth(self, curves) -> None:
         # ELU's α is its traced f′ at x = 0: α·e⁰ (the engine takes the x ≤ 0 branch there)
@@ -327,6 +341,9 @@ class ActivationFunctions(TraceScene):
         text = "ELU and softplus: smooth rectifiers"
         text += (f";\nsoftplus{PRIME} is the logistic curve itself." if same else ".")
         self.show_page(curves, text, {"elu": "\u03b1 = " + alpha})
+        self.note(say="ELU and softplus are rectifiers without the kink at 0.",
+                  ask=f"What is ELU's slope f{PRIME} at x = 0?",
+                  answer=f"\u03b1 = {alpha}, read from its traced f{PRIME}.")
 
     # -- logistic against ReLU ----------------------------------------------------------------
     def focus_plot(self, x: float, name: str) -> tuple[PlotAxes, VGroup]:
@@ -356,6 +373,11 @@ class ActivationFunctions(TraceScene):
         self.play(*[Create(c, lag_ratio=1.0) for c in curves], run_time=self.t(1.2))
         self.logistic_peak()
         self.relu_points()
+        top, at = self.read("logistic", "dy", self.peak), self.read_x(self.peak)
+        self.note(say="On one scale: the logistic's f\u2032 is small everywhere; ReLU's is 1 "
+                      "wherever the unit is active.",
+                  ask="What is the largest derivative the logistic ever has?",
+                  answer=f"{top}, at x = {at}; ReLU's is 1 for every x > 0.")
 
     def logistic_peak(self) -> None:
         """The largest recorded f′ of the logistic (an argmax over the grid), marked with
@@ -427,4 +449,8 @@ class ActivationFunctions(TraceScene):
                 "\nshrink the gradient.  Next: vanishing gradients.")
         rest = self.say(text, *[fade_in(r) for r in rows], run_time=1.0)
         self.hold(rest)
+        self.note(say="Backpropagation multiplies one f\u2032 per layer on the way back.",
+                  ask="What happens to the gradient after many logistic layers?",
+                  answer=f"It shrinks: each factor is at most {top}, while an active ReLU "
+                         f"gives {one}.")
 
