@@ -75,6 +75,12 @@ class ConvolutionAsMatrix(TraceScene):
         self.next_section("fold")
         self.fold()
         self.wait(self.t(3.0))
+        g = self.conv
+        self.note(say="Fold y back into the output grid: one matrix product gives exactly "
+                      "the sliding-window convolution.",
+                  ask="What shape does y fold back into?",
+                  answer=f"{g.out[0]}×{g.out[1]}, the size of I∗K, with (I∗K)(1,1) = "
+                         f"{self.num('output', (0, 0, 0, 0))[1]} in its corner.")
 
     def build(self) -> None:
         g, th = self.conv, self.theme
@@ -179,6 +185,12 @@ class ConvolutionAsMatrix(TraceScene):
                 self.play(TransformFromCopy(src, dst),
                           run_time=self.pace(c * hp + i, slow=2, first=0.7, rest=0.3))
         self.wait(self.t(1.8))  # the caption's 12 words, and the section's last still
+        self.note(say="Write the image's rows one after another: I becomes one long "
+                      "vector x.",
+                  ask="How many entries does x = vec(I) have?",
+                  answer=f"{self.n_cols}: every pixel of the {hp}×{wp} "
+                         f"{'padded ' if sum(g.pads) else ''}image"
+                         f"{f', in {g.channels} channels' if g.channels > 1 else ''}.")
 
     def placements(self, r: int) -> list[tuple[int, int, int, int, int]]:
         """(column of M, channel, u, v, input index) of K's weights in row r."""
@@ -229,6 +241,11 @@ class ConvolutionAsMatrix(TraceScene):
         self.say(f"M is sparse: {nnz} of {self.n_rows * self.n_cols} entries hold",
                  "a weight of K, the same K shifted", "along each row (Toeplitz-like)")
         self.wait(self.t(7.0))  # the key caption: 20 words
+        self.note(say="Each row of M is the kernel placed where one window position sits; "
+                      "everything else in the row is zero.",
+                  ask="How many entries of M hold a weight of K?",
+                  answer=f"{nnz} of {self.n_rows * self.n_cols}: M is sparse, the same K "
+                         "shifted along each row.")
 
     def multiply(self) -> None:
         """y_r = row r of M · x: the products of the row's placed weights with x."""
@@ -279,6 +296,11 @@ class ConvolutionAsMatrix(TraceScene):
                       else self.pace(r, slow=2, first=0.6, rest=0.05))
             frame, line = new_frame, new_line
         self.last_row = (frame, line)
+        self.note(say="Each entry of y is one row of M times x; the zeros add nothing, so "
+                      "it is the window's sum again.",
+                  ask="What is y₁, row 1 of M times x?",
+                  answer=f"{self.num('output', (0, 0, 0, 0))[1]}, the same value as "
+                         "(I∗K)(1,1) from sliding the window.")
 
     def fold(self) -> None:
         """y's entries go back to their (row, column) in the output grid."""
