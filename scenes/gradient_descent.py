@@ -146,6 +146,11 @@ class GradientDescent1D(TraceScene):
         self.add(title, formula)
         self.play(fade_in(self.plot), Create(curve), run_time=self.t(1.5))
         self.wait(self.t(1.0))
+        self.note(say="One function, f(x) = e^(\u2212x) + x\u00b2, and its slope f\u2032; we "
+                      "look for its lowest point using the slope alone.",
+                  ask="What does the sign of f\u2032 tell us about the curve at a point?",
+                  answer="Negative: the curve falls to the right; positive: it rises to the "
+                         "right.")
         self.next_section("walk")
         walked = self.walk()
         self.next_section("steps")
@@ -240,6 +245,12 @@ class GradientDescent1D(TraceScene):
         else:
             extra = [caption]
         self.wait(self.t(4.6))  # the conclusion's reading time: 12 words
+        self.note(say="At each probe point the slope's sign says which way is downhill: "
+                      "move against the slope.",
+                  ask="Between which two probe points must the minimum lie?",
+                  answer=(f"Between {a_text} and {b_text}: the sign of f\u2032 flips there."
+                          if flips else "The slope never flips sign on these probes, so the "
+                                        "minimum lies outside them."))
         return [table, dot, tan, slope_label, drop, arrows, *extra]
 
     # -- (b) steps -------------------------------------------------------------------------------
@@ -358,6 +369,10 @@ class GradientDescent1D(TraceScene):
         gone = [fade_out(m) for m in (arrow, arrow_label, caption) if m is not None]
         self.play(*gone, Create(mark), fade_in(result), run_time=self.t(1.0))
         self.wait(self.t(2.5))
+        self.note(say="Each step moves x by \u2212\u03b7 f\u2032(x): a steep slope moves a "
+                      "lot, a gentle one a little.",
+                  ask=f"Where has x arrived after {n} steps?",
+                  answer=f"x = {fin_text}, next to the true minimum x* = {star_text}.")
 
     def on_curve(self, x: float) -> np.ndarray:
         """The main plot's point of the traced curve at x."""
@@ -459,6 +474,12 @@ class GradientDescent1D(TraceScene):
                                    buff=0, color=th.series[i], stroke_width=5))
         self.play(fade_out(counter), *[fade_in(nt) for nt in notes], run_time=self.t(1.2))
         self.wait(self.t(3.5))
+        etas = {r: self.number(r, 0, "scalar", "lr", formatter=short)[1] for r in roles}
+        self.note(say="Same start, three learning rates: too small crawls, too large "
+                      "overshoots.",
+                  ask="Which learning rate reaches the minimum, and what do the others do?",
+                  answer="; ".join(f"\u03b7 = {etas[r]}: {self.verdicts[r]}" for r in roles)
+                  + ".")
 
     # -- (d) the step limit ----------------------------------------------------------------------
     def step_limit(self) -> None:
@@ -493,3 +514,11 @@ class GradientDescent1D(TraceScene):
             self.wait(self.t(reading_time(line.original_text) - 0.6))
         self.play(fade_in(rows, lag_ratio=0.3), run_time=self.t(1.2))
         self.wait(self.t(reading_time(" ".join(r[1].original_text for r in rows))))
+        self.note(say="Near x* each step multiplies the distance to x* by "
+                      "(1 \u2212 \u03b7 f\u2033(x*)); above 2 / f\u2033(x*) that factor is "
+                      "beyond \u22121.",
+                  ask=f"Why does \u03b7 = {large_text} fail to settle?",
+                  answer=(f"It is above 2 / f\u2033(x*) = {bound_text} (f\u2033(x*) = {curv}), "
+                          "so the distance to x* grows every step." if eta > bound else
+                          f"It is below 2 / f\u2033(x*) = {bound_text}, so it still "
+                          "converges, bouncing across x*."))
