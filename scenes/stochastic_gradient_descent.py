@@ -117,6 +117,13 @@ class StochasticGradientDescent(TraceScene):
         return self.number(role, step, layer, quantity, index, formatter=formatter,
                            now=now)[1]
 
+    def shown_text(self, role: str, step, quantity: str) -> str | None:
+        """The text of a number the scene already showed (for the presenter notes)."""
+        for item in reversed(self.shown.items):
+            if (item.role, item.step, item.quantity) == (role, step, quantity):
+                return item.text
+        return None
+
     # -- captions ---------------------------------------------------------------------------------
     def caption(self, text: str):
         """A sentence at the bottom of the frame; kept in ``captions`` (tests read them)."""
@@ -366,6 +373,12 @@ class StochasticGradientDescent(TraceScene):
         for k in range(1, 9):
             self.quick_step("main", k, self.pace(k - 1, 2, 1.1, 0.5))
         self.finish_reading(1.0)
+        self.note(say="The training loop: draw a batch, predict, take the batch's own loss "
+                      "curve, its slope at w, and step against that slope.",
+                  ask="How far did the first step move w, and with which learning rate?",
+                  answer=f"From w = {self.shown_text('main', 0, 'theta')} to "
+                         f"{self.shown_text('main', 0, 'theta.after')}, with "
+                         f"\u03b7 = {self.shown_text('main', 0, 'lr')}.")
 
     def dashed_sample(self, color: str) -> VGroup:
         """A short dashed stroke for a legend."""
@@ -557,6 +570,12 @@ class StochasticGradientDescent(TraceScene):
         for k in range(4, 9):
             self.quick_step("one", k, self.t(0.45))
         self.finish_reading(1.0)
+        self.note(say="With one example a step, each step descends that example's curve, "
+                      "whose minimum is not L's.",
+                  ask="Does every one-example step move w toward L's minimum?",
+                  answer=(f"No: at k = {self.away_step} the example pulls w away from it."
+                          if self.away_step is not None else
+                          "Not necessarily: each example's curve has its own minimum."))
 
     # -- (3) the paths ---------------------------------------------------------------------------
     def path_plot(self, roles, width=PATH_W, height=PATH_H, center=PATH_C) -> PlotAxes:
@@ -655,6 +674,11 @@ class StochasticGradientDescent(TraceScene):
         self.say("A batch's gradient only estimates L's: w keeps jittering.",
                  Create(bars), fade_in(note), run_time=1.0)
         self.finish_reading(1.0)
+        self.note(say=f"Full-batch GD uses all {n_text} examples, so its batch curve is L "
+                      "itself; smaller batches give cheaper but noisier steps.",
+                  ask="Which run keeps jittering most over its last steps?",
+                  answer=f"The one with {sizes['one']} example a step: the widest bar on "
+                         "the right.")
 
     # -- (4) decay ---------------------------------------------------------------------------------
     def decay(self) -> None:
@@ -693,6 +717,11 @@ class StochasticGradientDescent(TraceScene):
         self.say("Decay \u03b7: big steps to get near, small ones to settle.",
                  Create(bars), fade_in(note), run_time=1.0)
         self.finish_reading(1.0)
+        self.note(say="Same examples in the same order; only the learning rate differs: "
+                      "decay lowers it over time.",
+                  ask="How large is the decayed run's learning rate at its last step?",
+                  answer=f"\u03b7 = {last}, down from {eta0}, so w settles instead of "
+                         "jittering.")
 
     def config_schedule(self) -> str:
         """How the decay run's schedule changes η, in words from its recorded config."""
@@ -798,6 +827,14 @@ class StochasticGradientDescent(TraceScene):
             slow = k < 3 or (turn is not None and turn <= k < turn + 5)
             self.play(roll, keep_arrows, run_time=self.t(0.7 if slow else 0.25))
         self.finish_reading(1.0)
+        g_turn = self.shown_text(role, turn, "theta.grad") if turn is not None else None
+        v_turn = self.shown_text(role, turn, "theta.velocity") if turn is not None else None
+        self.note(say=f"Momentum with \u03b2 = {beta}: the velocity sums past gradients, so "
+                      "the ball rolls through small bumps and past the minimum.",
+                  ask="At which step does the slope push back while w still moves on?",
+                  answer=(f"At k = {turn}: g = {g_turn} and v = {v_turn} have opposite signs."
+                          if g_turn and v_turn else
+                          "None of the steps shown: the velocity never overshoots here."))
 
     def roll(self, plot: PlotAxes, ball: Dot, w0: float, w1: float) -> Tween:
         lo, hi = plot.x_range
@@ -881,4 +918,9 @@ class StochasticGradientDescent(TraceScene):
         self.say(text, fade_out(slope), run_time=0.8)
         self.play(*anims, run_time=self.t(3.0))
         self.finish_reading(1.0)
+        self.note(say=f"Clipping limits the gradient to |g| \u2264 {norm}: far from w* the "
+                      "huge step is cut short, small gradients pass unchanged.",
+                  ask="Where does the first step land with and without clipping?",
+                  answer=f"Clipped (g = {clipped} instead of {raw}) it lands at "
+                         f"{lands['clip']}; unclipped at {lands['noclip']}.")
 
