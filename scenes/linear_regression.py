@@ -109,6 +109,11 @@ class LinearRegressionGD(TraceScene):
         self.play(*[fade_in(m) for m in (*self.readouts, *self.values, k_is, self.counter)],
                   run_time=self.t(1.0))
         self.wait(self.t(2.0))  # the caption's reading time; the section's still
+        _, loss0 = self.number("main", 0, OBJ, "value", self.vi)
+        self.note(say="The model is a line a\u00b7x + b; its loss L sums the squared vertical "
+                      "gaps, drawn as a surface over (a, b).",
+                  ask="How large is the loss of the starting line?",
+                  answer=f"L = {loss0} at step 0: the line misses the data badly.")
 
         self.next_section("reading")
         caption = self.read_gradient(caption)
@@ -241,6 +246,14 @@ class LinearRegressionGD(TraceScene):
                             f"   b \u2190 b \u2212 \u03b7 \u2202L/\u2202b,   \u03b7 = {eta_text}")
         self.play(*self.swap(caption, rule), run_time=self.t(0.8))
         self.wait(self.t(1.0))  # the section's still
+        gb, gb_text = self.number("main", 0, OBJ, "theta.grad", (1,))
+        ga, ga_text = self.number("main", 0, OBJ, "theta.grad", (0,))
+        self.note(say="\u2202L/\u2202b is \u22122 times the summed residual: its sign says "
+                      "whether the line is too low or too high.",
+                  ask="At the start, should b grow or shrink, and a?",
+                  answer=f"\u2202L/\u2202b = {gb_text}, so b should "
+                         f"{'grow' if gb < 0 else 'shrink'}; \u2202L/\u2202a = {ga_text}, so "
+                         f"a should {'grow' if ga < 0 else 'shrink'}.")
         caption = rule
         slow = 2
         self.next_section("descent")
@@ -309,4 +322,10 @@ class LinearRegressionGD(TraceScene):
         self.play(*self.swap(caption, end), *extra, run_time=self.t(1.0))
         # the caption's reading time: 1 s + 0.3 s a word
         self.wait(self.t(reading_time(" ".join(said))))
+        exact = (f", against least squares a* = {sa}, b* = {sb}"
+                 if "objective/minimizer" in t.manifest.get("static", []) else "")
+        self.note(say="Every step moves (a, b) downhill on the loss surface, and the line "
+                      "follows the data.",
+                  ask=f"Where does gradient descent end after {n} steps?",
+                  answer=f"At a = {a_text}, b = {b_text}{exact}.")
 
