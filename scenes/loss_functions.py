@@ -310,6 +310,15 @@ class LossFunctions(TraceScene):
         self.read_out()
         caption = self.verdict(caption)
         self.wait(self.t(1.0))  # the section's still
+        ends = {r: self.number(r, self.steps[-1], "dense_0", "output", (self.out, 0),
+                               digits=2) for r in FITS}
+        most, *_, least = sorted(FITS, key=lambda r: abs(ends[r][0] - self.ys[self.out]))
+        self.note(say="Same data, same model, same start: only the loss differs, and one "
+                      "outlier tells them apart.",
+                  ask="Which loss lets the outlier pull its line the most?",
+                  answer=f"{FITS[most][1]}: at the outlier's x its line ends at "
+                         f"{minus_sign(ends[most][1])}, {FITS[least][1]}'s at "
+                         f"{minus_sign(ends[least][1])}.")
         return head, [plot, dots, ring, note, *rows, *self.lines.values(),
                       *self.heads.values(), self.verdict_marks, caption]
 
@@ -510,6 +519,11 @@ class LossFunctions(TraceScene):
         for lesson in lessons[1:]:
             caption = self.say(caption, lesson)
         self.wait(self.t(0.7))  # with the caption's margin, the section's still
+        self.note(say="The gradient adds up each residual's slope \u2113\u2032(r): the slope "
+                      "decides how hard a point pulls.",
+                  ask="Why does the outlier pull the MSE line hardest?",
+                  answer=f"MSE's slope 2r grows with the residual; MAE's stays \u00b11 and "
+                         f"Huber's is capped at \u03b4 = {delta_text}.")
         return head, [loss_plot, slope_plot, zero, deltas, delta_note, *rows, *marks, *values,
                       *[c for pair in curves.values() for c in pair], caption]
 
@@ -629,6 +643,11 @@ class LossFunctions(TraceScene):
                                     "descent gets no signal.", fade_in(flats))
         self.say(caption, "Accuracy is a metric we report, not a loss we train on.")
         self.wait(self.t(0.7))  # the last still
+        self.note(say="Classification losses fall as the margin m = y\u00b7\u0177 grows; "
+                      "accuracy is a step.",
+                  ask="Why do we not train on accuracy directly?",
+                  answer="Its derivative is 0 almost everywhere, so gradient descent gets no "
+                         "signal; cross-entropy and hinge still slope towards a larger margin.")
 
     def margin_rows(self, styles: dict) -> list[VGroup]:
         """Key, name and formula of cross-entropy and hinge (engine: BCE from logits and
