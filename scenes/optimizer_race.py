@@ -133,8 +133,11 @@ class OptimizerRace(TraceScene):
                   run_time=self.t(1.0))
         self.wait(self.t(2.0))
         self.run_race(race)
+        self.note_race(race, "Four optimizers, one start, the same number of steps on a "
+                             "ravine: steep across, flat along.")
         self.next_section("ravine-lessons")
         self.lessons(race)
+        self.note_velocity(race)
 
         self.next_section("rosenbrock")
         old, race = race, self.build_race(ROSENBROCK)
@@ -145,9 +148,58 @@ class OptimizerRace(TraceScene):
                   run_time=self.t(1.2))
         self.wait(self.t(1.5))
         self.run_race(race)
+        self.note_race(race, "Rosenbrock's curved valley has no data, so no SGD: GD, "
+                             "momentum and Adam from the same start.")
         self.next_section("rosenbrock-lessons")
         self.lessons(race, closing=CLOSING)
         self.wait(self.t(reading_time(CLOSING)))
+        gd = race["runners"][0]
+        self.note(say="Same start, same number of steps: how far each gets is down to the "
+                      "update rule alone.",
+                  ask="Why does GD crawl along Rosenbrock's valley floor?",
+                  answer=f"The steep walls force a tiny \u03b7 = "
+                         f"{self.shown_text(gd.role, 0, 'lr')}, so it ends still "
+                         f"{self.shown_text(gd.role, None, 'gap')} above the minimum.")
+
+    # -- presenter notes ------------------------------------------------------------------
+    def shown_text(self, role: str, step, quantity: str, index=None) -> str | None:
+        """The text of a number the scene already showed (the last one of ``quantity``
+        for ``role``; at ``step`` unless step is None)."""
+        for item in reversed(self.shown.items):
+            if (item.role == role and item.quantity == quantity
+                    and (step is None or item.step == step)
+                    and (index is None or item.index == index)):
+                return item.text
+        return None
+
+    def note_race(self, race: dict, say: str) -> None:
+        """A race's note: which runner the box marks as closest, with its final gap."""
+        runners = race["runners"]
+        finals = [r.loss[-1] if np.isfinite(r.loss[-1]) else np.inf for r in runners]
+        best = runners[int(np.argmin(finals))]  # the runner run_race boxed
+        others = ", ".join(f"{r.name} {self.shown_text(r.role, None, 'gap')}"
+                           for r in runners if r is not best)
+        self.note(say=say, ask="Which optimizer ends closest to the minimum?",
+                  answer=f"{best.name}, boxed: f \u2212 f* = "
+                         f"{self.shown_text(best.role, None, 'gap')} (the others: {others}).")
+
+    def note_velocity(self, race: dict) -> None:
+        """The ravine lessons' note: momentum's velocity against its gradient."""
+        say = ("GD bounces across the ravine, SGD is noisy, momentum adds pushes up along "
+               "the floor, Adam scales each coordinate's step.")
+        ask = "At the ringed step, how do momentum's velocity and gradient compare?"
+        r = next((r for r in race["runners"] if r.name == "momentum"), None)
+        k = None if r is None or self.velocity_step is None else \
+            self.trace(r.role).all_steps[self.velocity_step]
+        if k is None:
+            self.note(say=say, ask=ask.replace("At the ringed step, how", "How"),
+                      answer="Along the floor the pushes add up, across it they cancel.")
+            return
+        g = [self.shown_text(r.role, k, "theta.grad", (i,)) for i in range(2)]
+        v = [self.shown_text(r.role, k, "theta.velocity", (i,)) for i in range(2)]
+        self.note(say=say, ask=ask,
+                  answer=f"At step {k}, v = ({v[0]}, {v[1]}) against g = ({g[0]}, {g[1]}): "
+                         "along x the pushes add up, across y they cancel.")
 
     # -- building a race ------------------------------------------------------------------
     def build_race(self, info: RaceInfo) -> dict:
