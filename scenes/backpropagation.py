@@ -115,6 +115,18 @@ class Backpropagation(TraceScene):
         """Text of one traced number (recorded as shown)."""
         return self.number("main", step, layer, quantity, index, digits, formatter)[1]
 
+    def shown_text(self, step, quantity: str, index=()) -> str | None:
+        """The text of a number of run main the scene already showed (presenter notes)."""
+        for item in reversed(self.shown.items):
+            if (item.role, item.step, item.quantity, item.index) == ("main", step, quantity,
+                                                                     index):
+                return item.text
+        return None
+
+    def presenter_note(self, say: str, ask: str, answer: str) -> None:
+        """TraceScene.note (this scene's own ``note`` draws a muted label)."""
+        TraceScene.note(self, say=say, ask=ask, answer=answer)
+
     def weights(self, step: int, quantity: str = "W") -> list[np.ndarray]:
         return [self.array("main", step, self.names[k], quantity) for k in (0, 2)]
 
@@ -315,6 +327,12 @@ class Backpropagation(TraceScene):
         self.play(FadeIn(self.target), FadeOut(new), FadeIn(block), run_time=self.t(0.7))
         self.wait(self.t(2.3))
         self.block = block
+        self.presenter_note(
+            say="Forward pass: each unit sums its weighted inputs plus a bias and squashes "
+                "the sum with \u03c3; the loss is the mean squared error over the batch.",
+            ask="What does the network output for the sample we follow, against its target?",
+            answer=f"a\u207d\u00b2\u207e = {out} against y = {ys}; the batch loss is "
+                   f"L = {self.shown_text(0, 'loss')}.")
 
     # 2 -------------------------------------------------------------------------------------
     def backward(self) -> None:
@@ -441,6 +459,13 @@ class Backpropagation(TraceScene):
                   FadeIn(b4), FadeOut(self.legend), run_time=self.t(0.9))
         self.wait(self.t(3.0))
         self.grad_block = b4
+        self.presenter_note(
+            say="Backward pass: \u2202L/\u2202a at the output times \u03c3\u2032 gives "
+                "\u03b4; the chain rule passes \u03b4 back through the weights, layer by "
+                "layer.",
+            ask="What is the batch gradient \u2202L/\u2202w of the highlighted weight?",
+            answer=f"{grad}: the sum of \u03b4\u00b7a over all {n} samples; the followed "
+                   f"sample's output \u03b4 is {delta}.")
 
     # 3 -------------------------------------------------------------------------------------
     def update_step(self) -> None:
@@ -483,6 +508,15 @@ class Backpropagation(TraceScene):
         self.play(FadeIn(block[-1]), run_time=self.t(0.8))
         self.wait(self.t(2.3))
         self.update_block = block
+        before = self.shown_text(0, "loss")
+        after = self.shown_text(self.trace().all_steps[1], "loss")
+        lower = self.trace().scalars("loss")[1] < self.trace().scalars("loss")[0]
+        self.presenter_note(
+            say="Update: every weight and bias moves against its gradient, scaled by the "
+                "learning rate \u03b7, all at once.",
+            ask="Did this one step lower the batch loss?",
+            answer=f"{'Yes' if lower else 'No'}: L goes from {before} to {after} with "
+                   f"\u03b7 = {lr}.")
 
     # 4 -------------------------------------------------------------------------------------
     def training(self) -> None:
@@ -623,6 +657,11 @@ class Backpropagation(TraceScene):
         self.play(FadeIn(preds), FadeIn(final), run_time=self.t(1.0))
         self.wait(self.t(1.0))
         self.takeaway(full)
+        self.presenter_note(
+            say="Training repeats forward, backward and update; the output map shows the "
+                "network learning to separate the XOR points.",
+            ask="How does the batch loss go over the training run?",
+            answer=self.story_lines[1] or self.story_lines[0][0])
 
     # 4b: what the loss curve shows ---------------------------------------------------------
     def takeaway(self, full: VMobject) -> None:
