@@ -156,6 +156,11 @@ class LogisticRegressionGD(TraceScene):
                   run_time=self.t(1.0))
         # the rest of the errors caption's reading time; the section's still
         self.wait(self.t(max(1.0, reading_time(errors) - 1.6 - 1.2 - 1.0)))
+        _, loss0 = self.number("main", 0, OBJ, "value", self.vi)
+        self.note(say="p(x) = \u03c3(a\u00b7x + b) gives each x a probability of label 1; "
+                      "the errors p\u1d62 \u2212 y\u1d62 show how far off it is.",
+                  ask="How large is the log loss of the starting curve?",
+                  answer=f"L = {loss0} at step 0.")
         return caption
 
     def make_data_plot(self) -> tuple[PlotAxes, VGroup]:
@@ -342,6 +347,14 @@ class LogisticRegressionGD(TraceScene):
         self.wait(self.t(hold))
         self.play(fade_out(frame_a), run_time=self.t(0.4))
         self.wait(self.t(1.0))  # the section's still, the rest of the reading time
+        gb, gb_text = self.number("main", 0, OBJ, "theta.grad", (1,))
+        ga, ga_text = self.number("main", 0, OBJ, "theta.grad", (0,))
+        self.note(say="\u2202L/\u2202b is the mean error, \u2202L/\u2202a the mean of "
+                      "error\u00b7x: their signs say which way to move b and a.",
+                  ask="At the start, should b and a grow or shrink?",
+                  answer=f"\u2202L/\u2202b = {gb_text}: b should "
+                         f"{'shrink' if gb > 0 else 'grow'}; \u2202L/\u2202a = {ga_text}: "
+                         f"a should {'shrink' if ga > 0 else 'grow'}.")
         return caption
 
     def theta_grad(self, k: int) -> np.ndarray:
@@ -451,3 +464,10 @@ class LogisticRegressionGD(TraceScene):
             extra.append(fade_out(equations))
         self.play(*replace(caption, end), *extra, run_time=self.t(1.0))
         self.wait(self.t(reading_time(" ".join(said))))
+        best_note = (f"; the minimum is a* = {sa}, b* = {sb}"
+                     if "objective/minimizer" in statics
+                     else "; L has no minimum here: the classes do not overlap")
+        self.note(say="Every step moves (a, b) downhill on the log loss; the curve and its "
+                      "threshold follow the labels.",
+                  ask="Where does gradient descent end up?",
+                  answer=f"After {last} steps a = {a}, b = {b}{best_note}.")
