@@ -428,6 +428,12 @@ class ConvolutionBackward(TraceScene):
         self.play(FadeOut(VGroup(window, self.active, self.mark)), FadeOut(how),
                   FadeIn(shape_note), run_time=self.t(0.6))
         self.read(shape_note)
+        # presenter notes: TraceScene.note (this scene's own note() draws a text line)
+        super().note(say="∂L/∂K is the input I correlated with the upstream gradient ∂L/∂Y: "
+                         "∂L/∂Y slides over I like a kernel.",
+                     ask="What is ∂L/∂K(1,1), the gradient of the top-left weight?",
+                     answer=f"{minus_sign(self.num('W.grad', 0, 0)[1])}: the products of I "
+                            "and ∂L/∂Y under the window at (1,1), added up.")
         self.keep = dict(x=x, g=g, g_lab=g_lab, dk=dk, dk_lab=dk_lab, line=line,
                          rest=VGroup(x_lab, star, eq, rule, index, shape_note))
 
@@ -571,6 +577,12 @@ class ConvolutionBackward(TraceScene):
         if not self.small:
             rest.add(dx_outline, inner)
         self.keep.update(gp=gp, kflip=kflip, dx=dx, rest=rest)
+        super().note(say="∂L/∂I is the padded ∂L/∂Y convolved with K turned 180°: each pixel "
+                         "collects the gradient of every output it fed.",
+                     ask="What is ∂L/∂I(1,1), the gradient of the top-left pixel?",
+                     answer=f"{minus_sign(self.num('grad_input', 0, 0)[1])}: that pixel fed "
+                            "only Y(1,1), through K(1,1)"
+                            f"{' in each filter' if cv.filters > 1 else ''}.")
 
     def kernel_flipped(self) -> np.ndarray:
         """K rotated 180°: entry (a, b) is the traced K(kh−1−a, kw−1−b)."""
@@ -734,6 +746,11 @@ class ConvolutionBackward(TraceScene):
         self.wait(self.t(1.0))
         self.play(FadeIn(foot), run_time=self.t(0.8))
         self.wait(self.t(4.0))
+        super().note(say="Backward through a convolution is two more convolutions: ∂L/∂K "
+                         "updates the kernel, ∂L/∂I goes to the layer below.",
+                     ask="What is ∂L/∂b, the bias gradient?",
+                     answer=f"{minus_sign(db_t)}: the sum of all entries of ∂L/∂Y"
+                            f"{f' over the {cv.batch} samples' if cv.batch > 1 else ''}.")
 
     def caption(self, first: str, second: str, x: float, y: float) -> VGroup:
         lines = VGroup(self.label(first, size=22), self.label(second, size=22,
