@@ -395,6 +395,12 @@ class SoftmaxCrossEntropy(TraceScene):
         self.play(fade_in(self.z_head), Create(self.z_axis), fade_in(self.z_bars),
                   fade_in(self.step_is), fade_in(self.counter), run_time=self.t(1.2))
         self.hold(rest - 1.2)
+        top = int(np.argmax(self.trace().get(self.end, W, self.logit_layer)[k]))
+        z_top = self.read(self.end, self.logit_layer, (k, top), digits=2)
+        self.note(say="A classifier's last layer gives one raw score per class, the logits; "
+                      "they can be any sign and size.",
+                  ask="Which class gets the largest logit for the ringed point?",
+                  answer=f"Class {NAMES[top]}, with z = {z_top}.")
 
     def softmax(self) -> None:
         th = self.theme
@@ -409,6 +415,13 @@ class SoftmaxCrossEntropy(TraceScene):
         self.remove(*flows)
         self.add(self.p_bars)
         self.hold(rest - 1.2)
+        k = self.k_right
+        top = int(np.argmax(self.probs(self.end, k)))
+        self.note(say="Softmax exponentiates the logits and divides by their sum: positive "
+                      "probabilities that add up to 1.",
+                  ask="Which class gets the largest probability, and how much?",
+                  answer=f"Class {NAMES[top]}, the largest logit: "
+                         f"p = {self.read(self.end, 'probabilities', (k, top))}.")
 
     def cross_entropy(self) -> None:
         th, k = self.theme, self.k_right
@@ -437,6 +450,13 @@ class SoftmaxCrossEntropy(TraceScene):
                         "nothing.", fade_in(self.plot), Create(self.curve),
                         FadeIn(self.mark, scale=0.5), run_time=1.4)
         self.hold(rest)
+        c = self.true_class(k)
+        self.note(say="Cross-entropy looks only at the probability of the true class: "
+                      "L = \u2212log p_true.",
+                  ask="What does this point cost?",
+                  answer=f"p_true = {self.read(self.end, 'probabilities', (k, c))}, so "
+                         f"L = {self.read(self.end, 'loss', (k,))}: sure and right costs "
+                         "little.")
 
     def training(self) -> None:
         k = self.k_right
@@ -447,6 +467,11 @@ class SoftmaxCrossEntropy(TraceScene):
         self.wait(self.t(1.0))  # step 0 read before it starts to move
         self.play(self.slide(k, self.mark, 4.0 / self.speed))
         self.hold(rest - 5.0)
+        self.note(say="Training raises the true class's probability, so the point slides "
+                      "down the \u2212log p curve.",
+                  ask="How much did this point's loss fall during training?",
+                  answer=f"From L = {self.read(0, 'loss', (k,))} at step 0 to "
+                         f"{self.read(self.end, 'loss', (k,))} at the last step.")
 
     def wrong(self) -> None:
         k = self.k_wrong
@@ -472,6 +497,13 @@ class SoftmaxCrossEntropy(TraceScene):
         else:
             text = f"Right but unsure, {p_true} on {NAMES[c]}: L = {loss}."
         self.hold(self.say(text, run_time=1.0))
+        p_c = self.read(self.end, "probabilities", (k, c))
+        self.note(say="A point of one class deep in another's blob: training pushes it up "
+                      "the \u2212log p curve, where a confident wrong answer costs most.",
+                  ask="What probability does the model give this point's true class, and "
+                      "what does it cost?",
+                  answer=f"p_true = {p_c}, so L = {loss}"
+                         + (": a confident wrong answer." if pred != c else "."))
 
     def gradient(self) -> None:
         th, k = self.theme, self.k_wrong
@@ -497,6 +529,13 @@ class SoftmaxCrossEntropy(TraceScene):
         self.hold(rest)
         self.hold(self.say("The loss has no ceiling, but p \u2212 y stays between \u22121 "
                            "and 1."))
+        c = self.true_class(k)
+        self.note(say="The gradient of softmax cross-entropy with respect to the logits is "
+                      "simply p \u2212 y.",
+                  ask="Which logit of the misclassified point does descent raise?",
+                  answer=f"Only the true class {NAMES[c]}'s: \u2202L/\u2202z = "
+                         f"{self.read(self.end, 'grad', (k, c))} is its only negative "
+                         "entry.")
 
     def update_arrows(self, k: int) -> list[Arrow]:
         """Beside each logit, an arrow in the update colour along −∂L/∂z: up where a descent
@@ -532,6 +571,15 @@ class SoftmaxCrossEntropy(TraceScene):
                         "probability.", *[FadeIn(m, scale=0.5) for m in marks],
                         *[fade_in(n) for n in notes], run_time=1.2)
         self.hold(rest)
+        grid = self.trace("curves").static("grid/x")
+        i = int(np.argmin(np.abs(grid - BCE_AT)))  # the grid point build_bce marks
+        _, p_at = self.number("curves", None, "static", "grid/x", (i,), formatter=short)
+        l1, l0 = (self.number("curves", 0, name, "y", (i, 0))[1] for name in CURVES)
+        self.note(say="With two classes the model outputs one p; binary cross-entropy is "
+                      "\u2212log of the true class's probability.",
+                  ask=f"What does p = {p_at} cost when the label is 1, and when it is 0?",
+                  answer=f"\u2212log {p_at} = {l1} for y = 1, but "
+                         f"\u2212log(1 \u2212 {p_at}) = {l0} for y = 0.")
 
     def clear_rest(self) -> None:
         """Keep only the title (the first thing added)."""
