@@ -266,6 +266,11 @@ class DecisionBoundary(Narration, TraceScene):
                   fade_in(net.legend), fade_in(self.counter_group), run_time=self.t(1.5))
         self.say(f"Each hidden unit is {activation_name(t)}(w₁x₁ + w₂x₂ + b), its own map. "
                  "Untrained, the boundary p = ½ ignores the data.")
+        self.note(say="The circles: class 1 in a disc, class 0 on a ring around it; the "
+                      "network sees only x\u2081 and x\u2082.",
+                  ask="How many of the points are test points, never trained on?",
+                  answer=f"{held} of the n = {n} points, drawn hollow; untrained, the "
+                         "boundary p = ½ ignores them all.")
 
     def point_key(self) -> VGroup:
         """What the points mean: shape and colour for the class, filled or hollow for the
@@ -411,6 +416,14 @@ class DecisionBoundary(Narration, TraceScene):
                   rate_func=linear)
         advance(None, 1.0)
         self.end_of_training(chart)
+        loss = {q: next(s.text for s in reversed(self.shown.items)
+                        if (s.role, s.layer, s.quantity) == ("main", "epoch", q))
+                for q in ("loss", "val_loss")}
+        self.note(say="Gradient descent moves every weight at once: the tiles turn, the "
+                      "output map and its boundary bend around the disc.",
+                  ask="After training, how do the train and test loss compare?",
+                  answer=f"Train loss {loss['loss']}, test loss {loss['val_loss']}: "
+                         + self.captions[-1][0].lower() + self.captions[-1][1:])
 
     def loss_chart(self) -> SimpleNamespace:
         """Train (epoch mean of the batch losses) and test (at each epoch's end) loss over
@@ -531,6 +544,12 @@ class DecisionBoundary(Narration, TraceScene):
             text += (f" {names}'s line misses the plane: {'it adds' if one else 'they add'} "
                      "the same everywhere.")
         self.say(text, run_time=0.6)
+        self.note(say="Each hidden unit splits the plane along one line, w·x + b = 0; the "
+                      "output unit weighs those units.",
+                  ask="Where does the curved boundary come from?",
+                  answer=f"From the {self.units} units' lines: the boundary p = ½ follows "
+                         "them and bends where they meet"
+                         + (f" ({len(off)} of them miss the plane)." if off else "."))
 
     def tile_mapper(self, tl: np.ndarray, br: np.ndarray):
         """Lattice coordinates -> points on a tile whose corners are ``tl``, ``br``."""
@@ -588,6 +607,15 @@ class DecisionBoundary(Narration, TraceScene):
                     f"{ta} → {tb}: the extra capacity fits noise (overfitting).")
         self.say(text, run_time=0.6)
         self.panels = panels
+        self.note(say="Capacity: the same data with fewer and with more hidden units, each "
+                      "run's final map with its train and test accuracy.",
+                  ask=(f"Why can't {k} hidden units close the disc?"
+                       if train["small"] < train["main"] else
+                       f"Do {k} hidden units fit the training points as well as {self.units}?"),
+                  answer=(f"{k} units give only {k} lines, a band or a wedge, never a closed "
+                          f"region; {self.units} units can close it."
+                          if train["small"] < train["main"] else
+                          f"Yes: on these points {k} units do as well as {self.units}."))
 
     def panel(self, role: str, x: float) -> Group:
         """One run's final output map with its points, boundary (and for one hidden layer
