@@ -457,6 +457,13 @@ class Overfitting(Narration, TraceScene):
                  fade_in(early_name), run_time=1.0)
         self.best = best
         self.section_one += [line, ring, tag, early, early_name]
+        self.note(say=f"Training loss falls to {train_end[1]}: the big net threads every "
+                      "training point, noise and all, so it stops predicting the sine.",
+                  ask="When is the validation loss lowest, and what does it do after?",
+                  answer=(f"After {best_at[1]} epochs ({best_val[1]}), then it rises: early "
+                          "stopping would stop there."
+                          if t.epochs[-1]["val_loss"] > best_val[0] else
+                          f"At the end ({best_val[1]}): here there is nothing to stop."))
 
     # 2 -------------------------------------------------------------------------------------
     def penalties(self) -> None:
@@ -484,6 +491,10 @@ class Overfitting(Narration, TraceScene):
                    movers=[c.fit for c in cols])
         self.explain(cols)
         self.cols, self.legend2 = cols, legend
+        self.note(say="L2 pulls large weights to 0 hardest, L1 pulls every weight equally, "
+                      "dropout zeroes random hidden units in each training step.",
+                  ask="Which remedies end below the plain net's validation loss?",
+                  answer=self.captions[-1])
 
     def column(self, role: str, x: float) -> SimpleNamespace:
         """One remedy: its name and setting, the fit (with the plain net's end fit thin and
@@ -707,3 +718,12 @@ class Overfitting(Narration, TraceScene):
                  + (" and a few large: a sparse net." if large else "."), Create(ring))
         self.notes, self.ring = notes, ring
         self.near_fraction, self.exact_zeros = near, exact
+        largest = {p.role: next(s.text for s in reversed(self.shown.items)
+                                if (s.role, s.step, s.layer, s.quantity)
+                                == (p.role, last, p.layer, "W")) for p in panels}
+        self.note(say="The same start, four ends: a penalty shows in the weights "
+                      "themselves, not only in the loss.",
+                  ask="What does L1 do to the hidden layer's weights that L2 does not?",
+                  answer=self.captions[-1].rstrip(".") + f"; its largest |w| is "
+                         f"{largest['l1']}, L2's {largest['l2']}, the plain net's "
+                         f"{largest['main']}.")
