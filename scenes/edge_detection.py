@@ -299,6 +299,14 @@ class EdgeDetection(TraceScene):
         note.next_to(ogrid, DOWN, buff=0.6).align_to(ogrid, LEFT)
         self.play(FadeIn(note), run_time=self.t(1.0))
         self.wait(self.t(3.0))
+        bp, bq = np.unravel_index(np.argmax(out), out.shape)
+        best = self.number("main", t.steps[0], self.names["main"], "output", (0, 0, bp, bq),
+                           formatter=fmt_auto)[1]
+        self.note(say="The filter takes each window's right column minus its left column: "
+                      "large where dark pixels turn bright.",
+                  ask="Where is the window's feature map largest, and why there?",
+                  answer=f"Row {bp + 1}, column {bq + 1}: {minus_sign(best)}, where the "
+                         "window straddles the 7's vertical edge.")
 
     def pixel_box(self, heat: Heatmap, r0: int, c0: int, h: int, w: int, color: str) -> Rectangle:
         """A frame around pixels [r0, r0+h) × [c0, c0+w) of a heatmap."""
@@ -409,6 +417,14 @@ class EdgeDetection(TraceScene):
         self.play(FadeIn(legend), FadeIn(lo), FadeIn(hi), run_time=self.t(0.8))
         self.play(FadeIn(meaning), run_time=self.t(1.0))
         self.wait(self.t(3.0))
+        lo_t, hi_t = (self.number("full", t.steps[0], name, "output",
+                                  (0, 0) + np.unravel_index(f(fmap), fmap.shape),
+                                  formatter=fmt_auto)[1] for f in (np.argmin, np.argmax))
+        self.note(say="The same filter over the whole digit marks both sides of every "
+                      "vertical stroke, with opposite signs.",
+                  ask="What are the strongest positive and negative responses in the map?",
+                  answer=f"{minus_sign(hi_t)} where dark turns bright (a stroke's left side), "
+                         f"{minus_sign(lo_t)} where bright turns dark (its right side).")
         # the pooled section keeps these
         self.fm, self.fm_frame, self.f_head = fm, fm_frame, f_head
         self.legend = Group(legend, lo, hi)
@@ -484,3 +500,10 @@ class EdgeDetection(TraceScene):
         note.to_edge(DOWN, buff=0.3)
         self.play(FadeIn(note), run_time=self.t(1.0))
         self.wait(self.t(reading_time(" ".join(lines))))
+        top = self.number("pooled", t.steps[0], name, "output", (0, 0, p, q),
+                          formatter=fmt_auto)[1]
+        self.note(say="Max pooling keeps the largest response of each block: a quarter of "
+                      "the size, and the edge is still there.",
+                  ask="What does the strongest block pass on to the pooled map?",
+                  answer=f"Its maximum, {minus_sign(top)}; the map shrinks from {h}×{w} to "
+                         f"{pooled.shape[0]}×{pooled.shape[1]}.")
