@@ -275,6 +275,19 @@ class VanishingGradients(TraceScene):
         note = self.label(f"layer 1 gets < {power_of_ten(-gap)} of layer {n}'s gradient", 22)
         return VGroup(chart.level_line(norms[-1]), arrow, label), note.move_to(where)
 
+    # -- presenter notes --------------------------------------------------------------------
+    def shown_text(self, role: str, step, quantity: str) -> str | None:
+        """The text of a number the scene already showed (None: not shown)."""
+        for item in reversed(self.shown.items):
+            if (item.role, item.step, item.quantity) == (role, step, quantity):
+                return item.text
+        return None
+
+    def end_norms(self, panel: Panel, step: int) -> tuple[str | None, str | None]:
+        """The shown texts of the first and last layers' ‖∂L/∂W‖ at ``step``."""
+        return (self.shown_text(panel.role, step, norm_key(panel.layers[0])),
+                self.shown_text(panel.role, step, norm_key(panel.layers[-1])))
+
     # -- helpers ----------------------------------------------------------------------------
     # manim redraws every frame all mobjects from the first moving one to the end of the
     # scene's list, so still things go to the back and things about to fade to the front.
@@ -360,6 +373,11 @@ class VanishingGradients(TraceScene):
             p.loss_value = self.swap(None, self.loss_value(p, self.steps[0]))
         text = self.comparison()
         self.say(self.label(text, 26), wait=reading_time(text))
+        sig, relu = self.panels
+        self.note(say=f"Two deep nets of {len(sig.layers)} Dense layers side by side: "
+                      f"{sig.activation} on the left, {relu.activation} on the right.",
+                  ask="What is the only difference between the two networks?",
+                  answer=text)
 
     def comparison(self) -> str:
         """What the two runs share, read from their configs (claimed only when true)."""
@@ -431,6 +449,17 @@ class VanishingGradients(TraceScene):
         self.play(FadeIn(relu.drawing), FadeIn(relu.note), run_time=self.t(0.8))
         self.settle(relu.drawing, relu.note)
         self.wait(self.t(2.5))
+        first, last = self.end_norms(sig, s0)
+        n = len(sig.layers)
+        self.note(say="Backprop multiplies the error by each layer's derivative on the way "
+                      f"back: {sig.activation}'s derivative shrinks it at every layer, "
+                      f"{relu.activation}'s passes it on.",
+                  ask=f"At the first step, how much gradient reaches layer 1 of the "
+                      f"{sig.activation} net compared with layer {n}?",
+                  answer=(f"Layer 1 gets \u2016\u2202L/\u2202W\u2016 = {first}, layer {n} "
+                          f"gets {last}: the signal is diluted on the way back."
+                          if first and last else
+                          "Far less: its bars fall layer by layer towards the input."))
 
     def training(self) -> None:
         s0 = self.steps[0]
@@ -459,6 +488,18 @@ class VanishingGradients(TraceScene):
                           p.loss_dot.animate.move_to(p.loss.point(at))]
             self.play(*anims, run_time=self.pace(j, slow=2, first=0.8, rest=0.3))
         self.wait(self.t(1.0))  # the section's still: the last recorded step
+        sig, relu = self.panels
+        end = self.steps[-1]
+        (s1, _), (r1, _) = self.end_norms(sig, end), self.end_norms(relu, end)
+        loss = {p.role: self.shown_text(p.role, end, "loss") for p in self.panels}
+        self.note(say="Through training the bars follow the recorded gradients and the "
+                      "curves each run's mini-batch loss.",
+                  ask=f"By the last step, does layer 1 of the {sig.activation} net get as "
+                      f"much gradient as in the {relu.activation} net?",
+                  answer=(f"Layer 1 gets {s1} with {sig.activation} and {r1} with "
+                          f"{relu.activation}; the losses are {loss[sig.role]} and "
+                          f"{loss[relu.role]}." if s1 and r1 else
+                          f"The losses end at {loss[sig.role]} and {loss[relu.role]}."))
 
     def verdict(self) -> None:
         last = self.steps[-1]
@@ -483,6 +524,16 @@ class VanishingGradients(TraceScene):
         if stuck:
             self.say(self.label(stuck, 26, t2c={"- - -": self.theme.muted}),
                      wait=reading_time(stuck))
+        chance = self.shown_text(sig.role, None, "baseline/loss")
+        loss = self.shown_text(sig.role, self.trace(sig.role).steps[-1], "loss")
+        self.note(say="Vanishing gradients: with saturating activations the layers near "
+                      "the input get almost no gradient; ReLU keeps the signal alive.",
+                  ask="Which net's first layers barely learn, and what is the cure?",
+                  answer=(text if kinds == ["gap", "spread"] else
+                          "Compare the gaps under the charts: the smaller the gradient "
+                          "reaching layer 1, the less it learns.")
+                         + (f" {sig.activation} ends at chance: loss {loss} against "
+                            f"{chance}." if stuck else ""))
 
     def at_chance(self, panel: Panel) -> str | None:
         """The sentence saying that ``panel``'s net ended at chance (its last loss within
