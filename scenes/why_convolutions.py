@@ -242,6 +242,13 @@ class WhyConvolutions(TraceScene):
     def epoch_text(self, role: str, k: int, metric: str, formatter=fmt) -> str:
         return self.number(role, None, "epoch", metric, (k,), formatter=formatter)[1]
 
+    def shown_loss(self, role: str) -> str | None:
+        """The last training loss the run's readout showed (presenter notes)."""
+        for item in reversed(self.shown.items):
+            if (item.role, item.layer, item.quantity) == (role, "epoch", "loss"):
+                return item.text
+        return None
+
     # -- pictures -----------------------------------------------------------------------------
     def image(self, role: str, k: int) -> np.ndarray:
         """Watched sample k of an MLP run as the (size, size) picture (display only)."""
@@ -322,6 +329,11 @@ class WhyConvolutions(TraceScene):
                  *[fade_in(m) for m in (*images, *names)], run_time=1.2)
         self.read(1.0)
         self.data_names = names
+        self.note(say="The Argonne deck's question: can a network tell horizontal from "
+                      "vertical lines in small noisy images?",
+                  ask="How many images are there, and how large is each?",
+                  answer=f"{count} images of {size} {TIMES} {size} pixels, with noise "
+                         f"\u03c3 = {noise}.")
         return images
 
     # -- section 2: flatten -------------------------------------------------------------------
@@ -351,6 +363,12 @@ class WhyConvolutions(TraceScene):
         self.say(f"Horizontal: {size} bright pixels side by side. Vertical: {size} places "
                  "apart.", *[Create(f) for f in frames], run_time=1.0)
         self.read(1.0)
+        self.note(say="A dense network needs a row of numbers, so the image is flattened "
+                      "row after row; neighbours above and below end up far apart.",
+                  ask="In the flattened row, how far apart are a vertical line's bright "
+                      "pixels?",
+                  answer=f"{size} places apart, one image row each; a horizontal line's "
+                         f"{size} bright pixels sit side by side.")
 
     def to_strip(self, image: VGroup, left: float, y: float, side: int) -> Tween:
         """The image's pixels moving into one row, each image row a little after the one
@@ -412,6 +430,11 @@ class WhyConvolutions(TraceScene):
         acc = self.epoch_text("main", last, "val_accuracy", percent)
         self.say(f"It learns: {acc} of validation images right after {epochs} epochs.")
         self.read(1.0)
+        self.note(say=f"Train the dense network on the flattened rows: {self.architecture()}.",
+                  ask="Does the dense network learn to tell the lines apart?",
+                  answer=f"Yes: after {epochs} epochs its training loss is "
+                         f"{self.shown_loss('main')}, and the validation accuracy is on "
+                         "the panel.")
 
     def make_plots(self) -> VGroup:
         """Training loss (top) and validation accuracy (bottom) per epoch, both runs."""
@@ -525,6 +548,12 @@ class WhyConvolutions(TraceScene):
         self.say("A dense layer ignores where pixels are: it cannot use that neighbours "
                  "belong together.")
         self.read(1.0)
+        self.note(say="Shuffle the pixels the same way in every image: noise to us, but the "
+                      "same network from the same start learns them too.",
+                  ask="Why does shuffling the pixels hardly matter to a dense network?",
+                  answer="It ignores where pixels are: its training loss ends at "
+                         f"{self.shown_loss('shuffled')} shuffled against "
+                         f"{self.shown_loss('main')} in order.")
 
     # -- sections 5 and 6: a filter and a max-pool -------------------------------------------
     def probe_layers(self) -> tuple[str, str]:
@@ -643,6 +672,11 @@ class WhyConvolutions(TraceScene):
         self.read(1.0)
         for r, f in zip(rows, frames):
             r.frame = f
+        self.note(say="A convolution looks at neighbours: the small vertical-edge filter K "
+                      "answers along vertical edges; max-pooling keeps its strongest answer.",
+                  ask="What pooled value does each line give?",
+                  answer=f"{values[0]} for the horizontal line, {values[1]} for the vertical "
+                         "one: classification is easy with filters.")
         return rows
 
     def shift(self, rows: list) -> None:
@@ -663,3 +697,8 @@ class WhyConvolutions(TraceScene):
                  fade_in(VGroup(new.pool_arrow, new.pooled)), Create(frame), run_time=1.0)
         self.say("Filters use neighbourhoods; pooling keeps what was found, not where.")
         self.read(1.0)
+        self.note(say="Convolutions exploit that nearby pixels are related and that a "
+                      "pattern means the same wherever it appears.",
+                  ask="What happens to the pooled value when the line moves one pixel right?",
+                  answer=f"It stays {new.pooled.original_text}: the feature map moves with "
+                         "the line, the pooled value does not.")
