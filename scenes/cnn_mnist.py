@@ -261,6 +261,13 @@ class CNNOnMNIST(TraceScene):
         self.wait(self.t(1.5))
         self.play(FadeIn(m.heads[9]), FadeIn(m.others, lag_ratio=0.3), run_time=self.t(1.0))
         self.wait(self.t(2.5))
+        _, logit = self.number("main", step, "watch", self.names[-1], (self.DIGIT, m.pred),
+                               digits=2, now=False)
+        self.note(say="Conv, ReLU and max-pool twice turn the digit into small feature maps; "
+                      "a dense layer and softmax turn them into class probabilities.",
+                  ask="Which digit does the trained network read, and from which logit?",
+                  answer=f"A {m.pred}: its logit, {logit}, is the largest of the "
+                         f"{len(m.logits)}, so softmax gives it the highest probability.")
 
     def build_forward(self, t: Trace, step: int) -> SimpleNamespace:
         """Every mobject of the forward section, laid out in two rows:
@@ -409,6 +416,17 @@ class CNNOnMNIST(TraceScene):
         self.play(FadeOut(c.markers), Create(SurroundingRectangle(
             rows[-1], color=self.theme.active, buff=0.03, stroke_width=3)), run_time=self.t(0.8))
         self.wait(self.t(3.0))
+        last = len(points) - 2  # the epoch of the last time point
+        metric = "val_loss" if "val_loss" in c.metrics else "loss"
+        first_loss = self.number("main", 0, "scalar", "loss", now=False)[1]
+        # the text the legend showed for this epoch (epoch_number would record it again)
+        end_loss = fmt(float(t.epochs[last][metric]))
+        self.note(say="Over training the first-layer filters and their feature maps take "
+                      "shape while the loss falls.",
+                  ask="How far did the loss fall from the first batch to the last epoch?",
+                  answer=f"From {first_loss} on the first batch to a "
+                         f"{'validation' if metric == 'val_loss' else 'train'} loss of "
+                         f"{end_loss} after epoch {last + 1}.")
 
     def build_table(self, t: Trace, points: list) -> tuple[list, VGroup, SignedLegend]:
         """One row per time point (filters, feature maps of the digit, P(true class)), the
