@@ -245,6 +245,12 @@ class MNISTMLPvsCNN(Narration, TraceScene):
         if counts["cnn"] < counts["main"]:
             said += " A filter is shared by every position in the image."
         self.say(said, fade_in(mlp.total), fade_in(cnn.total))
+        fewer = "CNN" if counts["cnn"] < counts["main"] else "MLP"
+        self.note(say="The MLP reads the pixels in a row and forgets the image's shape; the "
+                      "CNN keeps the image and slides small shared filters over it.",
+                  ask="How many parameters does each network learn?",
+                  answer=f"The MLP {mlp.count}, the CNN {cnn.count}: the {fewer} needs "
+                         "fewer.")
 
     def mlp_sentence(self) -> str:
         """The MLP in words, from its layers: inputs, hidden units and their activation,
@@ -342,6 +348,15 @@ class MNISTMLPvsCNN(Narration, TraceScene):
                             formatter=fmt_int)[1]
         self.say("The decks quote 97–98 % for this MLP on all 60,000 digits; "
                  f"{steps} steps on this subset give {self.final('main', 'val_accuracy')}.")
+        (mv, mt), (cv, ct) = (self.number(r, None, "epoch", "val_loss",
+                                          (len(self.trace(r).epochs) - 1,), formatter=fmt)
+                              for r in ROLES)
+        self.note(say="Solid lines are the held-out digits, dashed the training digits; "
+                      "validation tells how well a network reads new digits.",
+                  ask="Which network ends with the lower validation loss?",
+                  answer=f"The {'CNN' if cv < mv else 'MLP'}: {ct if cv < mv else mt} "
+                         f"against {mt if cv < mv else ct} for the "
+                         f"{'MLP' if cv < mv else 'CNN'}.")
 
     def verdict(self) -> str:
         """What the final accuracies in the table say: train against validation, MLP
@@ -472,6 +487,12 @@ class MNISTMLPvsCNN(Narration, TraceScene):
         else:
             said = "The digits one network gets wrong fool the other too."
         self.say(said)
+        shown = sum(len(row.cards) for row in rows)
+        both = sum(row.fooled_both for row in rows)
+        self.note(say="Each network's first wrong validation digits, with what the other "
+                      "network answers for the same digit.",
+                  ask="How many of the wrong digits shown fool both networks?",
+                  answer=f"{both} of {shown}; the other network reads the rest right.")
 
     def wrong_row(self, role: str, y: float) -> SimpleNamespace:
         """Run ``role``'s first misclassified validation digits: image, true → predicted,
@@ -514,6 +535,18 @@ class MNISTMLPvsCNN(Narration, TraceScene):
         self.say(self.mistakes_sentence("cnn"), *[Create(f) for f in m["cnn"].highlights],
                  run_time=0.6)
         self.matrices = m
+        top = top_mistakes(self.trace("main").static("val/confusion"), 1)
+        if top:
+            (i, j), = top
+            answer = (f"{i} read as {j}, "
+                      f"{self.static_int('main', 'val/confusion', (i, j))} times; the CNN "
+                      f"makes it {self.static_int('cnn', 'val/confusion', (i, j))} times.")
+        else:
+            answer = "None: the MLP gets every one of these validation digits right."
+        self.note(say="Row: the true digit, column: the network's answer; everything off "
+                      "the diagonal is a mistake.",
+                  ask="What is the MLP's most common mistake, and does the CNN make it too?",
+                  answer=answer)
 
     def mistakes_sentence(self, role: str) -> str:
         """The run's largest off-diagonal cells in words, their counts from the trace; for
