@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -175,3 +176,25 @@ def assert_layout_baseline(scene: str, found: list[str]) -> None:
 
 def _layout_baseline() -> dict:
     return json.loads(LAYOUT_BASELINE.read_text()) if LAYOUT_BASELINE.exists() else {}
+
+
+#: a number with decimals in a presenter note (say or answer)
+NOTE_DECIMAL = re.compile(r"[−-]?\d+\.\d+(?:e[−-]?\d+)?")
+
+
+def assert_notes_cover_sections(scene) -> None:
+    """Every section of ``scene`` has presenter notes inside its times, each with a say, a
+    question and an answer, and every decimal number in them is the text of a number the
+    scene recorded as shown (so the shared check compares it with the trace)."""
+    notes = scene.presenter_notes
+    for sec in scene._sections:
+        mine = [n for n in notes if n.section == sec.name]
+        assert mine, f"{type(scene).__name__}: section {sec.name} has no presenter notes"
+        for n in mine:
+            assert (n.start, n.end) == (sec.start, sec.end)
+            assert all(len(part.strip()) > 10 for part in (n.say, n.ask, n.answer)), n
+            assert n.ask.rstrip().endswith("?"), n
+    shown = {s.text.replace("−", "-") for s in scene.shown.items}
+    for n in notes:
+        for number in NOTE_DECIMAL.findall(n.say + " " + n.answer):
+            assert number.replace("−", "-") in shown, (number, n)

@@ -3,7 +3,6 @@ inside its times, the numbers in them are traced numbers, renders write <stem>.n
 kept renders deliver it, a lecture joins the parts' notes shifted to where each starts."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -14,9 +13,8 @@ from nnanim.scenes.render.scene import render_scene
 
 # small and short: 320×180 at 10 fps
 FAST = dict(quality="l", size=(320, 180), fps=10)
-#: the scenes whose every section has notes so far (in lecture order; the rest: none yet)
+#: rendered here as video too (every scene's notes are checked in tests/test_scenes.py)
 NOTED = ["MaxPooling"]
-DECIMAL = re.compile(r"[−-]?\d+\.\d+(?:e[−-]?\d+)?")
 
 
 def render(name: str, tmp_path, **kw):
@@ -27,23 +25,13 @@ def render(name: str, tmp_path, **kw):
 
 @pytest.mark.parametrize("name", NOTED)
 def test_every_section_has_notes_inside_it_with_traced_numbers(name, tmp_path):
-    from scene_utils import assert_shown_match_trace
+    """On a video render, with the notes file it writes (tests/test_scenes.py checks every
+    scene's notes on its default render)."""
+    from scene_utils import assert_notes_cover_sections
 
     out, scene = render(name, tmp_path)
-    notes = read_notes(out)
-    assert notes == scene.presenter_notes
-    for sec in scene._sections:
-        mine = [n for n in notes if n.section == sec.name]
-        assert mine, f"{name}: section {sec.name} has no notes"
-        for n in mine:
-            assert (n.start, n.end) == (sec.start, sec.end)
-            assert all(len(part.strip()) > 10 for part in (n.say, n.ask, n.answer)), n
-            assert n.ask.rstrip().endswith("?"), n
-    shown = {s.text.replace("−", "-") for s in scene.shown.items}
-    for n in notes:  # a number with decimals in a note is a traced number's text
-        for number in DECIMAL.findall(n.say + " " + n.answer):
-            assert number.replace("−", "-") in shown, (number, n)
-    assert_shown_match_trace(scene)
+    assert read_notes(out) == scene.presenter_notes
+    assert_notes_cover_sections(scene)
 
 
 def test_kept_renders_deliver_the_notes(tmp_path):

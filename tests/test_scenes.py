@@ -1,7 +1,8 @@
 """What every scene of the catalog satisfies: its last frame renders (and matches its
 snapshot), its listed mid-animation frames match theirs, every number it recorded as shown is
 the trace's, its layout has no violation beyond tests/layout_baseline.json (texts readable,
-inside the frame, not overlapping; captions and section ends long enough to read), and a
+inside the frame, not overlapping; captions and section ends long enough to read), every
+section has presenter notes with traced numbers, and a
 trace of another kind is refused in one line with exit 2. Parametrized over
 ``scenes()``: a new scene class is covered without editing a list. What is particular to one
 scene (its values, lessons, other configs, its own refusals) is in tests/test_scene_<name>.py.
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 
 import pytest
 from conftest import CONFIGS, small_xor
-from scene_utils import (assert_layout_baseline, assert_shown_match_trace, assert_snapshot,
-                         load_rgb, refusal, render, shared_render)
+from scene_utils import (assert_layout_baseline, assert_notes_cover_sections,
+                         assert_shown_match_trace, assert_snapshot, load_rgb, refusal, render,
+                         shared_render)
 
 from nnanim.scenes.catalog import scenes
 
@@ -188,6 +190,13 @@ def test_layout_has_no_violation_beyond_the_baseline(scene, last):
     (manim rounds a run time up to a frame, 1/15 s at low quality)."""
     _, obj = last
     assert_layout_baseline(scene, obj.layout.strings())
+
+
+@pytest.mark.parametrize("scene", NAMES, scope="module")
+def test_every_section_has_presenter_notes(scene, last):
+    """What to say, the question to ask and the answer the trace gives, for every section;
+    the numbers in them are the trace's (issue #14)."""
+    assert_notes_cover_sections(last[1])
 
 
 @pytest.mark.parametrize("scene", NAMES)
