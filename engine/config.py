@@ -182,17 +182,25 @@ def validate(cfg: dict) -> dict:
     return cfg
 
 
+def read_toml(path: Path, error: type[Exception] = ConfigError, what: str = "config",
+              label: str | None = None) -> dict:
+    """The TOML table of the ``what`` file ``path``; a missing file, invalid TOML or a
+    binary file raises ``error`` in one line naming ``label`` (default: the path)."""
+    label = str(path) if label is None else label
+    if not path.is_file():
+        raise error(f"no {what} file at {path}")
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{label}: invalid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise error(f"{label}: not a text file") from None
+
+
 def load(path: str | Path) -> dict:
     """Read and validate a TOML config; errors name the file and the field."""
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"no config file at {p}")
-    try:
-        raw = tomllib.loads(p.read_text())
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{p}: invalid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: not a text file") from None
+    raw = read_toml(p)
     try:
         return validate(raw)
     except ConfigError as e:

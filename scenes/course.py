@@ -24,7 +24,6 @@ unknown field or scene, a wrong type, both ``config`` and ``trace``, a missing f
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -106,15 +105,10 @@ def default_course() -> Course:
 def load_course(path: str | Path, known: Iterable[str] | None = None) -> Course:
     """Read and check the course file ``path``. ``known``: the scene names it may use
     (default: the catalog's, which imports the scenes)."""
+    from nnanim.engine.config import read_toml
+
     path = Path(path)
-    if not path.is_file():
-        raise CourseError(f"no course file at {path}")
-    try:
-        raw = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as e:
-        raise CourseError(f"{path.name}: invalid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise CourseError(f"{path.name}: not a text file") from None
+    raw = read_toml(path, CourseError, "course", label=path.name)
     if known is None:
         from nnanim.scenes.catalog import scenes
 

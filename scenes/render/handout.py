@@ -65,11 +65,7 @@ def build_handout(course: Course | list[str], out: Path, options: SceneOptions |
     (printed pages look alike, whatever a part would project in); ``options``: what every
     part is told otherwise (the course's speed and each part's run and speed win);
     ``reuse``: copy kept renders (``reuse.py``)."""
-    from nnanim.scenes.catalog import scene_info
-
     course, options = as_course(course), (options or SceneOptions()).with_(theme=theme)
-    for name in course.scenes:
-        scene_info(name)  # an unknown name fails before anything is rendered
     out = check_output(out)
     with tempfile.TemporaryDirectory(prefix="nnanim-handout-") as tmp:
         parts = _plan(course, options, quality, Path(tmp), reuse)

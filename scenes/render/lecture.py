@@ -58,8 +58,14 @@ def _train_default_runs(parts: list[Part]) -> None:
 
 
 def as_course(course: Course | list[str]) -> Course:
-    """A course, or the course of a list of scene names."""
-    return course if isinstance(course, Course) else course_of(course)
+    """A course, or the course of a list of scene names; an unknown scene fails here, before
+    anything is rendered."""
+    from nnanim.scenes.catalog import scene_info
+
+    course = course if isinstance(course, Course) else course_of(course)
+    for name in course.scenes:
+        scene_info(name)
+    return course
 
 
 def _plan(course: Course | list[str], options: SceneOptions, quality: str, tmp: Path,
@@ -151,12 +157,9 @@ def build_lecture(course: Course | list[str], out: Path, options: SceneOptions |
     Returns ``out``. ``options``: what every part is told unless the course says otherwise
     (the course's theme and speed, then each part's, win). ``reuse``: a part rendered before
     with the same code, traces and options is copied (``reuse.py``)."""
-    from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render.slides import write_slides
 
     course, options = as_course(course), options or SceneOptions()
-    for name in course.scenes:
-        scene_info(name)  # an unknown name fails before anything is rendered
     out = check_output(out)
     with tempfile.TemporaryDirectory(prefix="nnanim-lecture-") as tmp:
         parts = _plan(course, options, quality, Path(tmp), reuse)

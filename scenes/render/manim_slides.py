@@ -92,14 +92,11 @@ def build_presentation(course: Course | list[str], out: Path,
     "pptx", "pdf": ``out/presentation.<format>``). Returns ``out``. ``options``: what every
     part is told unless the course says otherwise; ``reuse``: copy kept renders;
     ``extra``: size, fps, upto_animation for every render."""
-    from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render.lecture import as_course
     from nnanim.scenes.render.slides_convert import check_formats, convert
 
-    course, options = as_course(course), options or SceneOptions()
-    for name in course.scenes:
-        scene_info(name)  # an unknown name fails before anything is rendered
-    check_formats(to)  # so do an unknown format and a missing extra
+    course, options = as_course(course), options or SceneOptions()  # unknown scenes fail
+    check_formats(to)  # so do an unknown format and a missing extra, before any render
     out = _check_folder(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
