@@ -33,6 +33,11 @@ class CachedCamera(Camera):
         super().__init__(*args, **kwargs)
         self._paths: dict[int, tuple[np.ndarray, tuple, cairo.Path]] = {}
         self._patches: dict[int, tuple] = {}  # id -> (points, pixels, frame, box, patch)
+        self._frame = self._frame_key()
+
+    def capture_mobjects(self, mobjects, **kwargs) -> None:
+        self._frame = self._frame_key()  # once a frame, not once a shape
+        super().capture_mobjects(mobjects, **kwargs)
 
     def _frame_key(self) -> tuple:
         """What else a path or patch depends on: where the camera looks and how wide."""
@@ -44,7 +49,7 @@ class CachedCamera(Camera):
         points = vmobject.points
         if len(points) == 0:  # manim leaves the context's path as it was: so do we
             return super().set_cairo_context_path(ctx, vmobject)
-        frame = self._frame_key()
+        frame = self._frame
         hit = self._paths.get(id(vmobject))
         # a reused id with equal points would give the same path: equality is the test
         if hit is not None and hit[1] == frame and _same(hit[0], points):
@@ -58,7 +63,7 @@ class CachedCamera(Camera):
     # -- images ---------------------------------------------------------------------------
     def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
         points, pixels = image_mobject.points, image_mobject.get_pixel_array()
-        frame = self._frame_key()
+        frame = self._frame
         hit = self._patches.get(id(image_mobject))
         if hit is None or hit[2] != frame or not (_same(hit[0], points)
                                                    and _same(hit[1], pixels)):
