@@ -22,7 +22,7 @@ from typing import Callable, Iterable, NamedTuple
 
 #: pieces of a caption shorter than this (seconds), cut off by a section end, are dropped
 MIN_CUE = 0.01
-_SRT_TIME = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d)")
+_TIME = re.compile(r"(\d\d):(\d\d):(\d\d)[,.](\d\d\d)")  # SubRip: ",", WebVTT: "."
 
 
 class Caption(NamedTuple):
@@ -96,28 +96,32 @@ def to_srt(captions: Iterable[Caption]) -> str:
 def to_vtt(captions: Iterable[Caption]) -> str:
     """WebVTT: the ``WEBVTT`` header, then cues ``HH:MM:SS.mmm --> HH:MM:SS.mmm`` (text with
     &, < and > escaped: cue text is markup)."""
-    def escape(text: str) -> str:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
     return "WEBVTT\n\n" + "".join(
-        f"{timestamp(a / 1000, '.')} --> {timestamp(b / 1000, '.')}\n{escape(text)}\n\n"
+        f"{timestamp(a / 1000, '.')} --> {timestamp(b / 1000, '.')}\n{vtt_text(text)}\n\n"
         for a, b, text in _cues(captions))
 
 
+def vtt_text(text: str) -> str:
+    """Plain text as WebVTT cue text, which is markup: &, < and > escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def read_srt(text: str) -> list[Caption]:
-    """The captions of a SubRip file (as ``to_srt`` writes it)."""
+    """The captions of a SubRip file (as ``to_srt`` writes it; a WebVTT file as ``to_vtt``
+    writes it reads the same, its cue text still escaped)."""
     out = []
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = block.splitlines()
-        if len(lines) < 3 or "-->" not in lines[1]:
+        timing = next((i for i, line in enumerate(lines[:2]) if "-->" in line), None)
+        if timing is None or timing + 1 >= len(lines):  # a header, or a cue without text
             continue
-        a, b = (_seconds(t.strip()) for t in lines[1].split("-->"))
-        out.append(Caption(a, b, "\n".join(lines[2:])))
+        a, b = (_seconds(t.strip()) for t in lines[timing].split("-->"))
+        out.append(Caption(a, b, "\n".join(lines[timing + 1:])))
     return out
 
 
 def _seconds(stamp: str) -> float:
-    match = _SRT_TIME.fullmatch(stamp)
+    match = _TIME.fullmatch(stamp)
     if match is None:
         raise ValueError(f"not a SubRip time: {stamp!r}")
     h, m, s, ms = map(int, match.groups())

@@ -84,6 +84,8 @@ def test_srt_and_vtt_are_well_formed_and_read_back():
     assert [c.text for c in parse_srt(srt)] == [c.text for c in parse_vtt(vtt)] == [
         "first of two", "zero length lasts a millisecond", "ReLU < 0 & x --> y", "an hour in"]
     assert read_srt(srt) == parse_srt(srt)
+    assert [(c.start, c.end) for c in read_srt(vtt)] == [(c.start, c.end) for c in read_srt(srt)]
+    assert read_srt(vtt)[2].text == "ReLU &lt; 0 &amp; x --&gt; y"  # WebVTT cue text stays markup
     assert to_srt([]) == "" and to_vtt([]) == "WEBVTT\n\n"
 
 

@@ -226,6 +226,58 @@ def test_the_html_deck_runs_offline_in_chromium(deck, browser):  # noqa: F811
             "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
 
+def test_each_slide_has_its_sections_captions_from_its_start(deck, video):
+    """The .vtt beside a slide's video holds the part's captions inside that section, timed
+    from the section's start; together they are the part's captions."""
+    from nnanim.scenes.captions import read_srt, shifted, subtitle_paths
+
+    part = read_srt(subtitle_paths(video)[1].read_text(encoding="utf-8"))
+    together, start = [], 0.0  # a slide starts where the ones before it end
+    for slide in presentation(deck).slides:
+        cues = read_srt(slide.file.with_suffix(".vtt").read_text(encoding="utf-8"))
+        length = len(frames(slide.file)) / TINY["fps"]
+        assert cues and all(0 <= c.start < c.end <= length + 0.05 for c in cues), slide.file
+        together += shifted(cues, start)
+        start += length
+    assert [c.text for c in together] == [c.text for c in part]
+    frame = 1 / TINY["fps"]  # the cuts fall on frames
+    assert all(abs(a.start - b.start) <= frame and abs(a.end - b.end) <= frame
+               for a, b in zip(together, part))
+
+
+#: the captions track of the background video of the slide on screen: mode, cue texts
+DECK_TRACK = """const v = Reveal.getSlideBackground(Reveal.getCurrentSlide()).querySelector("video");
+const t = v && v.textTracks[0];
+return t && {mode: t.mode, kind: t.kind, cues: Array.from(t.cues, c => c.text)};"""
+
+
+def test_the_html_deck_shows_each_slides_captions_and_c_switches_them(deck, browser):  # noqa: F811
+    """Every slide's background video has its section's captions as a captions track, shown
+    at first; C hides them on every slide and shows them again."""
+    from nnanim.scenes.captions import read_srt
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def track(ok, what):
+        return WebDriverWait(browser, 10, poll_frequency=0.05).until(
+            lambda d: (t := d.execute_script(DECK_TRACK)) and ok(t) and t, message=what)
+
+    expected = [[c.text for c in read_srt(s.file.with_suffix(".vtt").read_text())]
+                for s in presentation(deck).slides]
+    browser.get((deck / "presentation.html").resolve().as_uri())
+    track(lambda t: t["mode"] == "showing" and t["kind"] == "captions"
+          and t["cues"] == expected[0], "the first slide's captions, shown")
+    ActionChains(browser).send_keys("c").perform()
+    track(lambda t: t["mode"] == "hidden", "c to hide them")
+    for i in range(1, len(expected)):
+        ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+        track(lambda t: t["mode"] == "hidden" and t["cues"] == expected[i],
+              f"slide {i + 1}'s captions, still hidden")
+    ActionChains(browser).send_keys("c").perform()
+    track(lambda t: t["mode"] == "showing", "c to show them again")
+
+
 def nnanim(*args, cwd=ROOT, pre: str = ""):
     """Run the CLI (``pre``: Python run first, e.g. to hide a module); (code, stderr)."""
     code = (f"{pre}\nimport sys\nfrom nnanim.cli import main\n"

@@ -14,6 +14,7 @@ would have written it (manim-slides 5.7.0's ``PresentationConfig``):
     deck/slides/MaxPooling.json          one presentation a part (a scene that comes again
                                          in the course: MaxPooling_2, ...)
     deck/slides/files/MaxPooling/01_forward.mp4, 01_forward_reversed.mp4, 02_backward.mp4, ...
+    deck/slides/files/MaxPooling/01_forward.vtt, ...   each slide's captions, timed to its video
 
 A presentation's JSON: ``{"slides": [slide, ...], "resolution": [width, height],
 "background_color": "#rrggbb"}``, a slide ``{"file": "slides/files/<name>/01_x.mp4",
@@ -21,7 +22,9 @@ A presentation's JSON: ``{"slides": [slide, ...], "resolution": [width, height],
 relative to ``deck`` (manim-slides resolves them from the JSON's folder's parent). A slide's
 notes are the presenter notes of its section (``scenes/notes.py``: "Say: …", "Ask: …",
 "Answer: …"), or, for a section without any, its captions (``scenes/captions.py``), each
-text once, in order.
+text once, in order. A slide's captions (the section's cues, from its start) are a WebVTT
+file beside its video, which manim-slides does not read; the HTML deck shows them as the
+video's captions track (``slides_convert.py``).
 
 The section videos have a constant frame rate (nnanim's own videos hold a still as one
 frame; a cut or a reversal must see every frame), H.264, no sound. A video is reversed in
@@ -43,7 +46,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from nnanim.engine.atomic import OutputError, check_output
-from nnanim.scenes.captions import read_srt, subtitle_paths
+from nnanim.scenes.captions import Caption, read_srt, shifted, subtitle_paths, to_vtt
 from nnanim.scenes.course import Course
 from nnanim.scenes.options import SceneOptions
 from nnanim.scenes.render.ffmpeg import ffmpeg_to, ffprobe, frame_rate
@@ -74,13 +77,15 @@ class Render:
 
 @dataclass(frozen=True)
 class SlideCut:
-    """One section of a rendered part: where it lies in the video, its name and notes."""
+    """One section of a rendered part: where it lies in the video, its name, notes and
+    captions (timed from the section's start)."""
 
     index: int
     name: str
     start: float
     end: float
     notes: str
+    captions: tuple[Caption, ...] = ()
 
 
 def build_presentation(course: Course | list[str], out: Path,
@@ -173,7 +178,8 @@ def _render_all(renders: list[Render], jobs: int, echo) -> None:
 def section_cuts(sections: Path, video: Path) -> list[SlideCut]:
     """The sections of a rendered part (its JSON-lines section times), each with the text
     of the presenter notes beside ``video`` (its .notes.json) that fall inside it, or else
-    of its captions (its .srt), each text once."""
+    of its captions (its .srt), each text once; and the captions inside it, from its
+    start."""
     from nnanim.scenes.notes import as_text, inside, read_notes
 
     srt = subtitle_paths(video)[0]
@@ -183,9 +189,10 @@ def section_cuts(sections: Path, video: Path) -> list[SlideCut]:
     for i, line in enumerate(sections.read_text().splitlines(), start=1):
         sec = json.loads(line)
         start, end = sec["start"], sec["end"]
-        texts = ([as_text(n) for n in inside(notes, start, end)]
-                 or [c.text for c in captions if start <= (c.start + c.end) / 2 < end])
-        cuts.append(SlideCut(i, sec["section"], start, end, "\n".join(dict.fromkeys(texts))))
+        own = [c for c in captions if start <= (c.start + c.end) / 2 < end]
+        texts = [as_text(n) for n in inside(notes, start, end)] or [c.text for c in own]
+        cuts.append(SlideCut(i, sec["section"], start, end, "\n".join(dict.fromkeys(texts)),
+                             tuple(shifted(own, -start))))
     return cuts
 
 
@@ -203,6 +210,7 @@ def _write_presentation(r: Render, deck: Path) -> str:
         video = files / f"{cut.index:02d}_{_slug(cut.name)}.mp4"
         cut_section(r.out, cut.start, cut.end, fps, video)
         reverse_video(video, fps, width * height, video.with_stem(video.stem + "_reversed"))
+        video.with_suffix(".vtt").write_text(to_vtt(cut.captions), encoding="utf-8")
         slides.append(slide_config(video.relative_to(deck), cut.notes))
     presentation = {"slides": slides, "resolution": [width, height],
                     "background_color": THEMES[r.options.theme].background}

@@ -179,9 +179,8 @@ def write_slides(video: Path, stops: list[dict], folder: Path, title: str = "nna
         else:
             kept.append(stop)
     kept = with_notes(kept, notes or [])
-    script = lambda value: json.dumps(value).replace("</", "<\\/")  # noqa: E731  (no </script>)
     page = PLAYER.format(title=html.escape(title), video=html.escape(quote(video.name)),
-                         track=track, stops=script(kept), vtt=script(vtt),
+                         track=track, stops=script_json(kept), vtt=script_json(vtt),
                          frame=f"{1 / fps:.6f}")
     return write_text(folder / "index.html", page)
 
@@ -198,3 +197,8 @@ def with_notes(stops: list[dict], notes: list) -> list[dict]:
                                       for n in mine]})
         before = stop["t"]
     return out
+
+
+def script_json(value) -> str:
+    """``value`` as JSON to write inside a <script> (no "</", which would end it)."""
+    return json.dumps(value).replace("</", "<\\/")

@@ -11,7 +11,10 @@ reveal.js files the template needs (``assets/revealjs/``, the version manim-slid
 uses), copies them into the deck's assets folder and points the template's ``cdn_url`` at
 that copy; ``offline`` stays on, so a remote file a later template adds is fetched too, and
 the page is checked to load no script or style from the network, and every one of its own
-to be there. PowerPoint: one slide per
+to be there. Each slide's captions (the .vtt beside its video) are added to the page as the
+cues of its background video's captions track, shown at first, key C hides and shows them
+(a page opened from a file may not load a .vtt, so the cues are in the page itself).
+PowerPoint: one slide per
 section with its video and notes, slides the size of the videos. PDF: the last frame of
 every section, a page each.
 """
@@ -76,6 +79,7 @@ def convert(deck: Path, names: list[str], fmt: str, title: str = "nnanim") -> Pa
                           f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     if fmt == "html":
         check_offline(dest)
+        add_captions(dest, [s.file for c in configs for s in c.slides])
     return dest
 
 
@@ -88,6 +92,61 @@ def _html_options(deck: Path, title: str) -> dict:
     shutil.copytree(asset("revealjs"), deck / assets / "reveal.js", dirs_exist_ok=True)
     return {"cdn_url": f"{assets}/reveal.js", "reveal_version": REVEAL_VERSION,
             "offline": True, "title": title}
+
+
+#: the captions of an HTML deck: ``cues`` holds each slide's [start, end, text] in the order
+#: of the page's slides; reveal.js makes a slide's background video when it comes near, so
+#: every change of the page's backgrounds gives new videos their track
+CAPTIONS_SCRIPT = """<script>
+// nnanim: each slide's captions as its background video's captions track; C: off and on
+(() => {
+  const cues = %s;
+  let mode = "showing";
+  function attach() {
+    Reveal.getSlides().forEach((slide, i) => {
+      const video = Reveal.getSlideBackground(slide)?.querySelector("video");
+      if (!video || !cues[i]) return;
+      if (!video.nnanimCaptions) {
+        video.nnanimCaptions = video.addTextTrack("captions", "Captions", "en");
+        for (const [start, end, text] of cues[i])
+          video.nnanimCaptions.addCue(new VTTCue(start, end, text));
+      }
+      video.nnanimCaptions.mode = mode;
+    });
+  }
+  Reveal.addKeyBinding({keyCode: 67, key: "C", description: "Captions off and on"}, () => {
+    mode = mode === "showing" ? "hidden" : "showing";
+    attach();
+  });
+  new MutationObserver(attach).observe(document.querySelector(".reveal"),
+                                       {childList: true, subtree: true});
+  Reveal.on("ready", attach);
+  Reveal.on("slidechanged", attach);
+  if (Reveal.isReady()) attach();
+})();
+</script>
+"""
+
+
+def add_captions(page: Path, videos: list[Path]) -> None:
+    """Give the HTML deck ``page`` the captions of its slides, whose videos are ``videos``
+    in the page's order (each slide's .vtt beside its video; a slide without one has
+    none)."""
+    from nnanim.engine.atomic import write_bytes
+    from nnanim.scenes.captions import read_srt
+    from nnanim.scenes.render.slides import script_json
+
+    cues = []
+    for video in videos:
+        vtt = Path(video).with_suffix(".vtt")
+        captions = read_srt(vtt.read_text(encoding="utf-8")) if vtt.is_file() else []
+        cues.append([[round(c.start, 3), round(c.end, 3), c.text] for c in captions])
+    text = page.read_text(encoding="utf-8")
+    end = text.rfind("</body>")
+    if end < 0:
+        raise NnanimError(f"{page} has no </body>: cannot add its captions")
+    script = CAPTIONS_SCRIPT % script_json(cues)
+    write_bytes(page, (text[:end] + script + text[end:]).encode("utf-8"))
 
 
 def _pptx_options(config) -> dict:
