@@ -69,11 +69,13 @@ def browser(tmp_path_factory):
 class Presenter:
     """Opens a slide folder and presses keys; reads the player's state and the screen."""
 
-    def __init__(self, driver, page: Path, init_script: str | None = None):
+    def __init__(self, driver, page: Path | str, init_script: str | None = None):
+        """``page``: the index.html (opened as file://) or a URL."""
         self.driver = driver
         script = init_script and driver.execute_cdp_cmd(
             "Page.addScriptToEvaluateOnNewDocument", {"source": init_script})["identifier"]
-        driver.get(page.resolve().as_uri())  # file://, as a presenter opens index.html
+        driver.get(page if isinstance(page, str)  # file://, as a presenter opens index.html
+                   else page.resolve().as_uri())
         if script:  # only for this page: the browser is shared by the module's tests
             driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
                                    {"identifier": script})
@@ -284,6 +286,31 @@ def test_the_player_shows_captions_and_c_switches_them(browser, slides, tmp_path
     p.press("c")
     p.track(lambda t: t["mode"] == "showing", "c to show them again")
     p.wait(lambda st: bottom() - {"green"}, "the caption drawn again")
+
+
+def test_the_player_served_over_http_loads_the_vtt_itself(browser, slides, tmp_path):
+    """Served by a web server, the track loads the .vtt beside the page (its src, not the
+    page's own copy) and shows its cues."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from nnanim.scenes.captions import Caption, write_captions
+
+    vtt = write_captions([Caption(*c) for c in CUES], tmp_path / "talk.mp4")[1]
+    write_slides(slides / "talk.mp4", STOPS, tmp_path / "cc", captions=vtt)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "cc"))
+    handler.log_message = lambda *a: None
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            p = Presenter(browser, f"http://127.0.0.1:{server.server_port}/index.html")
+            p.track(lambda t: t["cues"] == 3 and t["mode"] == "showing", "the cues to load")
+            src, ready = browser.execute_script(
+                'const cc = document.getElementById("cc"); return [cc.src, cc.readyState];')
+            assert src == f"http://127.0.0.1:{server.server_port}/talk.vtt" and ready == 2
+        finally:
+            server.shutdown()
 
 
 def bottom_colours(driver) -> set[str]:
