@@ -177,3 +177,45 @@ def test_one_stream_holds_every_frame_of_every_animation(tmp_path):
         runs = runs + 1 if a == b else 1
         longest = max(longest, runs)
     assert longest >= 5
+
+
+def test_svg_ids_are_renamed_in_order_so_cairos_counters_do_not_matter():
+    from nnanim.scenes.render.svg_cache import canonical_ids
+
+    svg = (b'<svg><g id="surface6"><symbol id="glyph0-1"><path d="M 0 0 L 1 1"/></symbol>'
+           b'<use xlink:href="#glyph0-1" x="2"/><rect style="fill:url(#glyph0-1)"/></g></svg>')
+    later = svg.replace(b"surface6", b"surface42").replace(b"glyph0-1", b"glyph3-1")
+    assert canonical_ids(svg) == canonical_ids(later)  # the same text drawn later in a process
+    assert b'href="#i1"' in canonical_ids(svg) and b"url(#i1)" in canonical_ids(svg)
+    assert canonical_ids(svg) != canonical_ids(svg.replace(b"L 1 1", b"L 1 2"))  # other shapes
+    assert canonical_ids(svg) != canonical_ids(svg.replace(b'x="2"', b'x="3"'))
+
+
+def test_the_svg_cache_parses_each_svg_once_per_machine_and_changes_no_shape(tmp_path,
+                                                                             monkeypatch):
+    """Text and formulas parsed once: a second one in the block, and one in a later block
+    (a later render), load the kept shapes, equal to the ones manim parses itself."""
+    from manim import MathTex, Text, tempconfig
+    from manim.mobject.svg.svg_mobject import SVGMobject
+
+    from nnanim.scenes.render.svg_cache import svg_cache
+
+    parsed = []
+    parse = SVGMobject.generate_mobject
+    monkeypatch.setattr(SVGMobject, "generate_mobject",
+                        lambda self: parsed.append(type(self).__name__) or parse(self))
+
+    def shapes(mobject):
+        return [m.points.tolist() for m in mobject.family_members_with_points()]
+
+    def both():
+        return Text("w = 0.25, b = -1.5"), MathTex(r"\frac{\partial L}{\partial w}", "= 0.25")
+
+    with tempconfig({"media_dir": str(tmp_path / "media")}):
+        reference = [shapes(m) for m in both()]  # manim's own parse
+        assert parsed == ["Text", "MathTex"]
+        for block in range(2):
+            with svg_cache(tmp_path / "svg"):
+                made = [[shapes(m) for m in both()] for _ in range(2)]
+            assert made == [reference, reference]
+        assert parsed == ["Text", "MathTex"] * 2  # in the first block only, once each

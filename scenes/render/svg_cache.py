@@ -5,8 +5,8 @@ parses into shapes with svgelements: 30–40 ms each, a sixth of the render time
 text-heavy scene, paid again by every render (manim's own SVG cache lives in one process
 and skips ``Text``). While ``svg_cache(folder)`` is active, the shapes parsed from an SVG
 are pickled (and zlib-compressed: a sixth of the size) into ``folder`` under a hash of the
-file's bytes, its default style and manim's version, and later renders load them (a few
-ms) instead of parsing.
+file's bytes (its ids renamed in order: ``canonical_ids``), its default style and manim's
+version, and later renders load them (a few ms) instead of parsing.
 
 Files are written under a temporary name and renamed: parallel renders may share the
 folder. A file that cannot be read is parsed again and rewritten. Past ``MAX_FILES`` the
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +35,20 @@ def svg_key(mobject: SVGMobject) -> str:
 
     h = hashlib.sha256(f"{type(mobject).__name__} manim {version('manim')}".encode())
     h.update(repr((mobject.svg_default, mobject.path_string_config)).encode())
-    h.update(mobject.get_file_path().read_bytes())
+    h.update(canonical_ids(mobject.get_file_path().read_bytes()))
     return h.hexdigest()[:32]
+
+
+_ID = re.compile(rb'id="([^"]+)"')
+_ID_OR_REFERENCE = re.compile(rb'(id="|#)([^"\)\s]+)')
+
+
+def canonical_ids(svg: bytes) -> bytes:
+    """The SVG with its ids (and the references to them) renamed in order of appearance:
+    cairo numbers surfaces and glyphs with counters that run on through a process, so the
+    same text drawn after other texts has other ids and the same shapes."""
+    names = {old: b"i%d" % i for i, old in enumerate(dict.fromkeys(_ID.findall(svg)))}
+    return _ID_OR_REFERENCE.sub(lambda m: m[1] + names.get(m[2], m[2]), svg)
 
 
 @contextmanager
@@ -43,13 +56,18 @@ def svg_cache(folder: Path) -> Iterator[Path]:
     """Within the block, SVG parsing goes through the disk cache ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    parse = SVGMobject.generate_mobject
+    parse, init = SVGMobject.generate_mobject, SVGMobject.init_svg_mobject
+    loaded: dict[str, bytes] = {}  # this block's files, read and decompressed
 
     def generate_mobject(self):
-        path = folder / f"{svg_key(self)}.pickle"
+        key = svg_key(self)
+        path = folder / f"{key}.pickle"
         try:
-            shapes, groups = pickle.loads(zlib.decompress(path.read_bytes()))
+            if key not in loaded:
+                loaded[key] = zlib.decompress(path.read_bytes())
+            shapes, groups = pickle.loads(loaded[key])
         except Exception:  # not there yet, or unreadable: parse, and keep the result
+            loaded.pop(key, None)
             parse(self)
             _write(path, zlib.compress(pickle.dumps((self.submobjects,
                                                      self.id_to_vgroup_dict)), 1))
@@ -59,11 +77,16 @@ def svg_cache(folder: Path) -> Iterator[Path]:
         self.id_to_vgroup_dict = groups
         return self
 
-    SVGMobject.generate_mobject = generate_mobject
+    def init_svg_mobject(self, use_svg_cache: bool):
+        # manim's own cache (one process) stores a deep copy of every SVG and hands out deep
+        # copies of that: copying a formula costs about 30 times loading its pickle
+        return self.generate_mobject()
+
+    SVGMobject.generate_mobject, SVGMobject.init_svg_mobject = generate_mobject, init_svg_mobject
     try:
         yield folder
     finally:
-        SVGMobject.generate_mobject = parse
+        SVGMobject.generate_mobject, SVGMobject.init_svg_mobject = parse, init
         _prune(folder)
 
 
