@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 SCENE = "MaxPooling"
@@ -143,23 +144,45 @@ def frame_hashes(video: Path) -> list[str]:
             if line and not line.startswith("#")]
 
 
-@pytest.mark.parametrize("scene", [SCENE, "DecisionBoundary"])  # shapes; shapes and images
-def test_the_cached_camera_changes_no_pixel(tmp_path, monkeypatch, scene):
-    """Frames drawn with kept paths and image patches equal those of manim's own camera."""
+@pytest.mark.parametrize("scene", [SCENE, "DecisionBoundary", "Backpropagation"])
+def test_the_cached_camera_draws_what_manims_camera_draws(tmp_path, monkeypatch, scene):
+    """Every frame of the whole scene drawn with kept paths, image patches and pasted
+    layers equals manim's own camera's, but where a layer's antialiased edges overlap: there
+    a pixel may differ by a few levels of 255 (at most 3; measured: 2 on 0.9 % of MaxPooling's
+    pixels, 3 on 0.94 % of DecisionBoundary's, 1 on 0.3 % of Backpropagation's)."""
     from manim.camera.camera import Camera
+    from manim.renderer.cairo_renderer import CairoRenderer
 
     import nnanim.scenes.render.cached_camera as cached_camera
+    import nnanim.scenes.render.static_layers as static_layers
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render import render_scene
 
-    def frames(name):
-        out, _ = render_scene(scene, SceneOptions(), output=tmp_path / name, **FAST)
-        return frame_hashes(out)
+    frames, pasted = [], []
+    add_frame = CairoRenderer.add_frame
+    monkeypatch.setattr(CairoRenderer, "add_frame", lambda self, frame, num_frames=1: (
+        frames.append(np.array(frame[..., :3], copy=True)), add_frame(self, frame, num_frames)))
+    monkeypatch.setattr(static_layers, "_draw_layer", lambda *a, draw_layer=static_layers.
+                        _draw_layer: pasted.append(1) or draw_layer(*a))
 
-    cached = frames("cached.mp4")
-    for method in ("set_cairo_context_path", "display_image_mobject"):
+    def render(name):
+        frames.clear()
+        render_scene(scene, SceneOptions(), output=tmp_path / name, quality="l",
+                     size=(320, 180), fps=10)
+        return list(frames)
+
+    cached = render("cached.mp4")
+    assert pasted, "no layer was pasted: the test would prove nothing about layers"
+    for method in ("set_cairo_context_path", "display_image_mobject",
+                   "display_multiple_non_background_colored_vmobjects"):
         monkeypatch.setattr(cached_camera.CachedCamera, method, getattr(Camera, method))
-    assert len(cached) > 20 and cached == frames("plain.mp4")
+    plain = render("plain.mp4")
+    assert len(cached) == len(plain) > 100
+    worst = differing = 0
+    for a, b in zip(cached, plain):
+        d = np.abs(a.astype(np.int16) - b)
+        worst, differing = max(worst, int(d.max())), differing + int((d > 0).any(-1).sum())
+    assert worst <= 3 and differing < 0.02 * len(cached) * 320 * 180, (worst, differing)
 
 
 def test_one_stream_holds_every_frame_of_every_animation(tmp_path):

@@ -1,0 +1,167 @@
+"""Runs of shapes that stand still, drawn once into a transparent picture and pasted.
+
+Manim redraws every shape above the first moving one at every frame, to keep their order:
+a label over a moving curve, the digits of a table beside a sliding window. ``StaticLayers``
+looks at what each shape would draw (its points, colours, widths, joints) at every frame.
+A run of consecutive shapes that have not changed for ``SETTLED`` frames is drawn once into
+a transparent picture the size of what it covers (a *layer*) and, while every shape of the
+run is unchanged, that layer is pasted over the frame in their place: one composite instead
+of a path, a fill and a stroke per shape. Shapes that change, shapes with a colour gradient
+(drawn from their whole family's extent) and runs shorter than ``MIN_RUN`` are drawn as
+manim draws them.
+
+Pasting composites the run's pixels in one step where manim composites shape after shape:
+where antialiased edges of the run overlap, a pixel may differ by a level or two of 255
+(tested against manim's camera on every scene).
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Callable, NamedTuple
+
+import cairo
+import numpy as np
+
+#: shorter runs are drawn shape by shape (a paste costs about what a few shapes cost)
+MIN_RUN = 4
+#: frames a shape must have been drawn unchanged before it joins a layer
+SETTLED = 2
+#: at most this many frames before a shape that changed often joins a layer
+MAX_WAIT = 30
+#: shapes remembered; past it the record starts over (a scene shows a few thousand)
+MAX_SEEN = 20_000
+#: layers kept, in bytes of pixels (a 720p frame is 3.7 MB; most layers are smaller)
+MAX_BYTES = 128 * 2**20
+
+
+class Seen(NamedTuple):
+    """What a shape drew last time, since which capture, and its layer identity."""
+
+    state: tuple
+    since: int
+    version: int
+
+
+class Layer(NamedTuple):
+    """A run's pixels: a premultiplied ARGB32 picture, where its corner goes, and the
+    memory the picture borrows."""
+
+    x: int
+    y: int
+    picture: cairo.ImageSurface | None  # None: the run covers no pixel
+    pixels: np.ndarray | None = None
+
+
+def drawing_state(vmobject) -> tuple | None:
+    """Everything manim's ``display_vectorized`` reads from the shape, as bytes and
+    numbers; None for a shape that never joins a layer (a gradient depends on its family).
+    Read as attributes, not through the getters: this runs for every shape at every frame."""
+    try:
+        fill, stroke = vmobject.fill_rgbas, vmobject.stroke_rgbas
+        background = vmobject.background_stroke_rgbas
+    except AttributeError:  # a style never set: manim draws it transparent, but rarely
+        return None
+    if len(fill) > 1 or len(stroke) > 1 or len(background) > 1 or vmobject.shade_in_3d:
+        return None
+    points = vmobject.points
+    return (points.shape, points.tobytes(), fill.tobytes(), stroke.tobytes(),
+            background.tobytes(), vmobject.stroke_width, vmobject.background_stroke_width,
+            vmobject.joint_type, vmobject.cap_style, vmobject.n_points_per_cubic_curve)
+
+
+class StaticLayers:
+    """The shapes seen so far and the layers of the runs that stood still."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, Seen] = {}
+        self._layers: OrderedDict[tuple, Layer] = OrderedDict()  # least recently pasted first
+        self._bytes = 0
+        self._capture = 0
+
+    def next_capture(self) -> None:
+        """A new capture (frame) begins."""
+        self._capture += 1
+        if len(self._seen) > MAX_SEEN:
+            self._seen.clear()
+
+    def runs(self, vmobjects: list) -> list[tuple[bool, list]]:
+        """``vmobjects`` in order, cut into runs: (True, run) to paste, (False, run) to draw."""
+        still = [self._still(v) for v in vmobjects]
+        out, i = [], 0
+        while i < len(vmobjects):
+            j = i + 1
+            while j < len(vmobjects) and still[j] == still[i]:
+                j += 1
+            paste = still[i] and j - i >= MIN_RUN
+            if out and not paste and not out[-1][0]:
+                out[-1][1].extend(vmobjects[i:j])
+            else:
+                out.append((paste, list(vmobjects[i:j])))
+            i = j
+        return out
+
+    def _still(self, vmobject) -> bool:
+        """Record what the shape draws now; whether it has drawn that long enough: SETTLED
+        captures, and longer for a shape that has changed often (a counter that changes
+        every few frames would otherwise cut its run in two and join it again, and every
+        join draws a new layer)."""
+        state = drawing_state(vmobject)
+        seen = self._seen.get(id(vmobject))
+        if seen is None or seen.state != state:
+            version = 0 if seen is None else seen.version + 1
+            self._seen[id(vmobject)] = Seen(state, self._capture, version)
+            return False
+        wait = min(SETTLED * (1 + seen.version), MAX_WAIT)
+        return state is not None and self._capture - seen.since >= wait
+
+    def paste(self, ctx: cairo.Context, run: list, frame: tuple, width: int, height: int,
+              draw: Callable) -> None:
+        """Paste the layer of ``run`` (drawn with ``draw(vmobject, ctx)`` into a new one
+        if it is not kept) over ``ctx``'s surface."""
+        key = (frame, *((id(v), self._seen[id(v)].version) for v in run))
+        layer = self._layers.get(key)
+        if layer is None:
+            layer = self._keep(key, _draw_layer(run, ctx.get_matrix(), width, height, draw))
+        self._layers.move_to_end(key)
+        if layer.picture is None:
+            return
+        ctx.save()
+        ctx.identity_matrix()
+        ctx.set_source_surface(layer.picture, layer.x, layer.y)
+        ctx.paint()
+        ctx.restore()
+
+    def _keep(self, key: tuple, layer: Layer) -> Layer:
+        """Keep ``layer``; drop the least recently pasted ones past ``MAX_BYTES``."""
+        self._layers[key] = layer
+        self._bytes += _size(layer)
+        while self._bytes > MAX_BYTES and len(self._layers) > 1:
+            self._bytes -= _size(self._layers.popitem(last=False)[1])
+        return layer
+
+
+def _size(layer: Layer) -> int:
+    return 0 if layer.pixels is None else layer.pixels.nbytes
+
+
+def _draw_layer(run: list, matrix: cairo.Matrix, width: int, height: int,
+                draw: Callable) -> Layer:
+    """Draw ``run`` on a transparent frame with the frame's transform; crop it to the pixels
+    it covers."""
+    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+    ctx = cairo.Context(surface)
+    ctx.set_matrix(matrix)
+    for vmobject in run:
+        draw(vmobject, ctx)
+    surface.flush()
+    stride = surface.get_stride()
+    pixels = np.ndarray((height, stride // 4, 4), np.uint8, surface.get_data())[:, :width]
+    covered = pixels[..., 3] > 0
+    rows, cols = np.flatnonzero(covered.any(1)), np.flatnonzero(covered.any(0))
+    if len(rows) == 0:
+        return Layer(0, 0, None)
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    crop = np.ascontiguousarray(pixels[y0:y1, x0:x1])
+    picture = cairo.ImageSurface.create_for_data(memoryview(crop), cairo.FORMAT_ARGB32,
+                                                 int(x1 - x0), int(y1 - y0))
+    return Layer(int(x0), int(y0), picture, crop)

@@ -1,0 +1,87 @@
+"""Layers of shapes that stand still (scenes/render/static_layers.py): which runs are pasted,
+when a layer is drawn again, and that a pasted layer looks like the shapes drawn one by one."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from unittest.mock import ANY
+from manim import BLUE, RED, Square, VGroup, tempconfig
+
+import nnanim.scenes.render.static_layers as static_layers
+from nnanim.scenes.render.static_layers import MIN_RUN, SETTLED, StaticLayers
+
+
+def squares(n: int = 6) -> list:
+    row = VGroup(*[Square(0.8, fill_color=BLUE, fill_opacity=0.6, stroke_width=4)
+                   for _ in range(n)]).arrange(buff=-0.2)  # overlapping edges
+    return list(row)
+
+
+def settle(layers: StaticLayers, shapes: list, captures: int = SETTLED + 1) -> list:
+    for _ in range(captures):
+        layers.next_capture()
+        runs = layers.runs(shapes)
+    return runs
+
+
+def test_a_run_that_stood_still_is_pasted_and_a_change_takes_its_shape_out():
+    assert MIN_RUN == 4
+    layers, shapes = StaticLayers(), squares(10)
+    assert layers.runs(shapes) == [(False, shapes)]  # first sight: drawn
+    assert settle(layers, shapes) == [(True, shapes)]
+    shapes[4].set_fill(RED)  # colour only: the points stay
+    layers.next_capture()
+    assert layers.runs(shapes) == [(True, shapes[:4]), (False, shapes[4:5]), (True, shapes[5:])]
+    shapes[1].set_fill(RED)  # leaves runs of 1, 2 and 5: the short ones are drawn
+    layers.next_capture()
+    assert layers.runs(shapes) == [(False, shapes[:5]), (True, shapes[5:])]
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: s.shift([0.1, 0, 0]), lambda s: s.set_fill(opacity=0.3),
+    lambda s: s.set_stroke(width=8), lambda s: s.set_stroke(RED),
+])
+def test_any_change_to_what_a_shape_draws_unsettles_it(change):
+    layers, shapes = StaticLayers(), squares()
+    settle(layers, shapes)
+    change(shapes[0])
+    layers.next_capture()
+    assert layers.runs(shapes)[0] == (False, [shapes[0]])
+
+
+def test_a_shape_that_keeps_changing_waits_longer_before_joining_again():
+    layers, shapes = StaticLayers(), squares()
+    settle(layers, shapes)
+    for _ in range(3):  # a counter that changes every frame for three frames
+        shapes[0].shift([0.01, 0, 0])
+        layers.next_capture()
+        layers.runs(shapes)
+    runs = settle(layers, shapes, SETTLED + 1)
+    assert runs[0] == (False, [shapes[0]])  # its version is 3: it waits 2 × 4 frames
+    assert settle(layers, shapes, SETTLED * 4)[0] == (True, shapes)
+
+
+def test_gradients_and_short_runs_are_drawn():
+    layers, shapes = StaticLayers(), squares(7)
+    shapes[2].set_fill([BLUE, RED])  # a gradient: drawn from its family's extent
+    assert settle(layers, shapes) == [(False, shapes[:3]), (True, shapes[3:])]
+    assert settle(StaticLayers(), squares(MIN_RUN - 1)) == [(False, ANY)]
+
+
+def test_a_layer_is_drawn_once_and_pasted_like_the_shapes_drawn_one_by_one(monkeypatch):
+    from nnanim.scenes.render.cached_camera import CachedCamera
+
+    drawn = []
+    real = static_layers._draw_layer
+    monkeypatch.setattr(static_layers, "_draw_layer", lambda *a: drawn.append(1) or real(*a))
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        camera, shapes = CachedCamera(), squares()
+        pictures = []
+        for _ in range(SETTLED + 3):
+            camera.reset()
+            camera.capture_mobjects(shapes)
+            pictures.append(camera.pixel_array.copy())
+    assert len(drawn) == 1  # drawn at the first capture it was pasted in, then reused
+    direct, pasted = pictures[0].astype(int), pictures[-1].astype(int)  # drawn; pasted
+    assert not np.array_equal(direct, np.full_like(direct, direct[0, 0]))  # something drawn
+    assert np.abs(direct - pasted).max() <= 3
