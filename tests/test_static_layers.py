@@ -85,3 +85,19 @@ def test_a_layer_is_drawn_once_and_pasted_like_the_shapes_drawn_one_by_one(monke
     direct, pasted = pictures[0].astype(int), pictures[-1].astype(int)  # drawn; pasted
     assert not np.array_equal(direct, np.full_like(direct, direct[0, 0]))  # something drawn
     assert np.abs(direct - pasted).max() <= 3
+
+
+def test_float_rounding_on_the_points_changes_nothing():
+    """An animation carrying a shape from a place to the same place leaves rounding noise on
+    its points: the shape stays still, and its kept path is replayed."""
+    from nnanim.scenes.render.static_layers import NOISE, same_points
+
+    layers, shapes = StaticLayers(), squares()
+    settle(layers, shapes)
+    p = shapes[0].points
+    noisy = (1 - 0.3) * p + 0.3 * p  # what interpolating p to itself gives
+    assert not np.array_equal(noisy, p) and same_points(p, noisy)
+    shapes[0].points = noisy
+    layers.next_capture()
+    assert layers.runs(shapes) == [(True, shapes)]
+    assert not same_points(p, p + 10 * NOISE) and not same_points(p, p[:-1])

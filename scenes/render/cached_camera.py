@@ -7,7 +7,9 @@ order). Two costs of that redraw dominate nnanim's scenes:
 - **paths**: for each shape manim splits the points into sub-paths and issues one
   ``curve_to`` per Bézier curve from Python. This camera keeps the finished cairo path of
   each shape with a copy of the points it was built from, and replays it with one
-  ``append_path`` while the points and the camera's frame are unchanged.
+  ``append_path`` while the points (beyond float rounding: an animation carrying a shape
+  from a place to the same place leaves 10⁻¹⁶-sized noise) and the camera's frame are
+  unchanged.
 - **images** (heat maps, decision regions, digits): for each ``ImageMobject`` manim warps
   the image into a frame-sized picture and alpha-composites the whole frame. This camera
   keeps the warped image cropped to the pixels it covers, and composites only that patch
@@ -27,7 +29,7 @@ import numpy as np
 from manim.camera.camera import Camera
 from PIL import Image
 
-from nnanim.scenes.render.static_layers import StaticLayers
+from nnanim.scenes.render.static_layers import StaticLayers, same_points
 
 #: paths or patches kept; past it that cache starts over (a scene shows a few thousand)
 MAX_KEPT = 20_000
@@ -71,7 +73,8 @@ class CachedCamera(Camera):
         frame = self._frame
         hit = self._paths.get(id(vmobject))
         # a reused id with equal points would give the same path: equality is the test
-        if hit is not None and hit[1] == frame and _same(hit[0], points):
+        # (points off by float rounding alone draw the same path: the kept one is replayed)
+        if hit is not None and hit[1] == frame and same_points(hit[0], points):
             ctx.new_path()
             ctx.append_path(hit[2])
             return self
