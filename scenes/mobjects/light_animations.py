@@ -64,18 +64,27 @@ class Fade(Animation):
 
     def begin(self) -> None:
         self.opacity, self.at = Opacity(self.mobject), self.mobject.get_center()
+        self.placed = self.at  # where the centre is now
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
         a = self.rate_func(alpha)
         self.opacity.scale(a if self.into else 1 - a)
-        self.mobject.move_to(self.at + (a - 1 if self.into else a) * self.offset)
+        self._place(self.at + (a - 1 if self.into else a) * self.offset)
+
+    def _place(self, centre: np.ndarray) -> None:
+        """Shift the centre to ``centre``; a fade without ``shift`` leaves the points alone
+        (``move_to`` would measure the whole family each frame, and move it by rounding
+        noise, so no drawn path could be kept)."""
+        if self.offset.any():
+            self.mobject.shift(centre - self.placed)
+            self.placed = centre
 
     def clean_up_from_scene(self, scene) -> None:
         super().clean_up_from_scene(scene)
         if not self.into:
             self.opacity.scale(1)
-            self.mobject.move_to(self.at)
+            self._place(self.at)
 
 
 def fade_in(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade:

@@ -1,0 +1,57 @@
+"""Animations that never copy their mobject (scenes/mobjects/light_animations.py): a fade
+scales the opacities and, with ``shift``, moves the mobject; without, its points stay."""
+from __future__ import annotations
+
+import numpy as np
+from manim import RIGHT, UP, Square, VGroup, linear
+
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
+
+
+def shapes() -> VGroup:
+    return VGroup(Square(1, fill_opacity=0.8).shift(UP), Square(0.5, fill_opacity=0.4))
+
+
+def run(animation, alphas=(0.0, 0.3, 0.7, 1.0)) -> list:
+    """The fill opacities and the centre at each alpha, as a scene would step it."""
+    animation.begin()
+    out = []
+    for a in alphas:
+        animation.interpolate(a)
+        out.append(([m.fill_rgbas[0, 3] for m in animation.mobject],
+                    animation.mobject.get_center()))
+    return out
+
+
+def test_a_fade_without_shift_leaves_the_points_alone(monkeypatch):
+    group = shapes()
+    before = [m.points.tobytes() for m in group]
+    animation = fade_in(group, rate_func=linear)
+    animation.begin()
+    measured = []  # measuring the family's extent every frame cost seconds a scene
+    monkeypatch.setattr(type(group), "get_critical_point",
+                        lambda self, *a: measured.append(1) or np.zeros(3))
+    for a in (0.2, 0.5):
+        animation.interpolate(a)
+    assert measured == []
+    monkeypatch.undo()
+    group = shapes()
+    states = run(fade_in(group, rate_func=linear))
+    assert [m.points.tobytes() for m in group] == before  # not even rounding noise
+    assert np.allclose(states[0][0], [0, 0]) and np.allclose(states[1][0], [0.24, 0.12])
+    assert np.allclose(states[-1][0], [0.8, 0.4])
+
+
+def test_a_fade_with_shift_arrives_and_leaves_by_it():
+    group = shapes()
+    centre = group.get_center()
+    states = run(fade_in(group, shift=RIGHT, rate_func=linear))
+    assert np.allclose(states[0][1], centre - RIGHT)
+    assert np.allclose(states[1][1], centre - 0.7 * RIGHT)
+    assert np.allclose(states[-1][1], centre)
+    out = fade_out(group, shift=UP)
+    states = run(out)
+    assert np.allclose(states[-1][1], centre + UP) and np.allclose(states[-1][0], [0, 0])
+    out.clean_up_from_scene(type("Scene", (), {"remove": lambda *a: None})())
+    assert np.allclose(group.get_center(), centre)  # restored, to be shown again
+    assert np.allclose([m.fill_rgbas[0, 3] for m in group], [0.8, 0.4])
