@@ -284,8 +284,10 @@ class LogisticRegressionGD(TraceScene):
         self.curve.set_stroke(opacity=shown)
         at = (1 - alpha) * self.at_data[k] + alpha * self.at_data[j]
         for seg, x, y, q in zip(self.errors, self.xs, self.ys, at):
-            seg.put_start_and_end_on(plot.p(x, y), plot.p(x, q)) if abs(q - y) > 1e-3 \
-                else seg.set_points_as_corners([plot.p(x, y)] * 2)
+            # the segment's two ends as a fresh Line has them (put_start_and_end_on rotates
+            # and scales the old ones: ten times the work, every frame, for 40 segments);
+            # an error under 0.001 is a point on the row
+            seg.set_points_as_corners([plot.p(x, y), plot.p(x, q if abs(q - y) > 1e-3 else y)])
 
     def move_model(self, k: int) -> Tween:
         """Step k's update on screen: curve, errors, threshold and (a, b) go from step k's
