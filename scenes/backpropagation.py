@@ -545,10 +545,16 @@ class Backpropagation(TraceScene):
         frame = Rectangle(width=heat.width, height=heat.height, stroke_color=th.grid,
                           stroke_width=2).move_to(heat)
 
+        def to_map_all(xy) -> np.ndarray:
+            """Input-space points (n, 2) as scene points on the map (n, 3)."""
+            xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+            out = np.zeros((len(xy), 3))
+            out[:, :2] = heat.get_corner(DOWN + LEFT)[:2] + (xy - [gx[0], gy[0]]) * [
+                heat.width / (gx[-1] - gx[0]), heat.height / (gy[-1] - gy[0])]
+            return out
+
         def to_map(x: float, y: float) -> np.ndarray:
-            return heat.get_corner(DOWN + LEFT) + np.array(
-                [(x - gx[0]) / (gx[-1] - gx[0]) * heat.width,
-                 (y - gy[0]) / (gy[-1] - gy[0]) * heat.height, 0])
+            return to_map_all([x, y])[0]
 
         data, labels = tr.static("data/x"), tr.static("data/labels")
         # target 1: filled; target 0: hollow (a ring in the text colour)
@@ -616,7 +622,7 @@ class Backpropagation(TraceScene):
                 contours[step] = contour_paths(gx, gy, z, 0.5)
             boundary.clear_points()
             for line in contours[step]:
-                pts = [to_map(x, y) for x, y in line]
+                pts = to_map_all(line)
                 boundary.start_new_path(pts[0])
                 boundary.add_points_as_corners(pts[1:])
             counter[1].become(step_text(step))

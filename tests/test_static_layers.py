@@ -57,7 +57,7 @@ def test_a_shape_that_keeps_changing_waits_longer_before_joining_again():
         layers.next_capture()
         layers.runs(shapes)
     runs = settle(layers, shapes, SETTLED + 1)
-    assert runs[0] == (False, [shapes[0]])  # its version is 3: it waits 2 × 4 frames
+    assert runs[0] == (False, [shapes[0]])  # it changed 3 times: it waits 2 × 4 frames
     assert settle(layers, shapes, SETTLED * 4)[0] == (True, shapes)
 
 
@@ -101,3 +101,25 @@ def test_float_rounding_on_the_points_changes_nothing():
     layers.next_capture()
     assert layers.runs(shapes) == [(True, shapes)]
     assert not same_points(p, p + 10 * NOISE) and not same_points(p, p[:-1])
+
+
+def test_a_layer_never_stands_for_other_pixels_once_the_record_starts_over():
+    """Past MAX_SEEN the record of what shapes drew starts over (and a dead shape's id goes
+    to a new one): a layer kept from before must not be pasted for what is drawn now."""
+    from manim.camera.camera import Camera
+
+    from nnanim.scenes.render.cached_camera import CachedCamera
+
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        camera, shapes = CachedCamera(), squares()
+        for _ in range(SETTLED + 3):
+            camera.reset()
+            camera.capture_mobjects(shapes)
+        shapes[3].set_fill(RED)
+        camera._layers._seen.clear()  # as past MAX_SEEN
+        for _ in range(SETTLED + 3):
+            camera.reset()
+            camera.capture_mobjects(shapes)
+        plain = Camera()
+        plain.capture_mobjects(shapes)
+        assert np.abs(camera.pixel_array.astype(int) - plain.pixel_array).max() <= 3

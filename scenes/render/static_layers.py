@@ -47,7 +47,8 @@ class Seen(NamedTuple):
     points: np.ndarray
     style: tuple | None
     since: int
-    version: int
+    changes: int  # how often it changed while seen
+    mark: int  # unique to this state of this shape in this camera's life: a layer's key
 
 
 class Layer(NamedTuple):
@@ -99,6 +100,7 @@ class StaticLayers:
         self._layers: OrderedDict[tuple, Layer] = OrderedDict()  # least recently pasted first
         self._bytes = 0
         self._capture = 0
+        self._marks = 0
         self._met_before: set[tuple] = set()  # runs drawn in the previous capture
         self._met_now: set[tuple] = set()
 
@@ -133,10 +135,14 @@ class StaticLayers:
         style, points = drawing_style(vmobject), vmobject.points
         seen = self._seen.get(id(vmobject))
         if seen is None or seen.style != style or not same_points(seen.points, points):
-            version = 0 if seen is None else seen.version + 1
-            self._seen[id(vmobject)] = Seen(points.copy(), style, self._capture, version)
+            # marks are never reused, not even once ``_seen`` starts over or a dead shape's
+            # id is given to a new one: a layer's key cannot name other pixels
+            self._marks += 1
+            changes = 0 if seen is None else seen.changes + 1
+            self._seen[id(vmobject)] = Seen(points.copy(), style, self._capture, changes,
+                                            self._marks)
             return False
-        wait = min(SETTLED * (1 + seen.version), MAX_WAIT)
+        wait = min(SETTLED * (1 + seen.changes), MAX_WAIT)
         return style is not None and self._capture - seen.since >= wait
 
     def paste(self, ctx: cairo.Context, run: list, frame: tuple, width: int, height: int,
@@ -146,7 +152,7 @@ class StaticLayers:
         every frame, like dashes appearing one by one, never pays for a layer), met in two
         captures in a row it gets a layer, and a layer wider than its shapes are worth
         (``PIXELS_PER_SHAPE``) is not pasted."""
-        key = (frame, *((id(v), self._seen[id(v)].version) for v in run))
+        key = (frame, *(self._seen[id(v)].mark for v in run))
         layer = self._layers.get(key)
         if layer is None and key in self._met_before:
             layer = self._keep(key, _draw_layer(run, ctx.get_matrix(), width, height, draw))
