@@ -112,10 +112,22 @@ class RenderStore:
         return self.root / key
 
     def _prune(self) -> None:
-        entries = sorted((p for p in self.root.iterdir() if not p.name.startswith(".")),
-                         key=lambda p: p.stat().st_mtime)
+        entries = oldest_first(p for p in self.root.iterdir() if not p.name.startswith("."))
         for old in entries[:-MAX_ENTRIES]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def oldest_first(paths) -> list[Path]:
+    """``paths`` by modification time, oldest first, leaving out any that are gone: parallel
+    renders prune the same cache folder, so a file listed a moment ago may be removed by
+    the time it is looked at."""
+    dated = []
+    for path in paths:
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    return [path for _, path in sorted(dated)]
 
 
 def deliver(entry: Path, output: Path, options: SceneOptions) -> Path:

@@ -104,10 +104,11 @@ def _drop_parsed_paths(mobject: SVGMobject) -> None:
 
 
 def _prune(folder: Path) -> None:
+    from nnanim.scenes.render.reuse import oldest_first
+
     files = list(folder.glob("*.pickle"))
     if len(files) > MAX_FILES:
-        files.sort(key=lambda f: f.stat().st_mtime)
-        for f in files[:-MAX_FILES]:
+        for f in oldest_first(files)[:-MAX_FILES]:
             f.unlink(missing_ok=True)
 
 
