@@ -1,6 +1,7 @@
 """Kept renders (scenes/render/reuse.py), the streaming writer and the path-caching camera:
 an unchanged second render copies the first; a changed trace, option or scene code renders
-again; the faster drawing and writing change no pixel."""
+again; the faster drawing and writing change no pixel, but where a pasted layer's
+antialiased edges overlap (a few levels of 255); the SVG cache and its pruning."""
 from __future__ import annotations
 
 import json
