@@ -219,6 +219,21 @@ def test_svg_ids_are_renamed_in_order_so_cairos_counters_do_not_matter():
     assert canonical_ids(svg) != canonical_ids(svg.replace(b'x="2"', b'x="3"'))
 
 
+def test_the_svg_key_is_the_same_for_the_same_text_drawn_later_in_a_process(tmp_path):
+    from nnanim.scenes.render.svg_cache import svg_key
+
+    svg = b'<svg><g id="surface6"><path id="glyph0-1" d="M 0 0 L 1 1"/></g></svg>'
+
+    def shape(name: str, data: bytes):
+        (tmp_path / name).write_bytes(data)
+        return type("Text", (), {"svg_default": {}, "path_string_config": {},
+                                 "get_file_path": lambda self: tmp_path / name})()
+
+    first, later = shape("a.svg", svg), shape("b.svg", svg.replace(b"surface6", b"surface42"))
+    other = shape("c.svg", svg.replace(b"L 1 1", b"L 1 2"))
+    assert svg_key(first) == svg_key(later) != svg_key(other)
+
+
 def test_the_svg_cache_parses_each_svg_once_per_machine_and_changes_no_shape(tmp_path,
                                                                              monkeypatch):
     """Text and formulas parsed once: a second one in the block, and one in a later block
