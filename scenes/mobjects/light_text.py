@@ -25,6 +25,14 @@ def light(m: M) -> M:
     for sub in m.get_family():
         if isinstance(sub, SVGMobject):
             sub.id_to_vgroup_dict = {}
-        elif isinstance(sub, VMobjectFromSVGPath):
+    return without_svg_paths(m)
+
+
+def without_svg_paths(m: M) -> M:
+    """``m`` itself, each glyph or shape parsed from an SVG without its svgelements path:
+    manim reads it once, to make the points, and then only carries it along (it is most of
+    what copying or pickling a glyph costs). The id table is kept."""
+    for sub in m.get_family():
+        if isinstance(sub, VMobjectFromSVGPath):
             sub.path_obj = None
     return m

@@ -25,7 +25,10 @@ from typing import Iterator
 
 from manim.mobject.svg.svg_mobject import SVGMobject
 
-#: what a kept file holds: 2, shapes without their svgelements paths
+from nnanim.scenes.mobjects.light_text import without_svg_paths
+from nnanim.scenes.render.reuse import oldest_first
+
+#: what a kept file holds: 2, shapes without their svgelements paths (``without_svg_paths``)
 FORMAT = 2
 #: parsed SVGs kept (about 16 kB each; the whole lecture uses about 1,500)
 MAX_FILES = 10_000
@@ -72,7 +75,7 @@ def svg_cache(folder: Path) -> Iterator[Path]:
         except Exception:  # not there yet, or unreadable: parse, and keep the result
             loaded.pop(key, None)
             parse(self)
-            _drop_parsed_paths(self)
+            without_svg_paths(self)  # most of a glyph's pickle: loads 7 times faster
             _write(path, zlib.compress(pickle.dumps((self.submobjects,
                                                      self.id_to_vgroup_dict)), 1))
             return self
@@ -94,18 +97,7 @@ def svg_cache(folder: Path) -> Iterator[Path]:
         _prune(folder)
 
 
-def _drop_parsed_paths(mobject: SVGMobject) -> None:
-    """Let go of each shape's svgelements path: manim reads it once, to make the shape's
-    points, and then only carries it along (``light_text.light`` drops it too). It is most
-    of a glyph's pickle: loading one took about 200 µs with it, a seventh of that without."""
-    for shape in mobject.get_family():
-        if getattr(shape, "path_obj", None) is not None:
-            shape.path_obj = None
-
-
 def _prune(folder: Path) -> None:
-    from nnanim.scenes.render.reuse import oldest_first
-
     files = list(folder.glob("*.pickle"))
     if len(files) > MAX_FILES:
         for f in oldest_first(files)[:-MAX_FILES]:
