@@ -44,11 +44,20 @@ class CachedCamera(Camera):
         self._patches: dict[int, tuple] = {}  # id -> (points, pixels, frame, box, patch)
         self._layers = StaticLayers()
         self._frame = self._frame_key()
+        self._kinds: dict[type, type] = {}  # class -> the drawable type manim files it under
 
     def capture_mobjects(self, mobjects, **kwargs) -> None:
         self._frame = self._frame_key()  # once a frame, not once a shape
         self._layers.next_capture()
         super().capture_mobjects(mobjects, **kwargs)
+
+    def type_or_raise(self, mobject):
+        """Manim's answer, kept per class: manim builds its table of drawable types anew for
+        every mobject of every frame."""
+        kind = self._kinds.get(type(mobject))
+        if kind is None:
+            kind = self._kinds[type(mobject)] = super().type_or_raise(mobject)
+        return kind
 
     def display_multiple_non_background_colored_vmobjects(self, vmobjects, pixel_array):
         ctx = self.get_cairo_context(pixel_array)

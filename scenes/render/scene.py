@@ -36,13 +36,15 @@ FORMATS = {"mp4": ".mp4", "png": ".png", "gif": ".gif"}
 @dataclass(frozen=True)
 class Pipeline:
     """How manim draws and writes: its camera class, file writer class (imported by name
-    when a render starts: no manim at import), libx264 options, and whether parsed SVGs
-    (text, formulas) are kept on disk (``svg_cache.py``)."""
+    when a render starts: no manim at import), libx264 options, whether parsed SVGs
+    (text, formulas) are kept on disk (``svg_cache.py``) and whether families are walked
+    by ``fast_family.py``."""
 
     camera: str
     writer: str
     encoder: dict
     keep_svgs: bool
+    fast_walks: bool
 
 
 PIPELINES = {
@@ -52,11 +54,12 @@ PIPELINES = {
     # (benchmarks/render_speed.py measures it)
     "nnanim": Pipeline("nnanim.scenes.render.cached_camera:CachedCamera",
                        "nnanim.scenes.render.stream_writer:StreamingFileWriter",
-                       {"preset": "veryfast"}, keep_svgs=True),
+                       {"preset": "veryfast"}, keep_svgs=True, fast_walks=True),
     # manim's own: a file per animation at libx264's default (medium), SVGs parsed every
     # time; the benchmark's reference for what nnanim's pipeline gains
     "manim": Pipeline("manim.camera.camera:Camera",
-                      "manim.scene.scene_file_writer:SceneFileWriter", {}, keep_svgs=False),
+                      "manim.scene.scene_file_writer:SceneFileWriter", {}, keep_svgs=False,
+                      fast_walks=False),
 }
 
 
@@ -263,13 +266,15 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
     from manim import tempconfig
     from manim.renderer.cairo_renderer import CairoRenderer
 
+    from nnanim.scenes.render.fast_family import fast_family
     from nnanim.scenes.render.svg_cache import svg_cache
     from nnanim.scenes.runs import cache_dir
 
     pipeline = PIPELINES[job.pipeline]
     cache = cache_dir(options.cache)
     svgs = svg_cache(cache / "svg") if pipeline.keep_svgs else nullcontext()
-    with tex_folder(cache) as tex, svgs, \
+    walks = fast_family() if pipeline.fast_walks else nullcontext()
+    with tex_folder(cache) as tex, svgs, walks, \
             tempconfig(manim_config(job.quality, str(tmp / "media"), tex, job.fmt,
                                     encoder=pipeline.encoder, **job.extra)):
         renderer = CairoRenderer(camera_class=_load(pipeline.camera),
