@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, UR, AnimationGroup, Axes,
-                   Create, Dot, FadeIn, FadeOut, Group, Indicate, Rectangle, ShowPassingFlash,
+                   Create, Dot, Group, Indicate, Rectangle, ShowPassingFlash,
                    SurroundingRectangle, Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup,
                    VMobject, linear)
 
@@ -17,7 +17,7 @@ from nnanim.scenes.format import fmt_auto, fmt_int
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.contour_map import contour_paths
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
-from nnanim.scenes.mobjects.light_animations import replace
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out, replace
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.network_graph import NetworkGraph
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -229,8 +229,8 @@ class Backpropagation(TraceScene):
             for k, c in enumerate(["input x", "hidden, σ", "output, σ"])])
         self.legend = self.note("edges: colour = sign of w, width = |w|")
         self.legend.move_to([net.get_x(), -3.6, 0])
-        self.play(FadeIn(title), FadeIn(self.tag), Create(net.edges), FadeIn(net.layers),
-                  FadeIn(self.captions), FadeIn(self.legend), run_time=self.t(1.5))
+        self.play(fade_in(title), fade_in(self.tag), Create(net.edges), fade_in(net.layers),
+                  fade_in(self.captions), fade_in(self.legend), run_time=self.t(1.5))
 
         # the batch: all the XOR points; we follow one of them
         bx, by = self.array("main", 0, "batch", "x"), self.array("main", 0, "batch", "y")
@@ -248,17 +248,17 @@ class Backpropagation(TraceScene):
         head = self.label(f"the batch: all {n} XOR points", 28)
         table = VGroup(head, VGroup(heads, grid)).arrange(DOWN, buff=0.3)
         table.move_to([3.55, 0.6, 0])
-        self.play(FadeIn(table), run_time=self.t(0.8))
+        self.play(fade_in(table), run_time=self.t(0.8))
         frame = grid.window(s, 0, 1, 3)
         follow = self.label("we follow this sample", 26, th.active).next_to(grid, DOWN, 0.35)
-        self.play(Create(frame), FadeIn(follow), run_time=self.t(0.8))
+        self.play(Create(frame), fade_in(follow), run_time=self.t(0.8))
         self.wait(self.t(0.6))
         ins = VGroup(*[net.label_neuron(0, k, self.label(xs[k], 30, th.value), None)
                        for k in range(2)])
         self.play(*[TransformFromCopy(grid.texts[s][k], ins[k]) for k in range(2)],
                   run_time=self.t(1.0))
         chip = self.panel(chip, top=PANEL_TOP)
-        self.play(FadeOut(table), FadeOut(frame), FadeOut(follow), FadeIn(chip),
+        self.play(fade_out(table), fade_out(frame), fade_out(follow), fade_in(chip),
                   run_time=self.t(0.8))
         self.chip, self.inputs = chip, ins
 
@@ -279,7 +279,7 @@ class Backpropagation(TraceScene):
             self.hidden_vals.add(val)
             self.play(net.neuron(1, j).animate.set_stroke(th.active, width=5),
                       *self.flash([net.edge(0, j, k) for k in range(2)], th.value),
-                      FadeIn(new), *([FadeOut(block)] if block else []),
+                      fade_in(new), *([fade_out(block)] if block else []),
                       run_time=self.pace(j, slow=1, first=1.2, rest=0.7))
             self.wait(self.pace(j, slow=1, first=1.2, rest=0.4))
             self.play(TransformFromCopy(new[2][-1], val),
@@ -301,7 +301,7 @@ class Backpropagation(TraceScene):
             ["a^{(2)}", "= \\sigma(z^{(2)}) =", self.v(out)]))
         self.out_val = net.label_neuron(2, 0, self.label(out, 26, th.value), None)
         self.play(net.neuron(2, 0).animate.set_stroke(th.active, width=5),
-                  *self.flash(net.edge_layer(1), th.value), FadeOut(block), FadeIn(new),
+                  *self.flash(net.edge_layer(1), th.value), fade_out(block), fade_in(new),
                   run_time=self.t(1.2))
         self.wait(self.t(1.0))
         self.play(TransformFromCopy(new[3][-1], self.out_val),
@@ -324,7 +324,7 @@ class Backpropagation(TraceScene):
         self.target.arrange(DOWN, buff=0.1).next_to(net.neuron(2, 0), RIGHT, buff=0.3)
         block = self.panel(*rows, self.note(f"the mean over all {n} samples of the batch"),
                            buff=0.25)
-        self.play(FadeIn(self.target), FadeOut(new), FadeIn(block), run_time=self.t(0.7))
+        self.play(fade_in(self.target), fade_out(new), fade_in(block), run_time=self.t(0.7))
         self.wait(self.t(2.3))
         self.block = block
         self.presenter_note(
@@ -358,11 +358,11 @@ class Backpropagation(TraceScene):
             [(2, 0, delta)] + [(1, k, self.num(a1, "grad_input", (s, k), digits=4))
                                for k in range(self.hidden)])
         hl = VGroup(*hl)
-        self.play(self.set_tag("2 · backward pass"), FadeOut(self.block),
+        self.play(self.set_tag("2 · backward pass"), fade_out(self.block),
                   net.neuron(2, 0).animate.set_stroke(th.gradient, width=5),
-                  FadeIn(block[:2]), run_time=self.t(0.7))
+                  fade_in(block[:2]), run_time=self.t(0.7))
         self.wait(self.t(1.5))
-        self.play(FadeIn(block[2:]), run_time=self.t(0.7))
+        self.play(fade_in(block[2:]), run_time=self.t(0.7))
         self.play(TransformFromCopy(block[3][-1], dlabel), run_time=self.t(0.8))
         self.wait(self.t(1.0))
         self.deltas = VGroup(dlabel)
@@ -402,13 +402,13 @@ class Backpropagation(TraceScene):
                                     buff=0.05, stroke_width=3))
         wname.add_background_rectangle(color=th.background, opacity=0.85, buff=0.04)
         net.label_edge(1, 0, j, wname).shift(0.12 * RIGHT)
-        self.play(FadeOut(block), edge.animate.set_stroke(th.active, width=7, opacity=1),
-                  FadeIn(wname), FadeIn(b2[0]), run_time=self.t(0.7))
+        self.play(fade_out(block), edge.animate.set_stroke(th.active, width=7, opacity=1),
+                  fade_in(wname), fade_in(b2[0]), run_time=self.t(0.7))
         self.wait(self.t(0.8))
-        self.play(FadeIn(b2[1:3]), Indicate(self.hidden_vals[j], color=th.active),
+        self.play(fade_in(b2[1:3]), Indicate(self.hidden_vals[j], color=th.active),
                   run_time=self.t(0.7))
         self.wait(self.t(2.3))
-        self.play(FadeIn(b2[3:]), run_time=self.t(0.7))
+        self.play(fade_in(b2[3:]), run_time=self.t(0.7))
         self.wait(self.t(3.0))
         self.chain_block = b2
 
@@ -427,17 +427,17 @@ class Backpropagation(TraceScene):
         b3 = self.panel(da, dj, dn, self.label("every hidden unit at once:", 26), vec,
                         self.note("Wᵀδ sums over the next layer's units (here: one)"),
                         buff=0.25)
-        self.play(FadeOut(b2), FadeOut(wname),
+        self.play(fade_out(b2), fade_out(wname),
                   edge.animate.set_stroke(th.gradient, width=7, opacity=1),
-                  *self.flash([edge], th.gradient, backward=True), FadeIn(b3[0]),
+                  *self.flash([edge], th.gradient, backward=True), fade_in(b3[0]),
                   run_time=self.t(0.8))
-        self.play(FadeIn(b3[1:3]), net.neuron(1, j).animate.set_stroke(th.gradient, width=5),
+        self.play(fade_in(b3[1:3]), net.neuron(1, j).animate.set_stroke(th.gradient, width=5),
                   run_time=self.t(0.7))
         self.play(TransformFromCopy(b3[2][-1], hl[j]), run_time=self.t(0.8))
         self.wait(self.t(1.0))
         others = [k for k in range(self.hidden) if k != j]
-        self.play(FadeIn(b3[3:]), *self.flash(net.edge_layer(1), th.gradient, backward=True),
-                  *[FadeIn(hl[k]) for k in others],
+        self.play(fade_in(b3[3:]), *self.flash(net.edge_layer(1), th.gradient, backward=True),
+                  *[fade_in(hl[k]) for k in others],
                   *[net.neuron(1, k).animate.set_stroke(th.gradient, width=5) for k in others],
                   run_time=self.t(0.9))
         self.wait(self.t(2.0))
@@ -455,8 +455,8 @@ class Backpropagation(TraceScene):
                        self.g(f"\\begin{{bmatrix}} {m1} \\end{{bmatrix}}")]),
             self.note("edge width = |∂L/∂w|; layer 1's are much smaller:"),
             self.note("each layer back multiplies by w·σ′, and σ′ ≤ 0.25"), buff=0.25)
-        self.play(FadeOut(b3), net.animate.set_magnitudes(self.weights(0, "W.grad"), th.gradient),
-                  FadeIn(b4), FadeOut(self.legend), run_time=self.t(0.9))
+        self.play(fade_out(b3), net.animate.set_magnitudes(self.weights(0, "W.grad"), th.gradient),
+                  fade_in(b4), fade_out(self.legend), run_time=self.t(0.9))
         self.wait(self.t(3.0))
         self.grad_block = b4
         self.presenter_note(
@@ -497,15 +497,15 @@ class Backpropagation(TraceScene):
         # buff 0.2: the six rows end well above the frame's bottom margin
         block = self.panel(rule, one, self.label("every weight at once (and every bias):", 26),
                            *mats, buff=0.2)
-        self.play(self.set_tag("3 · update"), FadeOut(self.grad_block), FadeOut(self.deltas),
-                  FadeIn(block[0]), run_time=self.t(0.7))
-        self.play(FadeIn(block[1]), run_time=self.t(0.7))
+        self.play(self.set_tag("3 · update"), fade_out(self.grad_block), fade_out(self.deltas),
+                  fade_in(block[0]), run_time=self.t(0.7))
+        self.play(fade_in(block[1]), run_time=self.t(0.7))
         self.wait(self.t(1.8))
         updated = net.copy().set_weights(self.weights(0, "W.after"))
         updated.layers.set_stroke(th.text, width=3)
-        self.play(FadeIn(block[2:-1]), Transform(net, updated), FadeIn(self.legend),
+        self.play(fade_in(block[2:-1]), Transform(net, updated), fade_in(self.legend),
                   run_time=self.t(1.0))
-        self.play(FadeIn(block[-1]), run_time=self.t(0.8))
+        self.play(fade_in(block[-1]), run_time=self.t(0.8))
         self.wait(self.t(2.3))
         self.update_block = block
         before = self.shown_text(0, "loss")
@@ -528,9 +528,9 @@ class Backpropagation(TraceScene):
         scale = max(float(np.abs(w).max()) for s in (steps[0], last) for w in self.weights(s))
 
         # the network left, its output over the input plane in the middle, the loss right
-        self.play(self.set_tag("4 · training"), FadeOut(self.update_block), FadeOut(self.chip),
-                  FadeOut(self.inputs), FadeOut(self.hidden_vals), FadeOut(self.out_val),
-                  FadeOut(self.target), FadeOut(self.captions), FadeOut(self.legend),
+        self.play(self.set_tag("4 · training"), fade_out(self.update_block), fade_out(self.chip),
+                  fade_out(self.inputs), fade_out(self.hidden_vals), fade_out(self.out_val),
+                  fade_out(self.target), fade_out(self.captions), fade_out(self.legend),
                   net.animate.scale(0.6).move_to([-5.35, -0.6, 0]), run_time=self.t(1.0))
         top = 1.6  # the panels' titles, under the room the closing caption takes
         gx, gy = tr.static("eval/grid_x"), tr.static("eval/grid_y")
@@ -598,9 +598,9 @@ class Backpropagation(TraceScene):
         counter.move_to(axes.c2p(0.55 * all_steps[-1], 0.95 * y_top), aligned_edge=UL)  # 4 digits
         net_title = self.label("weights", 26).move_to([net.get_x(), top, 0])
 
-        self.play(FadeIn(Group(heat, frame, dots, ticks, map_title, map_key)),
-                  Create(axes), FadeIn(ax_nums), FadeIn(ax_title), FadeIn(ax_x),
-                  FadeIn(net_title), FadeIn(counter),
+        self.play(fade_in(Group(heat, frame, dots, ticks, map_title, map_key)),
+                  Create(axes), fade_in(ax_nums), fade_in(ax_title), fade_in(ax_x),
+                  fade_in(net_title), fade_in(counter),
                   net.animate.set_weights(self.weights(int(steps[0])), scale),
                   run_time=self.t(1.2))
 
@@ -660,7 +660,7 @@ class Backpropagation(TraceScene):
             inwards = UP if xb[m, 1] < 0.5 * (gy[0] + gy[-1]) else DOWN
             preds.add(lab.next_to(to_map(*xb[m]), inwards, buff=0.15).set_z_index(4))
         final.next_to(axes.c2p(all_steps[-1], losses[-1]), UP, buff=0.3).align_to(axes, RIGHT)
-        self.play(FadeIn(preds), FadeIn(final), run_time=self.t(1.0))
+        self.play(fade_in(preds), fade_in(final), run_time=self.t(1.0))
         self.wait(self.t(1.0))
         self.takeaway(full)
         self.presenter_note(
@@ -680,7 +680,7 @@ class Backpropagation(TraceScene):
         cap = VGroup(*[self.label(line, 24) for line in top]).arrange(DOWN, buff=0.12)
         cap.scale_to_fit_width(min(cap.width, WIDE)).next_to(self.title_text, DOWN, buff=0.15)
         cap.set_x(0)
-        anims = [FadeIn(self.as_caption(cap))]
+        anims = [fade_in(self.as_caption(cap))]
         if span:  # the plateau's stretch of the curve, marked as what is being talked about
             mark = full.copy().pointwise_become_partial(full, 0,
                                                         span[1] / (len(tr.all_steps) - 1))
@@ -690,7 +690,7 @@ class Backpropagation(TraceScene):
         if bottom:
             low = self.label(bottom, 24)
             low.scale_to_fit_width(min(low.width, WIDE)).to_edge(DOWN, buff=0.25)
-            self.play(FadeIn(self.as_caption(low)), run_time=self.t(0.6))
+            self.play(fade_in(self.as_caption(low)), run_time=self.t(0.6))
             self.wait(self.t(reading_time(bottom)))
 
     def at(self, pos: int, quantity: str, digits: int = 4) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut,
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, Dot,
                    GrowFromEdge, Group, Line, MoveAlongPath, Rectangle, Square,
                    SurroundingRectangle, ValueTracker, VGroup, VMobject, Write,
                    config, linear)
 
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt, fmt_int
@@ -157,7 +158,7 @@ class CNNOnMNIST(TraceScene):
         far cheaper than fading out dozens of images and labels)."""
         cover = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1,
                           stroke_width=0, fill_color=self.theme.background, fill_opacity=1.0)
-        self.play(FadeIn(cover), run_time=self.t(0.8))
+        self.play(fade_in(cover), run_time=self.t(0.8))
         self.clear()
 
     def outline(self, image: Heatmap) -> Rectangle:
@@ -178,8 +179,8 @@ class CNNOnMNIST(TraceScene):
     def flow(self, src, dst, *others, run_time: float) -> None:
         """Play a ghost of ``src`` flying onto ``dst`` (fading) while ``dst`` fades in: one
         layer's output turning into the next. (FadeTransform cannot restore image groups.)"""
-        self.play(FadeOut(src.copy(), target_position=dst, scale=dst.height / src.height),
-                  FadeIn(dst), *others, run_time=run_time)
+        self.play(fade_out(src.copy(), target_position=dst, scale=dst.height / src.height),
+                  fade_in(dst), *others, run_time=run_time)
 
     def link(self, a, b) -> Arrow:
         """A short arrow from stage a to stage b, at b's centre height."""
@@ -208,7 +209,7 @@ class CNNOnMNIST(TraceScene):
         step = t.steps[-1]  # the trained network: parameters after all but the last update
         m = self.build_forward(t, step)
         active = self.frame(m.digit)
-        self.play(FadeIn(m.title), FadeIn(m.digit), FadeIn(m.digit_box), FadeIn(m.heads[0]),
+        self.play(fade_in(m.title), fade_in(m.digit), fade_in(m.digit_box), fade_in(m.heads[0]),
                   Create(active), run_time=self.t(1.2))
         self.wait(self.t(1.0))
 
@@ -222,44 +223,44 @@ class CNNOnMNIST(TraceScene):
                                         for i, j in centres])
                   for c in range(m.conv.shape[0])]
         movers = [window[0], *[p[0] for p in pixels]]
-        self.play(FadeIn(m.filters), FadeIn(m.heads[1]), FadeIn(window[0]),
+        self.play(fade_in(m.filters), fade_in(m.heads[1]), fade_in(window[0]),
                   self.focus(active, Group(m.filters, m.conv)),
                   Create(self.link(m.digit, m.filters)), run_time=self.t(1.0))
-        self.play(FadeIn(m.conv), FadeIn(m.legend), *[FadeIn(p) for p in movers[1:]],
+        self.play(fade_in(m.conv), fade_in(m.legend), *[fade_in(p) for p in movers[1:]],
                   run_time=self.t(0.6))
         self.add(*movers)  # last in the scene's list: only they are redrawn while moving
         self.play(*[MoveAlongPath(mob, path, rate_func=linear) for mob, path in (window, *pixels)],
                   run_time=self.t(2.4))
-        self.play(*[FadeOut(mob) for mob in movers], run_time=self.t(0.3))
+        self.play(*[fade_out(mob) for mob in movers], run_time=self.t(0.3))
         self.wait(self.t(1.5))
 
         for i, (src, dst, head) in enumerate(((m.conv, m.relu, m.heads[2]),
                                               (m.relu, m.pool, m.heads[3]))):
-            self.flow(src, dst, FadeIn(head), Create(self.link(src, dst)),
+            self.flow(src, dst, fade_in(head), Create(self.link(src, dst)),
                       self.focus(active, dst), run_time=self.t(1.3))
             self.wait(self.t(1.5 if i == 0 else 0.8))
         self.play(Create(m.snake), run_time=self.t(0.8))
-        self.play(Create(m.snake_tip), FadeIn(m.heads[4]), self.focus(active, m.conv2),
-                  FadeIn(m.conv2), run_time=self.t(1.6))
+        self.play(Create(m.snake_tip), fade_in(m.heads[4]), self.focus(active, m.conv2),
+                  fade_in(m.conv2), run_time=self.t(1.6))
         self.wait(self.t(1.0))
         for src, dst, head in ((m.conv2, m.relu2, m.heads[5]), (m.relu2, m.pool2, m.heads[6])):
-            self.flow(src, dst, FadeIn(head), Create(self.link(src, dst)),
+            self.flow(src, dst, fade_in(head), Create(self.link(src, dst)),
                       self.focus(active, dst), run_time=self.t(1.1))
             self.wait(self.t(0.5))
-        self.flow(m.pool2, m.strip, FadeIn(m.strip_head), Create(self.link(m.pool2, m.strip)),
+        self.flow(m.pool2, m.strip, fade_in(m.strip_head), Create(self.link(m.pool2, m.strip)),
                   self.focus(active, m.strip), run_time=self.t(1.1))
         self.wait(self.t(0.5))
-        self.play(FadeIn(m.heads[7]), Create(self.link(m.strip, m.logits)),
-                  self.focus(active, m.logits), FadeIn(m.logits, lag_ratio=0.1),
+        self.play(fade_in(m.heads[7]), Create(self.link(m.strip, m.logits)),
+                  self.focus(active, m.logits), fade_in(m.logits, lag_ratio=0.1),
                   run_time=self.t(1.3))
         self.wait(self.t(1.0))
-        self.play(FadeIn(m.heads[8]), FadeIn(m.bars.names), FadeIn(m.bars.values),
+        self.play(fade_in(m.heads[8]), fade_in(m.bars.names), fade_in(m.bars.values),
                   self.focus(active, m.bars), *[GrowFromEdge(b, LEFT) for b in m.bars.bars],
                   run_time=self.t(1.5))
-        self.play(m.bars.animate.highlight(m.pred), Write(m.prediction), FadeOut(active),
+        self.play(m.bars.animate.highlight(m.pred), Write(m.prediction), fade_out(active),
                   run_time=self.t(1.0))
         self.wait(self.t(1.5))
-        self.play(FadeIn(m.heads[9]), FadeIn(m.others, lag_ratio=0.3), run_time=self.t(1.0))
+        self.play(fade_in(m.heads[9]), fade_in(m.others, lag_ratio=0.3), run_time=self.t(1.0))
         self.wait(self.t(2.5))
         _, logit = self.number("main", step, "watch", self.names[-1], (self.DIGIT, m.pred),
                                digits=2, now=False)
@@ -392,10 +393,10 @@ class CNNOnMNIST(TraceScene):
         c = self.build_charts(t)
 
         self.curtain()
-        self.play(FadeIn(title), FadeIn(heads), FadeIn(legend), FadeIn(c.axes),
-                  FadeIn(c.labels), FadeIn(c.legend), run_time=self.t(1.0))
+        self.play(fade_in(title), fade_in(heads), fade_in(legend), fade_in(c.axes),
+                  fade_in(c.labels), fade_in(c.legend), run_time=self.t(1.0))
         c.values["batch"].set_text(self.number("main", 0, "scalar", "loss")[1])
-        self.play(FadeIn(rows[0], lag_ratio=0.05), FadeIn(c.start), run_time=self.t(1.0))
+        self.play(fade_in(rows[0], lag_ratio=0.05), fade_in(c.start), run_time=self.t(1.0))
         self.wait(self.t(2.0))
         for k, (_, step) in enumerate(points[1:]):
             # the growing curves go last in the list, so only they are redrawn each frame
@@ -407,13 +408,13 @@ class CNNOnMNIST(TraceScene):
             for metric in c.metrics:
                 formatter = percent if "accuracy" in metric else fmt
                 c.values[metric].set_text(self.epoch_number(k, metric, formatter))
-            self.play(FadeIn(rows[k + 1], lag_ratio=0.05),
-                      *[FadeIn(dots[k], scale=2) for dots in c.dots], run_time=self.t(0.7))
+            self.play(fade_in(rows[k + 1], lag_ratio=0.05),
+                      *[fade_in(dots[k], scale=2) for dots in c.dots], run_time=self.t(0.7))
             self.add(c.x_now, c.curves, c.markers)
             self.wait(self.t(0.6 if k < 2 else 0.25))
         for curve in c.curves:
             curve.clear_updaters()
-        self.play(FadeOut(c.markers), Create(SurroundingRectangle(
+        self.play(fade_out(c.markers), Create(SurroundingRectangle(
             rows[-1], color=self.theme.active, buff=0.03, stroke_width=3)), run_time=self.t(0.8))
         self.wait(self.t(3.0))
         last = len(points) - 2  # the epoch of the last time point

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, DashedVMobject,
-                   FadeIn, FadeOut, FadeTransform, Group, LaggedStart, Line, Mobject, Rectangle,
+                   FadeTransform, Group, LaggedStart, Line, Mobject, Rectangle,
                    ReplacementTransform, Succession, Transform, TransformFromCopy, ValueTracker,
                    VGroup, linear)
 
@@ -34,6 +34,7 @@ from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.heatmap import Heatmap, colorize
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.padded_grid import PaddedGrid
 from nnanim.scenes.mobjects.product_sum import ProductSum
@@ -257,7 +258,7 @@ class ConvolutionBackward(TraceScene):
         th, (h, w) = self.theme, source.values.shape
         self.mark = self.frame(source, 0, 0, h, w, th.active)
         window = self.frame(m, 0, 0, h, w, th.active).set_fill(th.active, WINDOW_FILL)
-        return window, [FadeIn(self.mark), TransformFromCopy(self.mark, window)]
+        return window, [fade_in(self.mark), TransformFromCopy(self.mark, window)]
 
     def under(self, m: Mobject, text: str, color: str, y: float) -> Mobject:
         return self.label(text, size=24, color=color).move_to([m.get_x(), y, 0])
@@ -303,7 +304,7 @@ class ConvolutionBackward(TraceScene):
         return tex
 
     def swap(self, old: Mobject | None, new: Mobject) -> list:
-        return [FadeIn(new)] if old is None else [FadeOut(old), FadeIn(new)]
+        return [fade_in(new)] if old is None else [fade_out(old), fade_in(new)]
 
     def glide(self, window: Mobject, m: Mobject, i: int, j: int, h: int, w: int) -> Glide:
         """The window moving onto block (i, j) of map ``m``."""
@@ -369,9 +370,9 @@ class ConvolutionBackward(TraceScene):
         x_lab = self.under(x, "input I", th.value, label_y)
         k_lab = self.under(k, "kernel K", th.weight, label_y)
         y_lab = self.under(y, "output Y", th.value, label_y)
-        self.play(FadeIn(title), FadeIn(fwd), run_time=self.t(0.8))
-        self.play(LaggedStart(FadeIn(Group(x, x_lab)), FadeIn(VGroup(star, k, k_lab)),
-                              FadeIn(Group(eq, y, y_lab)), lag_ratio=0.3),
+        self.play(fade_in(title), fade_in(fwd), run_time=self.t(0.8))
+        self.play(LaggedStart(fade_in(Group(x, x_lab)), fade_in(VGroup(star, k, k_lab)),
+                              fade_in(Group(eq, y, y_lab)), lag_ratio=0.3),
                   run_time=self.t(1.5))
         self.wait(self.t(0.6))
 
@@ -384,9 +385,9 @@ class ConvolutionBackward(TraceScene):
         back = self.formula([(r"\text{backward: the layer above sends }", th.text),
                              (rf"{D} L / {D} Y", th.gradient)])
         back.move_to(fwd)
-        self.play(FadeOut(VGroup(star, eq)), FadeOut(fwd), run_time=self.t(0.6))
-        y_to_g = ReplacementTransform(y, g) if self.small else FadeIn(g)
-        self.play(y_to_g, FadeTransform(y_lab, g_lab), FadeIn(back), FadeIn(ask),
+        self.play(fade_out(VGroup(star, eq)), fade_out(fwd), run_time=self.t(0.6))
+        y_to_g = ReplacementTransform(y, g) if self.small else fade_in(g)
+        self.play(y_to_g, FadeTransform(y_lab, g_lab), fade_in(back), fade_in(ask),
                   run_time=self.t(1.2))
         self.read(ask)
         if not self.small:
@@ -405,10 +406,10 @@ class ConvolutionBackward(TraceScene):
                               (rf"\frac{{{D} L}}{{{D} Y_{{pq}}}}", th.gradient)], size=32)
         VGroup(rule, index).arrange(RIGHT, buff=1.0).move_to([0, TITLE_Y - 0.35, 0])
         g_target = g.copy().move_to(k)
-        self.play(FadeOut(VGroup(k, k_lab, title, back, ask)), run_time=self.t(0.6))
+        self.play(fade_out(VGroup(k, k_lab, title, back, ask)), run_time=self.t(0.6))
         self.play(g.animate.move_to(g_target), g_lab.animate.set_x(k.get_x()),
-                  FadeIn(rule), run_time=self.t(1.0))
-        self.play(Create(dk.cells), FadeIn(VGroup(star, eq)), FadeIn(dk_lab), FadeIn(index),
+                  fade_in(rule), run_time=self.t(1.0))
+        self.play(Create(dk.cells), fade_in(VGroup(star, eq)), fade_in(dk_lab), fade_in(index),
                   run_time=self.t(0.9))
         self.wait(self.t(1.0))
 
@@ -417,7 +418,7 @@ class ConvolutionBackward(TraceScene):
         how = self.caption_note("∂L/∂Y lies over I like a kernel: multiply the cells it "
                                 "covers, add them up"
                                 + ("" if self.small else f" ({oh}×{ow} products a sample)"))
-        self.play(*arrive, FadeIn(how), run_time=self.t(1.2))
+        self.play(*arrive, fade_in(how), run_time=self.t(1.2))
 
         self.active, line = None, None
         for i, (a, b) in enumerate([(a, b) for a in range(kh) for b in range(kw)]):
@@ -425,8 +426,8 @@ class ConvolutionBackward(TraceScene):
                               line, self.dk_line(a, b))
         shape_note = self.caption_note(f"∂L/∂K is {kh}×{kw} like K: one gradient per "
                                        f"weight, for the update K ← K − η·∂L/∂K")
-        self.play(FadeOut(VGroup(window, self.active, self.mark)), FadeOut(how),
-                  FadeIn(shape_note), run_time=self.t(0.6))
+        self.play(fade_out(VGroup(window, self.active, self.mark)), fade_out(how),
+                  fade_in(shape_note), run_time=self.t(0.6))
         self.read(shape_note)
         # presenter notes: TraceScene.note (this scene's own note() draws a text line)
         super().note(say="∂L/∂K is the input I correlated with the upstream gradient ∂L/∂Y: "
@@ -525,7 +526,7 @@ class ConvolutionBackward(TraceScene):
             g_move = keep["g"].animate.scale(px / (keep["g"].height / g_vals.shape[0])) \
                 .move_to(inner)
         # the first section's row leaves before ∂L/∂Y crosses where it stood
-        self.play(Succession(FadeOut(gone), AnimationGroup(
+        self.play(Succession(fade_out(gone), AnimationGroup(
             g_move, FadeTransform(keep["g_lab"], g_lab))), run_time=self.t(1.6))
         if not self.small:
             self.remove(keep["g"])
@@ -535,9 +536,9 @@ class ConvolutionBackward(TraceScene):
         # a large ∂L/∂I waits under a cover (slide_heatmap); only its outline shows now
         dx_outline = dx.cells if self.small else self.frame(dx, 0, 0, h, w, th.grid, width=2)
         named(dx_outline, "∂L/∂I")
-        dx_show = Create(dx_outline) if self.small else FadeIn(dx_outline)
-        self.play(FadeIn(rule), FadeIn(index), FadeIn(VGroup(kgrid, k_lab, dx_lab)),
-                  dx_show, FadeIn(why), run_time=self.t(1.2))
+        dx_show = Create(dx_outline) if self.small else fade_in(dx_outline)
+        self.play(fade_in(rule), fade_in(index), fade_in(VGroup(kgrid, k_lab, dx_lab)),
+                  dx_show, fade_in(why), run_time=self.t(1.2))
         self.read(why)
 
         # zero padding by k−1: every I pixel now sees all the outputs it fed
@@ -545,7 +546,7 @@ class ConvolutionBackward(TraceScene):
         pad_note = self.caption_note(f"k−1 = {kh - 1} rings of zeros, so the window reaches "
                                      f"every output that an edge pixel fed")
         self.play(Create(padding, lag_ratio=0.02), FadeTransform(g_lab, pad_lab),
-                  FadeOut(why), FadeIn(pad_note), run_time=self.t(1.4))
+                  fade_out(why), fade_in(pad_note), run_time=self.t(1.4))
         self.read(pad_note)
 
         # the flip: K rotated 180° (numbers stay upright while they swing round the centre)
@@ -567,7 +568,7 @@ class ConvolutionBackward(TraceScene):
         window, arrive = self.window_from(gp, kflip)
         slide_note = self.caption_note("a full convolution: the window visits every position "
                                        "where it touches ∂L/∂Y")
-        self.play(*arrive, FadeIn(VGroup(star, eq)), FadeTransform(flip_note, slide_note),
+        self.play(*arrive, fade_in(VGroup(star, eq)), FadeTransform(flip_note, slide_note),
                   run_time=self.t(1.2))
         if self.small:
             self.slide_numbers(gp, window, dx)
@@ -596,7 +597,7 @@ class ConvolutionBackward(TraceScene):
         for i, (r, c) in enumerate([(r, c) for r in range(h) for c in range(w)]):
             line = self.visit(i, self.glide(window, gp, r, c, *self.conv.kernel), dx, (r, c),
                               "grad_input", line, self.dx_line(r, c))
-        self.play(FadeOut(VGroup(window, self.active, self.mark, line)), run_time=self.t(0.5))
+        self.play(fade_out(VGroup(window, self.active, self.mark, line)), run_time=self.t(0.5))
         self.wait(self.t(1.2))
 
     def dx_line(self, r: int, c: int) -> ProductSum:
@@ -680,7 +681,7 @@ class ConvolutionBackward(TraceScene):
         for m in (cover, window, active):
             m.clear_updaters()
         self.remove(cover)
-        self.play(FadeOut(window), FadeOut(active), FadeOut(self.mark), FadeOut(line),
+        self.play(fade_out(window), fade_out(active), fade_out(self.mark), fade_out(line),
                   run_time=self.t(0.5))
         self.wait(self.t(1.0))
 
@@ -699,7 +700,7 @@ class ConvolutionBackward(TraceScene):
         th, cv = self.theme, self.conv
         keep = self.keep
         (h, w), (kh, kw) = cv.in_shape, cv.kernel
-        self.play(FadeOut(Group(keep["gp"], keep["kflip"], keep["rest"])),
+        self.play(fade_out(Group(keep["gp"], keep["kflip"], keep["rest"])),
                   run_time=self.t(0.6))
 
         left_x, right_x, grid_y, tallest = -3.55, 3.55, 0.25, 3.2
@@ -739,12 +740,12 @@ class ConvolutionBackward(TraceScene):
 
         self.play(dk.animate.scale(dk_height / dk.height).move_to([left_x, grid_y, 0]),
                   dx.animate.scale(dx_height / dx.height).move_to([right_x, grid_y, 0]),
-                  FadeIn(title), Create(divider), run_time=self.t(1.2))
-        self.play(FadeIn(dk_rule), FadeIn(dk_cap), run_time=self.t(0.9))
+                  fade_in(title), Create(divider), run_time=self.t(1.2))
+        self.play(fade_in(dk_rule), fade_in(dk_cap), run_time=self.t(0.9))
         self.wait(self.t(1.0))
-        self.play(FadeIn(dx_rule), FadeIn(dx_cap), run_time=self.t(0.9))
+        self.play(fade_in(dx_rule), fade_in(dx_cap), run_time=self.t(0.9))
         self.wait(self.t(1.0))
-        self.play(FadeIn(foot), run_time=self.t(0.8))
+        self.play(fade_in(foot), run_time=self.t(0.8))
         self.wait(self.t(4.0))
         super().note(say="Backward through a convolution is two more convolutions: ∂L/∂K "
                          "updates the kernel, ∂L/∂I goes to the layer below.",

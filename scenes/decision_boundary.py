@@ -22,8 +22,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Create, Dot, FadeIn,
-                   FadeOut, Group, Rectangle, Square, UpdateFromAlphaFunc,
+from manim import (DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UL, UP, Create, Dot,
+                   Group, Rectangle, Square, UpdateFromAlphaFunc,
                    VGroup, VMobject, linear)
 
 from nnanim.engine.errors import TraceError
@@ -254,14 +254,14 @@ class DecisionBoundary(Narration, TraceScene):
         n = self.number("main", None, "config", "data.n", formatter=lambda v: f"{v:g}")[1]
         held = self.number("main", None, "config", "data.validation",
                            formatter=lambda v: f"{100 * v:g} %")[1]
-        self.play(Create(m.frame), FadeIn(m.dots), fade_in(m.key), run_time=self.t(1.5))
+        self.play(Create(m.frame), fade_in(m.dots), fade_in(m.key), run_time=self.t(1.5))
         self.say(f"Circles: class 1 in a disc, class 0 on a ring. Of n = {n} points, "
                  f"{held} are test points (hollow), never trained on.")
 
         self.build_network()
         self.show_step(self.steps[0])
         net = self.net
-        self.play(FadeIn(m.image), Create(m.boundary), fade_in(net.inputs), fade_in(net.tiles),
+        self.play(fade_in(m.image), Create(m.boundary), fade_in(net.inputs), fade_in(net.tiles),
                   Create(net.graph.edges), fade_in(net.heads), fade_in(net.labels),
                   fade_in(net.legend), fade_in(self.counter_group), run_time=self.t(1.5))
         self.say(f"Each hidden unit is {activation_name(t)}(w₁x₁ + w₂x₂ + b), its own map. "
@@ -570,8 +570,8 @@ class DecisionBoundary(Narration, TraceScene):
     # 4 -------------------------------------------------------------------------------------
     def capacity(self) -> None:
         th = self.theme
-        # one FadeOut of everything but the heading: removing the group removes its members
-        self.play(FadeOut(Group(*[m for m in self.mobjects if m is not self.heading])),
+        # one Animation of everything but the heading: removing the group removes its members
+        self.play(fade_out(Group(*[m for m in self.mobjects if m is not self.heading])),
                   run_time=self.t(0.8))
         self.said = None
         panels = [self.panel(role, x) for role, x in zip(("small", "main", "deep"), PANEL_XS)]
@@ -580,7 +580,7 @@ class DecisionBoundary(Narration, TraceScene):
         dashed.set_curve(np.array([np.zeros(3), 0.6 * RIGHT]))
         unit = VGroup(dashed, self.label("a unit's line", size=20)).arrange(RIGHT, buff=0.1)
         key = VGroup(*key[0], *key[1], unit).arrange(RIGHT, buff=0.35).move_to([0, -2.25, 0])
-        self.play(FadeIn(panels[0]), FadeIn(panels[1]), fade_in(key), run_time=self.t(1.2))
+        self.play(fade_in(panels[0]), fade_in(panels[1]), fade_in(key), run_time=self.t(1.2))
         small, deep = self.trace("small"), self.trace("deep")
         k = hidden_layers(small)[0][2]
         train = {r: self.trace(r).epochs[-1]["accuracy"] for r in ("small", "main", "deep")}
@@ -593,7 +593,7 @@ class DecisionBoundary(Narration, TraceScene):
             text = (f"{k} units fit the training points as well as {self.units} "
                     f"(train {self.metric('small', 'accuracy')}).")
         self.say(text, run_time=0.6)
-        self.play(FadeIn(panels[2]), run_time=self.t(0.9))
+        self.play(fade_in(panels[2]), run_time=self.t(0.9))
         more = units_name(deep)
         ta, tb = self.metric("main", "val_accuracy"), self.metric("deep", "val_accuracy")
         if test["deep"] > test["main"]:

@@ -18,7 +18,7 @@ exactly full's map).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn, FadeOut, Group,
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Group,
                    MoveToTarget, Rectangle, TransformFromCopy, UpdateFromAlphaFunc, VGroup)
 
 from nnanim.engine.errors import TraceError
@@ -26,7 +26,7 @@ from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.heatmap import Heatmap
-from nnanim.scenes.mobjects.light_animations import Fade, replace
+from nnanim.scenes.mobjects.light_animations import Fade, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.product_sum import markup, signed
 from nnanim.scenes.mobjects.signed_legend import SignedLegend
@@ -206,23 +206,23 @@ class EdgeDetection(TraceScene):
         grid_head = self.label(f"pixels ({h}×{w})", size=24, color=th.muted)
         grid_head.next_to(grid, UP, buff=0.1)
 
-        self.play(FadeIn(self.title), run_time=self.t(0.8))
+        self.play(fade_in(self.title), run_time=self.t(0.8))
         if crop is not None:
             big = Heatmap(digit_px, th, height=5.4, vmin=0.0, vmax=peak).move_to([0, -0.35, 0])
             r0, c0 = crop
             box = self.pixel_box(big, r0, c0, h, w, th.active)
             caption = self.label("a handwritten 7 from MNIST (28×28 pixels)", size=24,
                                  color=th.muted).next_to(big, DOWN, buff=0.12)
-            self.play(FadeIn(big), FadeIn(caption), run_time=self.t(1.0))
+            self.play(fade_in(big), fade_in(caption), run_time=self.t(1.0))
             self.play(Create(box), run_time=self.t(0.8))
             self.wait(self.t(0.6))
             thumb = Group(big, box)
             thumb.generate_target().scale(2.3 / big.height).move_to([LEFT_X, 1.45, 0])
             zoom = box.copy()
-            self.play(MoveToTarget(thumb), FadeOut(caption), zoom.animate.become(
+            self.play(MoveToTarget(thumb), fade_out(caption), zoom.animate.become(
                 Rectangle(width=grid.width, height=grid.height, stroke_color=th.active,
                           stroke_width=4).move_to(grid)), run_time=self.t(1.2))
-            self.play(self.fade_in(grid, grid_head), FadeOut(zoom),
+            self.play(self.fade_in(grid, grid_head), fade_out(zoom),
                       run_time=self.t(0.8))
             self.thumb = thumb
         else:
@@ -248,7 +248,7 @@ class EdgeDetection(TraceScene):
             k_note = VGroup(self.label("right column", size=22, color=th.muted),
                             self.label("− left column", size=22, color=th.muted))
             k_note.arrange(DOWN, aligned_edge=LEFT, buff=0.08).next_to(kgrid, DOWN, buff=0.2)
-            self.play(FadeIn(k_note), run_time=self.t(0.6))
+            self.play(fade_in(k_note), run_time=self.t(0.6))
 
         window = SlidingWindow(grid, (kh, kw), th, stride=stride, fill_opacity=0.0)
         k_frame = Rectangle(width=kgrid.width, height=kgrid.height, stroke_color=th.weight,
@@ -271,9 +271,9 @@ class EdgeDetection(TraceScene):
                 th.positive if v >= 0 else th.negative, opacity=0.6 * abs(v) / out_peak)
             tint.set_z_index(-1)
             fly = AnimationGroup(value.animate.scale(ocell * 30 / (TERM_SIZE + 4))
-                                 .move_to(ogrid.square(p, q)), FadeIn(tint))
+                                 .move_to(ogrid.square(p, q)), fade_in(tint))
             if rows is None:
-                self.play(FadeIn(window.place(p, q)), Create(k_frame), run_time=self.pace(k))
+                self.play(fade_in(window.place(p, q)), Create(k_frame), run_time=self.pace(k))
                 self.play(self.fade_in(new_rows), run_time=self.pace(k))
                 self.play(fly, run_time=self.pace(k, first=0.8))
             elif k < SLOW_STEPS:
@@ -297,7 +297,7 @@ class EdgeDetection(TraceScene):
                       self.label("→ a vertical edge", size=30, color=th.active))
         note.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         note.next_to(ogrid, DOWN, buff=0.6).align_to(ogrid, LEFT)
-        self.play(FadeIn(note), run_time=self.t(1.0))
+        self.play(fade_in(note), run_time=self.t(1.0))
         self.wait(self.t(3.0))
         bp, bq = np.unravel_index(np.argmax(out), out.shape)
         best = self.number("main", t.steps[0], self.names["main"], "output", (0, 0, bp, bq),
@@ -352,11 +352,11 @@ class EdgeDetection(TraceScene):
         if len(self.thumb):
             self.play(self.thumb.animate.scale(MAP_H / self.thumb[0].height)
                       .move_to(digit, aligned_edge=UP).align_to(digit, LEFT),
-                      FadeIn(d_head), FadeIn(digit_frame), run_time=self.t(1.0))
+                      fade_in(d_head), fade_in(digit_frame), run_time=self.t(1.0))
             box = self.thumb[1]
         else:
-            self.play(FadeIn(digit), FadeIn(d_head), FadeIn(digit_frame), run_time=self.t(0.8))
-        self.play(Create(fm_frame), FadeIn(f_head), FadeIn(arrow), FadeIn(star),
+            self.play(fade_in(digit), fade_in(d_head), fade_in(digit_frame), run_time=self.t(0.8))
+        self.play(Create(fm_frame), fade_in(f_head), fade_in(arrow), fade_in(star),
                   run_time=self.t(0.8))
 
         # sweep: a K-sized frame scans the digit while the feature map appears behind it
@@ -393,7 +393,7 @@ class EdgeDetection(TraceScene):
         self.play(UpdateFromAlphaFunc(VGroup(mask_rest, mask_row, scan), sweep),
                   run_time=self.t(4.0), rate_func=lambda a: a)
         self.remove(mask_rest, mask_row)
-        self.play(FadeOut(scan), run_time=self.t(0.3))
+        self.play(fade_out(scan), run_time=self.t(0.3))
 
         # where the window's numbers sit, and what the colours mean
         if box is not None and pad is not None:
@@ -414,8 +414,8 @@ class EdgeDetection(TraceScene):
                                     color=th.negative))
         meaning.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         meaning.next_to(digit, DOWN, buff=0.3).align_to(digit, LEFT)
-        self.play(FadeIn(legend), FadeIn(lo), FadeIn(hi), run_time=self.t(0.8))
-        self.play(FadeIn(meaning), run_time=self.t(1.0))
+        self.play(fade_in(legend), fade_in(lo), fade_in(hi), run_time=self.t(0.8))
+        self.play(fade_in(meaning), run_time=self.t(1.0))
         self.wait(self.t(3.0))
         lo_t, hi_t = (self.number("full", t.steps[0], name, "output",
                                   (0, 0) + np.unravel_index(f(fmap), fmap.shape),
@@ -461,7 +461,7 @@ class EdgeDetection(TraceScene):
                       color=th.active, stroke_width=5, max_tip_length_to_length_ratio=0.2)
         arrow.shift(1.2 * UP)
         op = self.label(f"max {kh}×{kw}", size=28, color=th.active).next_to(arrow, UP, buff=0.1)
-        self.play(FadeIn(arrow), FadeIn(op), FadeIn(pm), Create(pm_frame), FadeIn(p_head),
+        self.play(fade_in(arrow), fade_in(op), fade_in(pm), Create(pm_frame), fade_in(p_head),
                   run_time=self.t(1.2))
 
         # one block up close: the pooled cell with the strongest response
@@ -481,11 +481,11 @@ class EdgeDetection(TraceScene):
                         self.text("pooled", "output", (0, 0, p, q), th.text, 26))
         result.arrange(RIGHT, buff=0.12).next_to(bgrid, DOWN, buff=0.25)
         self.play(Create(src_box), run_time=self.t(0.6))
-        self.play(TransformFromCopy(src_box, VGroup(bgrid.cells)), FadeIn(bgrid.numbers),
+        self.play(TransformFromCopy(src_box, VGroup(bgrid.cells)), fade_in(bgrid.numbers),
                   run_time=self.t(1.0))
-        self.play(FadeIn(best), bgrid.texts[mr - r0][mc - c0].animate.set_color(th.ink(th.active)),
+        self.play(fade_in(best), bgrid.texts[mr - r0][mc - c0].animate.set_color(th.ink(th.active)),
                   run_time=self.t(0.6))
-        self.play(FadeIn(result), run_time=self.t(0.6))
+        self.play(fade_in(result), run_time=self.t(0.6))
         self.play(TransformFromCopy(src_box, dst_box), run_time=self.t(0.8))
 
         h, w = fmap.shape
@@ -498,7 +498,7 @@ class EdgeDetection(TraceScene):
         why = self.label(lines[2], size=24, color=th.muted)
         note = self.as_caption(VGroup(head, why).arrange(DOWN, buff=0.12))
         note.to_edge(DOWN, buff=0.3)
-        self.play(FadeIn(note), run_time=self.t(1.0))
+        self.play(fade_in(note), run_time=self.t(1.0))
         self.wait(self.t(reading_time(" ".join(lines))))
         top = self.number("pooled", t.steps[0], name, "output", (0, 0, p, q),
                           formatter=fmt_auto)[1]

@@ -11,8 +11,8 @@ Sections
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot, FadeIn,
-                   GrowArrow, Line, Rectangle, VGroup, VMobject, Write, smooth)
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedLine, Dot,
+                   GrowArrow, LaggedStart, Line, Rectangle, VGroup, VMobject, Write, smooth)
 
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.base import TraceScene
@@ -208,7 +208,7 @@ class GradientDescent1D(TraceScene):
             old = [fade_out(m) for m in (tan, slope_label, drop) if m is not None]
             if dot is None:
                 dot = Dot(point, radius=0.09, color=th.active)
-                self.play(FadeIn(dot, scale=0.5), Create(new_drop), run_time=self.t(0.8))
+                self.play(fade_in(dot, scale=0.5), Create(new_drop), run_time=self.t(0.8))
             else:
                 self.play(*old, dot.animate.move_to(point), Create(new_drop),
                           run_time=self.t(0.6))
@@ -239,7 +239,7 @@ class GradientDescent1D(TraceScene):
             frames = [table.frame_row(rows[j], th.active) for j in (i, i + 1)]
             note = self.caption(f"The sign flips between {a_text} and {b_text}: "
                                 f"the minimum lies in between.")
-            self.play(FadeIn(band), *[Create(f) for f in frames], *self.swap(caption, note),
+            self.play(fade_in(band), *[Create(f) for f in frames], *self.swap(caption, note),
                       run_time=self.t(1.2))
             extra = [band, *frames, note]
         else:
@@ -281,7 +281,7 @@ class GradientDescent1D(TraceScene):
         lane = plot.p(0, plot.y_range[0])[1] + 0.3  # step arrows run just above the x-axis
         trail = VGroup()
         self.add(trail)
-        self.play(FadeIn(dot, scale=0.5), Create(tan), run_time=self.t(0.8))
+        self.play(fade_in(dot, scale=0.5), Create(tan), run_time=self.t(0.8))
 
         slow = 3
         example = arrow = arrow_label = caption = None
@@ -413,7 +413,7 @@ class GradientDescent1D(TraceScene):
         k_is = self.label("k =", size=28, color=th.muted)
         k_is.next_to(counter.anchor, LEFT, buff=0.15, aligned_edge=DOWN)
         counter = VGroup(k_is, counter)
-        self.play(*[FadeIn(d, scale=0.5) for d in heads.values()], fade_in(counter),
+        self.play(*[fade_in(d, scale=0.5) for d in heads.values()], fade_in(counter),
                   run_time=self.t(0.6))
         for k in range(max(len(p[0]) for p in paths.values())):
             anims = []
@@ -439,7 +439,7 @@ class GradientDescent1D(TraceScene):
                             stroke_width=3, stroke_opacity=0.8)
                 mark = run_marker(th.runs[i], plot.p(*seg[1]), 0.045)
                 anims += [Create(line), heads[role].animate.move_to(plot.p(*seg[1])),
-                          FadeIn(mark)]
+                          fade_in(mark)]
             counter[1].set_text(str(k + 1))
             rt = self.pace(k, 3, 0.7, 0.16)
             if anims:
@@ -512,7 +512,8 @@ class GradientDescent1D(TraceScene):
         for line in lines:
             self.play(fade_in(line), run_time=self.t(0.6))
             self.wait(self.t(reading_time(line.original_text) - 0.6))
-        self.play(fade_in(rows, lag_ratio=0.3), run_time=self.t(1.2))
+        self.play(LaggedStart(*[fade_in(r) for r in rows], lag_ratio=0.3),  # row by row
+                  run_time=self.t(1.2))
         self.wait(self.t(reading_time(" ".join(r[1].original_text for r in rows))))
         self.note(say="Near x* each step multiplies the distance to x* by "
                       "(1 \u2212 \u03b7 f\u2033(x*)); above 2 / f\u2033(x*) that factor is "

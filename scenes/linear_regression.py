@@ -11,7 +11,7 @@ Sections
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Create, Dot, FadeIn, GrowArrow, Group,
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Create, Dot, GrowArrow, Group,
                    Line, SurroundingRectangle, VGroup, there_and_back)
 
 from nnanim.scenes.base import TraceScene
@@ -81,7 +81,7 @@ class LinearRegressionGD(TraceScene):
         self.loss_plot, surface = self.make_loss_plot()
         dots = VGroup(*[Dot(self.data_plot.p(x, y), radius=0.07, color=th.value)
                         for x, y in zip(self.xs, self.ys)])
-        self.play(fade_in(self.data_plot), FadeIn(dots), run_time=self.t(1.2))
+        self.play(fade_in(self.data_plot), fade_in(dots), run_time=self.t(1.2))
 
         # the current model: line and residuals on the left, the point (a, b) on the right
         # z-order: what moves every step is drawn last, so the static rest (heatmap,
@@ -97,7 +97,7 @@ class LinearRegressionGD(TraceScene):
         self.play(Create(self.line), Create(self.residuals), fade_in(caption),
                   run_time=self.t(1.5))
         self.wait(self.t(1.2))
-        self.play(fade_in(self.loss_plot), fade_in(surface), FadeIn(self.here, scale=0.5),
+        self.play(fade_in(self.loss_plot), fade_in(surface), fade_in(self.here, scale=0.5),
                   run_time=self.t(1.2))
         self.readouts = self.make_readouts()
         self.values = self.make_values()
@@ -267,10 +267,10 @@ class LinearRegressionGD(TraceScene):
                 equations = new_eq
                 self.play(GrowArrow(step_arrow), run_time=self.t(0.8))
                 self.play(self.move_model(self.theta[k], self.after[k]), Create(piece[0]),
-                          FadeIn(piece[1]), fade_out(step_arrow), run_time=self.t(1.4))
+                          fade_in(piece[1]), fade_out(step_arrow), run_time=self.t(1.4))
             else:
                 anims = [self.move_model(self.theta[k], self.after[k]), Create(piece[0]),
-                         FadeIn(piece[1])]
+                         fade_in(piece[1])]
                 if k == slow:
                     later = self.caption("Every step moves (a, b) downhill on L, and the line "
                                          "follows the data.")

@@ -20,7 +20,7 @@ the model's curve for.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Circle, Create, DashedLine, Dot, FadeIn,
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Circle, Create, DashedLine, Dot,
                    GrowArrow, Line, SurroundingRectangle, VGroup, VMobject, there_and_back)
 
 from nnanim.engine.errors import TraceError
@@ -121,7 +121,7 @@ class LogisticRegressionGD(TraceScene):
         th = self.theme
         self.data_plot, key = self.make_data_plot()
         dots = self.make_dots()
-        self.play(fade_in(self.data_plot), fade_in(key), FadeIn(dots), run_time=self.t(1.2))
+        self.play(fade_in(self.data_plot), fade_in(key), fade_in(dots), run_time=self.t(1.2))
 
         # what moves every step is drawn last (z-index), so the static rest stays in the
         # cached background of each animation
@@ -146,7 +146,7 @@ class LogisticRegressionGD(TraceScene):
         self.loss_plane = self.make_loss_plane()
         self.here = self.loss_plane.here()
         self.here.move_to(self.loss_plane.p(*self.theta[0]))
-        self.play(fade_in(self.loss_plane), FadeIn(self.here, scale=0.5), run_time=self.t(1.2))
+        self.play(fade_in(self.loss_plane), fade_in(self.here, scale=0.5), run_time=self.t(1.2))
         self.readouts = self.make_readouts()
         self.values = value_cells(self.readouts, [th.ink(c) for c in (
             th.weight, th.weight, th.value, th.gradient, th.gradient)])
@@ -400,10 +400,10 @@ class LogisticRegressionGD(TraceScene):
                 self.play(*replace(equations, new_eq), run_time=self.t(1.0))
                 equations = new_eq
                 self.play(GrowArrow(arrow), run_time=self.t(0.7))
-                self.play(self.move_model(k), Create(piece[0]), FadeIn(piece[1]),
+                self.play(self.move_model(k), Create(piece[0]), fade_in(piece[1]),
                           fade_out(arrow), run_time=self.t(1.3))
             else:
-                anims = [self.move_model(k), Create(piece[0]), FadeIn(piece[1])]
+                anims = [self.move_model(k), Create(piece[0]), fade_in(piece[1])]
                 if k == slow:
                     later = self.caption(self.descent_text())
                     anims += [fade_out(equations), *replace(caption, later)]

@@ -13,14 +13,14 @@ play with the same code.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, Indicate,
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, GrowArrow, Indicate,
                    MoveToTarget, ReplacementTransform, Text, Transform, VGroup, Write)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt_auto, fmt_minus, minus_sign
 from nnanim.scenes.layout import reading_time
-from nnanim.scenes.mobjects.light_animations import replace
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out, replace
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
 from nnanim.scenes.mobjects.value_grid import ValueGrid
@@ -151,8 +151,8 @@ class MaxPooling(TraceScene):
         y = self.grid(y_vals, th.value, out_left, TOP, blank=True)
         x_tag, y_tag = self.tag("x", x, th.value), self.tag("y", y, th.value)
         arrow = self.arrow(x, y, th.muted)
-        self.play(FadeIn(title), FadeIn(x), FadeIn(x_tag), run_time=self.t(1.2))
-        self.play(Create(y.cells), FadeIn(y_tag), GrowArrow(arrow), run_time=self.t(0.8))
+        self.play(fade_in(title), fade_in(x), fade_in(x_tag), run_time=self.t(1.2))
+        self.play(Create(y.cells), fade_in(y_tag), GrowArrow(arrow), run_time=self.t(0.8))
 
         window = SlidingWindow(x, (kh, kw), th, stride=(sh, sw))
         cell_frame = formula = None
@@ -174,12 +174,12 @@ class MaxPooling(TraceScene):
             head, answer = new_formula
             if k == 0:
                 cell_frame = target_cell
-                self.play(FadeIn(window.place(p, q)), Create(cell_frame), FadeIn(head),
+                self.play(fade_in(window.place(p, q)), Create(cell_frame), fade_in(head),
                           run_time=self.pace(k))
             else:
                 self.add(window)  # on top: everything below it stays a static background
                 self.play(window.slide_to(p, q), Transform(cell_frame, target_cell),
-                          *replace(formula[0], head), FadeOut(formula[1]),
+                          *replace(formula[0], head), fade_out(formula[1]),
                           run_time=self.pace(k))
             formula = new_formula
             # the traced argmax says which entry won
@@ -187,13 +187,13 @@ class MaxPooling(TraceScene):
             mark = x.square(r, c).copy().set_stroke(width=0).set_fill(th.active, opacity=0.3)
             mark.set_z_index(-1)  # under the numbers
             marks.add(mark)
-            self.play(FadeIn(mark), x.texts[r][c].animate.set_color(th.ink(th.active)),
-                      FadeIn(answer),
+            self.play(fade_in(mark), x.texts[r][c].animate.set_color(th.ink(th.active)),
+                      fade_in(answer),
                       run_time=self.pace(k, first=0.6))
             # the traced output leaves from the winning entry and lands in y
             out = self.num_text("output", p, q, th.value, self.font).move_to(x.square(r, c))
             self.play(out.animate.move_to(y.square(p, q)), run_time=self.pace(k, first=0.8))
-        self.play(FadeOut(window), FadeOut(cell_frame), FadeOut(formula), run_time=self.t(0.5))
+        self.play(fade_out(window), fade_out(cell_frame), fade_out(formula), run_time=self.t(0.5))
 
         shrink = self.sidebar(f"{h}×{w} → {oh}×{ow}:", "each window keeps",
                               "only its largest value", top=TOP - 0.3, size=28)
@@ -202,7 +202,7 @@ class MaxPooling(TraceScene):
                        self.label("— not exactly where it is: pooling keeps it, in a smaller map",
                                   size=26))
         quote.arrange(DOWN, buff=0.2).move_to([0, (BOTTOM - 3.6) / 2 + 0.2, 0])
-        self.play(FadeIn(shrink), run_time=self.t(0.8))
+        self.play(fade_in(shrink), run_time=self.t(0.8))
         self.play(Write(quote), run_time=self.t(1.6))
         self.wait(self.t(3.5))
         mr, mc = max_at[(0, 0)]  # where the first window's maximum sits
@@ -222,9 +222,9 @@ class MaxPooling(TraceScene):
         back_arrow = self.arrow(gy, gx, th.gradient)
         gy_note = self.sidebar("upstream gradient", top=BOTTOM - 0.3, size=26,
                                color=th.gradient)
-        self.play(FadeOut(quote), run_time=self.t(0.6))
-        self.play(FadeIn(gy), FadeIn(gy_tag), FadeIn(gy_note), run_time=self.t(1.0))
-        self.play(Create(gx.cells), FadeIn(gx_tag), GrowArrow(back_arrow), run_time=self.t(0.8))
+        self.play(fade_out(quote), run_time=self.t(0.6))
+        self.play(fade_in(gy), fade_in(gy_tag), fade_in(gy_note), run_time=self.t(1.0))
+        self.play(Create(gx.cells), fade_in(gx_tag), GrowArrow(back_arrow), run_time=self.t(0.8))
 
         arrivals: dict[tuple[int, int], list] = {}
         landing = {rc: list(max_at.values()).count(rc) for rc in max_at.values()}
@@ -233,7 +233,7 @@ class MaxPooling(TraceScene):
             src = gy.square(p, q).copy().set_stroke(th.active, width=5)
             if k == 0:
                 cell_frame = src
-                self.play(FadeIn(window.place(p, q)), Create(cell_frame), run_time=self.pace(k))
+                self.play(fade_in(window.place(p, q)), Create(cell_frame), run_time=self.pace(k))
             else:
                 self.add(window)
                 self.play(window.slide_to(p, q), Transform(cell_frame, src),
@@ -247,7 +247,7 @@ class MaxPooling(TraceScene):
                 g.target.scale(0.7).shift(slot * 0.3 * self.cell * RIGHT)
             self.play(MoveToTarget(g), Indicate(marks[k], color=th.active, scale_factor=1.0),
                       run_time=self.pace(k))
-        self.play(FadeOut(window), FadeOut(cell_frame), run_time=self.t(0.4))
+        self.play(fade_out(window), fade_out(cell_frame), run_time=self.t(0.4))
 
         # each entry of ∂L/∂x is the traced value: the routed gradient (or their sum), else 0
         merges, zeros = [], []
@@ -264,7 +264,7 @@ class MaxPooling(TraceScene):
         if any(n > 1 for n in landing.values()):
             lines.append("(shared maxima add up)")
         rule = self.sidebar(*lines, top=gy_note.get_bottom()[1] - 0.3, size=26)
-        self.play(FadeIn(VGroup(*zeros), lag_ratio=0.05), FadeIn(rule), run_time=self.t(1.2))
+        self.play(fade_in(VGroup(*zeros), lag_ratio=0.05), fade_in(rule), run_time=self.t(1.2))
         self.wait(self.t(4.0))
         self.note(say="Backward, each window's gradient goes only to the entry that won the "
                       "max; the others get nothing.",
@@ -297,7 +297,7 @@ class MaxPooling(TraceScene):
         the pooled map stays (each equal pair is two traced outputs)."""
         self.next_section("shift")
         th, cell = self.theme, 0.8
-        self.play(FadeOut(*self.mobjects), run_time=self.t(0.6))
+        self.play(fade_out(*self.mobjects), run_time=self.t(0.6))
         title = self.label("Move the input one pixel down, pool again", size=34)
         title.to_edge(UP, buff=0.25)
         pairs, pooled = [], []
@@ -312,7 +312,7 @@ class MaxPooling(TraceScene):
             tag = self.label(name, size=26, color=th.value).next_to(x, UP, buff=0.15)
             pairs.append((x, y, VGroup(tag, self.label("pooled", size=26, color=th.value)
                                        .next_to(y, UP, buff=0.15), self.arrow(x, y, th.muted))))
-        self.play(FadeIn(title), *[FadeIn(VGroup(*p)) for p in pairs], run_time=self.t(1.2))
+        self.play(fade_in(title), *[fade_in(VGroup(*p)) for p in pairs], run_time=self.t(1.2))
         y1 = pairs[1][1]
         same = list(zip(*np.nonzero(pooled[0] == pooled[1])))  # two traced outputs each
         boxes = [y1.square(p, q).copy().set_stroke(th.active, width=5) for p, q in same]
@@ -321,7 +321,7 @@ class MaxPooling(TraceScene):
                  "the features are still found, nearly where they were")
         caption = self.as_caption(VGroup(*[self.label(w, size=30) for w in words])
                                   .arrange(DOWN, buff=0.18).move_to([0, -2.6, 0]))
-        self.play(*[Create(b) for b in boxes], FadeIn(caption), run_time=self.t(1.0))
+        self.play(*[Create(b) for b in boxes], fade_in(caption), run_time=self.t(1.0))
         self.wait(self.t(reading_time(" ".join(words))))
         self.note(say="Move the input one pixel and pool again: most of the pooled map does "
                       "not change.",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, FadeIn, FadeOut, Group,
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Group,
                    Rectangle, Square, SurroundingRectangle, VGroup, VMobject)
 
 from nnanim.engine.errors import TraceError
@@ -33,7 +33,7 @@ from nnanim.scenes.format import fmt, fmt_int
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.glyph_number import glyph_number
 from nnanim.scenes.mobjects.heatmap import Heatmap
-from nnanim.scenes.mobjects.light_animations import fade_in, replace
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.neuron import StyledCurve
@@ -185,7 +185,7 @@ class MNISTMLPvsCNN(Narration, TraceScene):
 
     def clear_section(self) -> None:
         """Everything but the heading out: the next section starts on an empty stage."""
-        self.play(FadeOut(Group(*[m for m in self.mobjects if m is not self.heading])),
+        self.play(fade_out(Group(*[m for m in self.mobjects if m is not self.heading])),
                   run_time=self.t(0.7))
         self.said = None
 
@@ -229,11 +229,11 @@ class MNISTMLPvsCNN(Narration, TraceScene):
                         color=th.muted, max_tip_length_to_length_ratio=0.1),
                   Arrow(digit.get_right(), cnn.key.get_left(), buff=0.15, stroke_width=3,
                         color=th.muted, max_tip_length_to_length_ratio=0.1)]
-        self.play(FadeIn(digit), run_time=self.t(0.6))
-        self.play(Create(arrows[0]), fade_in(mlp.key), FadeIn(mlp.rows, lag_ratio=0.2),
+        self.play(fade_in(digit), run_time=self.t(0.6))
+        self.play(Create(arrows[0]), fade_in(mlp.key), fade_in(mlp.rows, lag_ratio=0.2),
                   run_time=self.t(1.2))
         self.say(self.mlp_sentence())
-        self.play(Create(arrows[1]), fade_in(cnn.key), FadeIn(cnn.rows, lag_ratio=0.12),
+        self.play(Create(arrows[1]), fade_in(cnn.key), fade_in(cnn.rows, lag_ratio=0.12),
                   run_time=self.t(1.4))
         conv = next(layer for layer in self.trace("cnn").layer_info
                     if layer["type"] == "Conv2D")
@@ -330,7 +330,7 @@ class MNISTMLPvsCNN(Narration, TraceScene):
         spent = self.t(0.5)
         for k in range(c.epochs):
             self.play(*[Create(seg) for seg in c.segments[k]],
-                      *[FadeIn(m, scale=2) for m in c.markers[k]],
+                      *[fade_in(m, scale=2) for m in c.markers[k]],
                       run_time=self.pace(k, slow=2, first=1.1, rest=0.8))
             spent += self.pace(k, slow=2, first=1.1, rest=0.8)
         self.wait(max(self.t(reading_time(text)) - spent, self.t(1.0)))
@@ -475,8 +475,8 @@ class MNISTMLPvsCNN(Narration, TraceScene):
                          "predicted; below: the other network's answer", size=20,
                          color=self.theme.muted).move_to([0, 2.75, 0])
         rows = [self.wrong_row(role, y) for role, y in zip(ROLES, (1.65, -0.6))]
-        self.play(fade_in(key), *[FadeIn(r.head) for r in rows],
-                  *[FadeIn(r.cards, lag_ratio=0.1) for r in rows], run_time=self.t(1.6))
+        self.play(fade_in(key), *[fade_in(r.head) for r in rows],
+                  *[fade_in(r.cards, lag_ratio=0.1) for r in rows], run_time=self.t(1.6))
         self.rows = rows
         fixed = sum(len(row.cards) - row.fooled_both for row in rows)  # a decision, not shown
         if fixed and any(row.fooled_both for row in rows):
@@ -524,13 +524,13 @@ class MNISTMLPvsCNN(Narration, TraceScene):
         self.clear_section()
         self.head("Confusion matrices")
         m = {role: self.matrix(role, x) for role, x in zip(ROLES, MATRIX_X)}
-        self.play(FadeIn(m["main"].frame), fade_in(m["main"].labels),
+        self.play(fade_in(m["main"].frame), fade_in(m["main"].labels),
                   fade_in(m["main"].numbers), run_time=self.t(1.0))
         self.say("Row: the true digit, column: the answer; the diagonal holds the right "
                  "ones.")
         self.say(self.mistakes_sentence("main"), *[Create(f) for f in m["main"].highlights],
                  run_time=0.6)
-        self.play(FadeIn(m["cnn"].frame), fade_in(m["cnn"].labels), fade_in(m["cnn"].numbers),
+        self.play(fade_in(m["cnn"].frame), fade_in(m["cnn"].labels), fade_in(m["cnn"].numbers),
                   run_time=self.t(1.0))
         self.say(self.mistakes_sentence("cnn"), *[Create(f) for f in m["cnn"].highlights],
                  run_time=0.6)

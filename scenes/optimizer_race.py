@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Dot, FadeIn, FadeOut, Line, Star,
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Dot, Line, Star,
                    SurroundingRectangle, ValueTracker, VGroup, VMobject, linear, smooth,
                    squish_rate_func)
 
@@ -127,7 +127,7 @@ class OptimizerRace(TraceScene):
         self.races: list[dict] = []  # for tests: every race's mobjects and runners
         self.next_section("ravine")
         race = self.build_race(RAVINE)
-        self.play(fade_in(race["title"], shift=0.2 * DOWN), FadeIn(race["map"]),
+        self.play(fade_in(race["title"], shift=0.2 * DOWN), fade_in(race["map"]),
                   run_time=self.t(1.2))
         self.play(*[fade_in(race[k]) for k in ("marks", "caption", "legend", "plot", "dynamic")],
                   run_time=self.t(1.0))
@@ -141,9 +141,9 @@ class OptimizerRace(TraceScene):
 
         self.next_section("rosenbrock")
         old, race = race, self.build_race(ROSENBROCK)
-        self.play(FadeOut(old["map"]), *[fade_out(old[k]) for k in (
+        self.play(fade_out(old["map"]), *[fade_out(old[k]) for k in (
             "title", "marks", "caption", "legend", "plot", "dynamic")], run_time=self.t(0.8))
-        self.play(fade_in(race["title"], shift=0.2 * DOWN), FadeIn(race["map"]),
+        self.play(fade_in(race["title"], shift=0.2 * DOWN), fade_in(race["map"]),
                   *[fade_in(race[k]) for k in ("marks", "caption", "legend", "plot", "dynamic")],
                   run_time=self.t(1.2))
         self.wait(self.t(1.5))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Circle, Create, DashedLine, Dot, FadeOut, Group,
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Circle, Create, DashedLine, Dot, Group,
                    Line, Rectangle, Text, VGroup, VMobject, linear)
 
 from nnanim.engine.errors import TraceError
@@ -467,7 +467,7 @@ class Overfitting(Narration, TraceScene):
 
     # 2 -------------------------------------------------------------------------------------
     def penalties(self) -> None:
-        self.play(FadeOut(Group(*self.section_one)), fade_out(self.said), run_time=self.t(0.8))
+        self.play(fade_out(Group(*self.section_one)), fade_out(self.said), run_time=self.t(0.8))
         self.said = None
         self.heading("Three remedies: the same net from the same start")
         cols = [self.column(role, x) for role, x in zip(REMEDIES, COLUMNS)]
@@ -586,7 +586,7 @@ class Overfitting(Narration, TraceScene):
     # 3 -------------------------------------------------------------------------------------
     def weights(self) -> None:
         keep = [self.head]
-        self.play(FadeOut(Group(*[m for m in self.mobjects if m not in keep])),
+        self.play(fade_out(Group(*[m for m in self.mobjects if m not in keep])),
                   run_time=self.t(0.8))
         self.said = None
         t = self.trace("main")

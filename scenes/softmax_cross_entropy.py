@@ -37,7 +37,6 @@ from manim import (
     Circle,
     Create,
     DashedVMobject,
-    FadeIn,
     Group,
     Line,
     Rectangle,
@@ -390,7 +389,7 @@ class SoftmaxCrossEntropy(TraceScene):
         self.play(fade_in(self.data.group), run_time=self.t(0.8))
         rest = self.say(f"The trained network gives this {NAMES[self.true_class(k)]} point "
                         "one score per class: its logits z.",
-                        Create(ring), FadeIn(self.data.spots[k]), fade_in(self.names),
+                        Create(ring), fade_in(self.data.spots[k]), fade_in(self.names),
                         run_time=1.0)
         self.play(fade_in(self.z_head), Create(self.z_axis), fade_in(self.z_bars),
                   fade_in(self.step_is), fade_in(self.counter), run_time=self.t(1.2))
@@ -448,7 +447,7 @@ class SoftmaxCrossEntropy(TraceScene):
         self.mark = self.marker(k, self.end)
         rest = self.say("On the curve \u2212log p: sure and right (p near 1) costs almost "
                         "nothing.", fade_in(self.plot), Create(self.curve),
-                        FadeIn(self.mark, scale=0.5), run_time=1.4)
+                        fade_in(self.mark, scale=0.5), run_time=1.4)
         self.hold(rest)
         c = self.true_class(k)
         self.note(say="Cross-entropy looks only at the probability of the true class: "
@@ -483,8 +482,8 @@ class SoftmaxCrossEntropy(TraceScene):
         rest = self.say(f"Another point, true class {NAMES[c]}, {where}: watch it train.",
                         self.switch(k, 0, 1.2),
                         self.data.ring.animate.move_to(self.ring_at(k)),
-                        FadeIn(self.data.spots[k]), *replace(self.row_frame, self.row_frame_w),
-                        FadeIn(self.mark_w, scale=0.5), run_time=1.2)
+                        fade_in(self.data.spots[k]), *replace(self.row_frame, self.row_frame_w),
+                        fade_in(self.mark_w, scale=0.5), run_time=1.2)
         self.row_frame = self.row_frame_w
         self.play(self.slide(k, self.mark_w, 3.0 / self.speed))
         self.hold(rest - 3.0)
@@ -568,7 +567,7 @@ class SoftmaxCrossEntropy(TraceScene):
         self.play(*[Create(c) for c in curves], run_time=self.t(1.4))
         self.hold(rest - 1.4)
         rest = self.say("Binary cross-entropy is the same \u2212log of the true class's "
-                        "probability.", *[FadeIn(m, scale=0.5) for m in marks],
+                        "probability.", *[fade_in(m, scale=0.5) for m in marks],
                         *[fade_in(n) for n in notes], run_time=1.2)
         self.hold(rest)
         grid = self.trace("curves").static("grid/x")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, PI, RIGHT, TAU, UL, UP, UR, Arrow, Create, DashedLine,
-                   DashedVMobject, Dot, FadeIn, GrowArrow, LaggedStart, Line, RoundedRectangle,
+                   DashedVMobject, Dot, GrowArrow, LaggedStart, Line, RoundedRectangle,
                    Transform, VGroup, VMobject, linear, smooth)
 
 from nnanim.engine.errors import TraceError
@@ -363,7 +363,7 @@ class StochasticGradientDescent(TraceScene):
         self.add(self.trail)
 
         self.play(fade_in(self.model_mob), fade_in(self.lplot), Create(self.lcurve),
-                  fade_in(legend), fade_in(self.dplot), FadeIn(self.dots), fade_in(self.ring),
+                  fade_in(legend), fade_in(self.dplot), fade_in(self.dots), fade_in(self.ring),
                   run_time=self.t(1.4))
         self.wait(self.t(2.0))  # the model line under the title: 14 words
         self.start_run("main")
@@ -494,7 +494,7 @@ class StochasticGradientDescent(TraceScene):
         # loss, then backward
         self.say("Loss: the batch's own curve over w. Backward: its slope at w.",
                  self.light(2), Create(pics["residuals"]), Create(pics["curve"]),
-                 fade_in(pics["minimum"]), FadeIn(pics["at_w"]), run_time=1.2)
+                 fade_in(pics["minimum"]), fade_in(pics["at_w"]), run_time=1.2)
         self.lit_now = 2
         self.wait(self.t(1.2))
         self.play(self.light(3), Create(pics["tangent"]), fade_in(self.readout_labels[1]),
@@ -650,7 +650,7 @@ class StochasticGradientDescent(TraceScene):
             for k in self.trace(r).steps:
                 self.reached(r, k)
         self.play(*[Create(line, rate_func=linear) for line, _ in drawn],
-                  *[LaggedStart(*[FadeIn(m) for m in marks], lag_ratio=0.5, rate_func=linear)
+                  *[LaggedStart(*[fade_in(m) for m in marks], lag_ratio=0.5, rate_func=linear)
                     for _, marks in drawn], run_time=self.t(run_time))
 
     def paths(self) -> None:
@@ -798,7 +798,7 @@ class StochasticGradientDescent(TraceScene):
         place(0)
         self.say("Momentum: a ball rolling down L; its velocity v sums past gradients.",
                  fade_in(plot), Create(curve), fade_in(star), fade_in(block),
-                 FadeIn(ball, scale=0.5),
+                 fade_in(ball, scale=0.5),
                  *[fade_in(m) for m in (*labels, *cells, key, push, speed)], run_time=1.2)
         # the first step where the batch's slope already pushes back but the ball rolls on,
         # past w* (decided on traced numbers)
@@ -881,7 +881,7 @@ class StochasticGradientDescent(TraceScene):
                             1.3, True)
         slope.add(DashedVMobject(used, num_dashes=9, dashed_ratio=0.55))
         self.say("Far from w*, L is steep: a big gradient.", fade_in(plot), Create(curve),
-                 fade_in(star), FadeIn(dot, scale=0.5), Create(slope), fade_in(block),
+                 fade_in(star), fade_in(dot, scale=0.5), Create(slope), fade_in(block),
                  run_time=1.2)
         arrows = VGroup()
         for i, r in enumerate(("noclip", "clip")):
@@ -892,7 +892,7 @@ class StochasticGradientDescent(TraceScene):
                 landing = run_marker(style, plot.p(w1, self.full_y(w1)), 0.09).set_z_index(3)
                 arrows.add(VGroup(arrow, landing))
         self.say("Unclipped, the step flies past w*; clipped, it stops short.",
-                 *[GrowArrow(a[0]) for a in arrows], *[FadeIn(a[1]) for a in arrows],
+                 *[GrowArrow(a[0]) for a in arrows], *[fade_in(a[1]) for a in arrows],
                  fade_in(legend), run_time=1.2)
         # both runs on: their paths on L(w)
         paths = VGroup()
@@ -906,7 +906,7 @@ class StochasticGradientDescent(TraceScene):
             marks = VGroup(*[run_marker(style, p, 0.06) for p in pts])
             paths.add(VGroup(line, marks))
             anims += [Create(line, rate_func=linear),
-                      LaggedStart(*[FadeIn(m) for m in marks], lag_ratio=0.6)]
+                      LaggedStart(*[fade_in(m) for m in marks], lag_ratio=0.6)]
             for k in self.trace(r).steps:
                 self.reached(r, k)
         raws = self.series("clip", "theta.grad_raw")[1:]

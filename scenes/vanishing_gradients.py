@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, DoubleArrow, Dot, FadeIn,
-                   FadeOut, Mobject, Succession, Text, Transform, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Create, DoubleArrow, Dot,
+                   Mobject, Succession, Text, Transform, VGroup)
 
 from nnanim.engine.errors import TraceError
 from nnanim.engine.trace import Trace
@@ -15,6 +15,7 @@ from nnanim.scenes.base import TraceScene
 from nnanim.scenes.format import fmt, fmt_int
 from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.layer_strip import LayerStrip
+from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
 from nnanim.scenes.mobjects.log_bar_chart import LogBarChart
 from nnanim.scenes.mobjects.sparkline import Sparkline
 from nnanim.scenes.shown import ShownValues
@@ -295,9 +296,9 @@ class VanishingGradients(TraceScene):
         """Mark ``mobs`` as still: move them to the back of the drawing order."""
         self.bring_to_back(*mobs)
 
-    def fade_out(self, *mobs: Mobject) -> list[FadeOut]:
+    def fade_out(self, *mobs: Mobject) -> list[Animation]:
         self.bring_to_front(*mobs)
-        return [FadeOut(m) for m in mobs]
+        return [fade_out(m) for m in mobs]
 
     def swap(self, old: Mobject | None, new: Mobject) -> Mobject:
         """Replace ``old`` by ``new`` at once (no Transform: copying Text is slow)."""
@@ -312,7 +313,7 @@ class VanishingGradients(TraceScene):
         if new.width > 13.6:
             new.scale_to_fit_width(13.6)
         new.move_to([0, Y_CAPTION, 0])
-        appear = FadeIn(new, shift=0.1 * UP)
+        appear = fade_in(new, shift=0.1 * UP)
         if self.caption is None:
             self.play(appear, run_time=self.t(0.6))
         else:  # one play, old line out first, then the new one in: never two lines at once
@@ -360,11 +361,11 @@ class VanishingGradients(TraceScene):
         self.step_now = self.step_text(self.steps[0])
         axis = self.label("‖∂L/∂W‖ (log scale)", 22, color=th.gradient).rotate(math.pi / 2)
         axis.move_to([-6.9, self.panels[0].chart.area.get_center()[1], 0], aligned_edge=LEFT)
-        self.play(FadeIn(title), FadeIn(self.step_word), FadeIn(self.step_end),
-                  FadeIn(self.step_now), run_time=self.t(0.8))
+        self.play(fade_in(title), fade_in(self.step_word), fade_in(self.step_end),
+                  fade_in(self.step_now), run_time=self.t(0.8))
         for p in self.panels:
-            self.play(FadeIn(p.static[0]), Create(p.strip), run_time=self.t(1.2))
-        self.play(*[FadeIn(p.static[1:]) for p in self.panels], FadeIn(axis),
+            self.play(fade_in(p.static[0]), Create(p.strip), run_time=self.t(1.2))
+        self.play(*[fade_in(p.static[1:]) for p in self.panels], fade_in(axis),
                   run_time=self.t(1.0))
         self.settle(title, self.step_word, self.step_end, axis,
                     *[p.static for p in self.panels])
@@ -402,7 +403,7 @@ class VanishingGradients(TraceScene):
         dot = Dot([strip.out.get_center()[0], below, 0], radius=0.08, color=th.gradient)
         active = strip.boxes[-1].copy().set_stroke(th.active, width=4)
         panel.done = VGroup()
-        self.play(FadeIn(dot, scale=0.5), FadeIn(active), run_time=self.t(0.4))
+        self.play(fade_in(dot, scale=0.5), fade_in(active), run_time=self.t(0.4))
         read = None
         for j, i in enumerate(reversed(range(n))):
             v, text = self.norm_text(panel, step, i)
@@ -433,7 +434,7 @@ class VanishingGradients(TraceScene):
         self.say(self.label(text, 28, color=th.gradient))
         sig.drawing, sig.note = self.annotation(sig, s0)
         self.play(*self.fade_out(read), run_time=self.t(0.3))
-        self.play(FadeIn(sig.drawing), FadeIn(sig.note), run_time=self.t(1.0))
+        self.play(fade_in(sig.drawing), fade_in(sig.note), run_time=self.t(1.0))
         self.settle(sig.drawing, sig.note)
         self.wait(self.t(max(2.0, reading_time(text) - 1.3)))  # 1.3 s of plays above
         facts = DERIVATIVE_FACTS.get(sig.activation)
@@ -446,7 +447,7 @@ class VanishingGradients(TraceScene):
         read = self.walk(relu, s0, first=0.9, rest=0.6, slow=1)
         relu.drawing, relu.note = self.annotation(relu, s0)
         self.play(*self.fade_out(read), run_time=self.t(0.3))
-        self.play(FadeIn(relu.drawing), FadeIn(relu.note), run_time=self.t(0.8))
+        self.play(fade_in(relu.drawing), fade_in(relu.note), run_time=self.t(0.8))
         self.settle(relu.drawing, relu.note)
         self.wait(self.t(2.5))
         first, last = self.end_norms(sig, s0)
@@ -470,7 +471,7 @@ class VanishingGradients(TraceScene):
         for p in self.panels:
             p.ends = self.end_words(p)
             p.end_values = self.end_values(p, s0)
-        self.play(*[FadeIn(m) for p in self.panels for m in (p.ends, *p.end_values)],
+        self.play(*[fade_in(m) for p in self.panels for m in (p.ends, *p.end_values)],
                   run_time=self.t(0.5))
         self.settle(*[p.ends for p in self.panels])
         for j, step in enumerate(self.steps[1:]):
@@ -510,7 +511,7 @@ class VanishingGradients(TraceScene):
             p.header.remove(init)
             anims += self.fade_out(p.ends, *p.end_values, init)
         self.play(*anims, run_time=self.t(0.4))
-        self.play(*[FadeIn(m) for p in self.panels
+        self.play(*[fade_in(m) for p in self.panels
                     for m in (p.drawing, p.note, self.accuracy(p))], run_time=self.t(1.0))
         sig, relu = self.panels
         kinds = [claim[2] for claim in self.claims[-2:]]

@@ -1,11 +1,13 @@
 """Animations that never copy their mobject (scenes/mobjects/light_animations.py): a fade
-scales the opacities and, with ``shift``, moves the mobject; without, its points stay."""
+scales the opacities and, with ``shift``, moves the mobject; without, its points stay; its
+opacities are manim's FadeIn/FadeOut's, staggered as manim staggers them."""
 from __future__ import annotations
 
 import numpy as np
-from manim import RIGHT, UP, Square, VGroup, linear
+import pytest
+from manim import RIGHT, UP, FadeIn, FadeOut, Square, VGroup, linear
 
-from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
+from nnanim.scenes.mobjects.light_animations import Fade, fade_in, fade_out
 
 
 def shapes() -> VGroup:
@@ -55,3 +57,45 @@ def test_a_fade_with_shift_arrives_and_leaves_by_it():
     out.clean_up_from_scene(type("Scene", (), {"remove": lambda *a: None})())
     assert np.allclose(group.get_center(), centre)  # restored, to be shown again
     assert np.allclose([m.fill_rgbas[0, 3] for m in group], [0.8, 0.4])
+
+
+def fill_alphas(animation, alphas=(0.0, 0.25, 0.5, 0.8, 1.0)) -> np.ndarray:
+    """Every drawn shape's fill and stroke opacity at each alpha."""
+    animation.begin()
+    out = []
+    for a in alphas:
+        animation.interpolate(a)
+        out.append([(m.fill_rgbas[0, 3], m.stroke_rgbas[0, 3])
+                    for m in animation.mobject.family_members_with_points()])
+    return np.array(out)
+
+
+def row_of_shapes() -> VGroup:
+    return VGroup(*[Square(0.3, fill_opacity=0.2 + 0.1 * i, stroke_opacity=0.9).shift(i * RIGHT)
+                    for i in range(5)])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"lag_ratio": 0.3}, {"lag_ratio": 0.05},
+                                    {"rate_func": linear, "lag_ratio": 0.5}])
+@pytest.mark.parametrize("into", [True, False])
+def test_light_fades_show_what_manims_show(into, kwargs):
+    """The light fade's opacities are manim's FadeIn/FadeOut's at every alpha, staggered
+    shape by shape with ``lag_ratio`` as manim staggers them."""
+    ours = (fade_in if into else fade_out)(row_of_shapes(), **kwargs)
+    theirs = (FadeIn if into else FadeOut)(row_of_shapes(), **kwargs)
+    assert isinstance(ours, Fade)
+    assert np.allclose(fill_alphas(ours), fill_alphas(theirs), atol=1e-6)
+
+
+def test_several_mobjects_fade_as_one_group():
+    a, b = Square(), Square()
+    animation = fade_in(a, b)
+    assert isinstance(animation, Fade) and list(animation.mobject.submobjects) == [a, b]
+    with pytest.raises(ValueError):
+        fade_in()
+
+
+def test_a_fade_that_scales_or_targets_is_manims_own():
+    assert isinstance(fade_in(Square(), scale=0.5), FadeIn)
+    assert isinstance(fade_out(Square(), target_position=RIGHT), FadeOut)
+    assert isinstance(fade_in(row_of_shapes(), shift=UP, lag_ratio=0.2), FadeIn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from manim import Animation, Mobject
+from manim import Animation, Group, Mobject
 
 
 class Tween(Animation):
@@ -49,7 +49,9 @@ class Opacity:
 
 class Fade(Animation):
     """Fade ``mobject`` in (``into``: added to the scene) or out (removed at the end, then
-    restored so it can be shown again), optionally arriving from or leaving by ``shift``."""
+    restored so it can be shown again), optionally arriving from or leaving by ``shift``.
+    With ``lag_ratio``, each drawn shape of the family fades in its own time, as manim
+    staggers them."""
 
     def __init__(self, mobject: Mobject, into: bool, shift: np.ndarray | None = None,
                  **kwargs) -> None:
@@ -64,12 +66,21 @@ class Fade(Animation):
 
     def begin(self) -> None:
         self.opacity, self.at = Opacity(self.mobject), self.mobject.get_center()
+        # staggered: one opacity per drawn shape, in manim's order
+        self.staggered = [Opacity(m) for m in self.mobject.family_members_with_points()] \
+            if self.lag_ratio else []
         self.placed = self.at  # where the centre is now
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
         a = self.rate_func(alpha)
-        self.opacity.scale(a if self.into else 1 - a)
+        if self.staggered:
+            n = len(self.staggered)
+            for i, opacity in enumerate(self.staggered):
+                sub = self.get_sub_alpha(alpha, i, n)
+                opacity.scale(sub if self.into else 1 - sub)
+        else:
+            self.opacity.scale(a if self.into else 1 - a)
         self._place(self.at + (a - 1 if self.into else a) * self.offset)
 
     def _place(self, centre: np.ndarray) -> None:
@@ -87,12 +98,28 @@ class Fade(Animation):
             self._place(self.at)
 
 
-def fade_in(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade:
-    return Fade(mobject, True, shift, **kwargs)
+def fade_in(*mobjects: Mobject, shift: np.ndarray | None = None, scale: float = 1,
+            **kwargs) -> Animation:
+    """manim's ``FadeIn(*mobjects, shift=, scale=, …)`` without its copies: a Fade. A fade
+    that also scales, goes to a ``target_position`` or staggers a shift is manim's own."""
+    return _fade(True, mobjects, shift, scale, kwargs)
 
 
-def fade_out(mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> Fade:
-    return Fade(mobject, False, shift, **kwargs)
+def fade_out(*mobjects: Mobject, shift: np.ndarray | None = None, scale: float = 1,
+             **kwargs) -> Animation:
+    """manim's ``FadeOut(*mobjects, shift=, scale=, …)`` without its copies; as fade_in."""
+    return _fade(False, mobjects, shift, scale, kwargs)
+
+
+def _fade(into: bool, mobjects: tuple, shift, scale: float, kwargs: dict) -> Animation:
+    if scale != 1 or "target_position" in kwargs or (shift is not None
+                                                      and kwargs.get("lag_ratio")):
+        from manim import FadeIn, FadeOut
+        return (FadeIn if into else FadeOut)(*mobjects, shift=shift, scale=scale, **kwargs)
+    if not mobjects:
+        raise ValueError("a fade needs at least one mobject")
+    mobject = mobjects[0] if len(mobjects) == 1 else Group(*mobjects)  # as manim groups them
+    return Fade(mobject, into, shift, **kwargs)
 
 
 def _first_half(a: float) -> float:
