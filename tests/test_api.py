@@ -88,6 +88,39 @@ def test_parallel_renders_get_tex_folders_of_their_own(tmp_path):
         assert c == a
 
 
+def test_texts_are_laid_out_once_per_frame_size(tmp_path, monkeypatch):
+    """Pango's SVG of a text is kept beside the TeX slot, under its lock: a later render
+    (another media folder) reads it instead of calling Pango; another frame size gets
+    its own (the SVG holds the frame's size); past MAX_TEXT_FILES the oldest go."""
+    import manimpango
+    from manim import Text, tempconfig
+
+    from nnanim.scenes.render import scene as render
+    from nnanim.scenes.render.scene import tex_folder, text_folder
+
+    calls = []
+    pango = manimpango.text2svg
+    monkeypatch.setattr(manimpango, "text2svg", lambda *a: calls.append(a) or pango(*a))
+
+    def lay_out(text: str, size: tuple[int, int]) -> Path:
+        with tex_folder(tmp_path) as tex, \
+                tempconfig({"media_dir": str(tmp_path / f"media{len(calls)}"),
+                            "pixel_width": size[0], "pixel_height": size[1]}), \
+                text_folder(tex) as folder:
+            Text(text)
+        return folder
+
+    first = lay_out("loss = 0.25", (854, 480))
+    assert len(calls) == 1 and len(list(first.glob("*.svg"))) == 1
+    assert lay_out("loss = 0.25", (854, 480)) == first and len(calls) == 1  # kept
+    other = lay_out("loss = 0.25", (1280, 720))
+    assert other != first and len(calls) == 2
+    monkeypatch.setattr(render, "MAX_TEXT_FILES", 2)
+    for word in ("a", "b", "c"):
+        lay_out(word, (854, 480))
+    assert len(list(first.glob("*.svg"))) == 2
+
+
 def test_run_cache_is_keyed_by_the_engine_source(tmp_path, monkeypatch):
     """A development checkout keeps its version: changed engine code must retrain."""
     from nnanim.engine.assets import bundled_config

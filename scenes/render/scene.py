@@ -27,6 +27,8 @@ from nnanim.engine.atomic import check_output
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.options import SceneOptions
 
+#: Pango SVGs kept per frame size and TeX slot (a few kB each; the lecture has ~2,300 texts)
+MAX_TEXT_FILES = 10_000
 #: nnanim's quality letters, as manim's: l = 854×480@15, m = 1280×720@30, h = 1080p60,
 #: k = 2160p60
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "k": "fourk_quality"}
@@ -37,8 +39,8 @@ FORMATS = {"mp4": ".mp4", "png": ".png", "gif": ".gif"}
 class Pipeline:
     """How manim draws and writes: its camera class, file writer class (imported by name
     when a render starts: no manim at import), libx264 options, whether parsed SVGs
-    (text, formulas) are kept on disk (``svg_cache.py``) and whether families are walked
-    by ``fast_family.py``."""
+    (text, formulas) and Pango's text SVGs are kept on disk (``svg_cache.py``,
+    ``text_folder``) and whether families are walked by ``fast_family.py``."""
 
     camera: str
     writer: str
@@ -113,6 +115,28 @@ def tex_folder(cache: Path) -> Iterator[Path]:
         finally:
             os.close(fd)  # closing releases the lock
         return
+
+
+@contextmanager
+def text_folder(tex: Path) -> Iterator[Path]:
+    """Keep Pango's SVGs of texts in the cache, so a text is laid out once per machine, not
+    once per render. Call inside the render's manim config. Pango writes a file in place,
+    so the folder sits beside the TeX slot ``tex`` under that slot's lock; and there is
+    one folder per frame size, as manim names the files by text and style while the SVG
+    holds the frame's size. Past ``MAX_TEXT_FILES`` the oldest files are removed."""
+    from manim import config
+
+    from nnanim.scenes.render.reuse import oldest_first
+
+    size = f"{config.pixel_width}x{config.pixel_height}"
+    folder = tex.parent.parent / "text" / tex.name / size
+    config.text_dir = str(folder)
+    try:
+        yield folder
+    finally:
+        files = list(folder.glob("*.svg"))
+        for f in oldest_first(files)[:-MAX_TEXT_FILES] if len(files) > MAX_TEXT_FILES else []:
+            f.unlink(missing_ok=True)
 
 
 def manim_config(quality: str, media_dir: str, tex_dir: Path, fmt: str = "mp4",
@@ -279,8 +303,9 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
                                     encoder=pipeline.encoder, **job.extra)):
         renderer = CairoRenderer(camera_class=_load(pipeline.camera),
                                  file_writer_class=_load(pipeline.writer))
-        scene = scene_class(options, renderer=renderer)
-        scene.render()
+        with text_folder(tex) if pipeline.keep_svgs else nullcontext():
+            scene = scene_class(options, renderer=renderer)
+            scene.render()
         writer = scene.renderer.file_writer
         produced = Path(writer.image_file_path if job.fmt == "png" else writer.movie_file_path)
     if job.fmt == "gif":

@@ -14,6 +14,7 @@ least recently written files are removed when a render ends.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -34,11 +35,18 @@ FORMAT = 2
 MAX_FILES = 10_000
 
 
-def svg_key(mobject: SVGMobject) -> str:
-    """What the parsed shapes depend on: the SVG's bytes, its default style, manim."""
+@functools.cache
+def manim_version() -> str:
+    """Read once a process: reading a package's metadata costs about a millisecond, as much
+    as loading a text's shapes."""
     from importlib.metadata import version
 
-    h = hashlib.sha256(f"{type(mobject).__name__} manim {version('manim')} "
+    return version("manim")
+
+
+def svg_key(mobject: SVGMobject) -> str:
+    """What the parsed shapes depend on: the SVG's bytes, its default style, manim."""
+    h = hashlib.sha256(f"{type(mobject).__name__} manim {manim_version()} "
                        f"format {FORMAT}".encode())
     h.update(repr((mobject.svg_default, mobject.path_string_config)).encode())
     h.update(canonical_ids(mobject.get_file_path().read_bytes()))
