@@ -1,5 +1,6 @@
 """Layers of shapes that stand still (scenes/render/static_layers.py): which runs are pasted,
-when a layer is drawn again, and that a pasted layer looks like the shapes drawn one by one."""
+how they are cut into chunks, when a layer is drawn again, and that a pasted layer looks like
+the shapes drawn one by one."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,13 @@ from manim import BLUE, RED, Square, VGroup, tempconfig
 
 import nnanim.scenes.render.static_layers as static_layers
 from nnanim.scenes.render.static_layers import MIN_RUN, SETTLED, StaticLayers
+
+
+@pytest.fixture
+def whole_runs(monkeypatch):
+    """No chunk boundaries: a still run is one chunk (the tests of which runs are pasted
+    do not depend on where the marks happen to cut)."""
+    monkeypatch.setattr(static_layers, "_boundary", lambda mark: False)
 
 
 def squares(n: int = 6) -> list:
@@ -24,7 +32,7 @@ def settle(layers: StaticLayers, shapes: list, captures: int = SETTLED + 1) -> l
     return runs
 
 
-def test_a_run_that_stood_still_is_pasted_and_a_change_takes_its_shape_out():
+def test_a_run_that_stood_still_is_pasted_and_a_change_takes_its_shape_out(whole_runs):
     assert MIN_RUN == 4
     layers, shapes = StaticLayers(), squares(10)
     assert layers.runs(shapes) == [(False, shapes)]  # first sight: drawn
@@ -41,7 +49,7 @@ def test_a_run_that_stood_still_is_pasted_and_a_change_takes_its_shape_out():
     lambda s: s.shift([0.1, 0, 0]), lambda s: s.set_fill(opacity=0.3),
     lambda s: s.set_stroke(width=8), lambda s: s.set_stroke(RED),
 ])
-def test_any_change_to_what_a_shape_draws_unsettles_it(change):
+def test_any_change_to_what_a_shape_draws_unsettles_it(change, whole_runs):
     layers, shapes = StaticLayers(), squares()
     settle(layers, shapes)
     change(shapes[0])
@@ -49,7 +57,7 @@ def test_any_change_to_what_a_shape_draws_unsettles_it(change):
     assert layers.runs(shapes)[0] == (False, [shapes[0]])
 
 
-def test_a_shape_that_keeps_changing_waits_longer_before_joining_again():
+def test_a_shape_that_keeps_changing_waits_longer_before_joining_again(whole_runs):
     layers, shapes = StaticLayers(), squares()
     settle(layers, shapes)
     for _ in range(3):  # a counter that changes every frame for three frames
@@ -61,7 +69,7 @@ def test_a_shape_that_keeps_changing_waits_longer_before_joining_again():
     assert settle(layers, shapes, SETTLED * 4)[0] == (True, shapes)
 
 
-def test_gradients_and_short_runs_are_drawn():
+def test_gradients_and_short_runs_are_drawn(whole_runs):
     layers, shapes = StaticLayers(), squares(7)
     shapes[2].set_fill([BLUE, RED])  # a gradient: drawn from its family's extent
     assert settle(layers, shapes) == [(False, shapes[:3]), (True, shapes[3:])]
@@ -87,7 +95,7 @@ def test_a_layer_is_drawn_once_and_pasted_like_the_shapes_drawn_one_by_one(monke
     assert np.abs(direct - pasted).max() <= 3
 
 
-def test_float_rounding_on_the_points_changes_nothing():
+def test_float_rounding_on_the_points_changes_nothing(whole_runs):
     """An animation carrying a shape from a place to the same place leaves rounding noise on
     its points: the shape stays still, and its kept path is replayed."""
     from nnanim.scenes.render.static_layers import NOISE, same_points
@@ -123,3 +131,48 @@ def test_a_layer_never_stands_for_other_pixels_once_the_record_starts_over():
         plain = Camera()
         plain.capture_mobjects(shapes)
         assert np.abs(camera.pixel_array.astype(int) - plain.pixel_array).max() <= 3
+
+
+def test_still_runs_are_cut_into_chunks_where_their_marks_say(monkeypatch):
+    """Chunks end at shapes whose marks are boundaries, none shorter than MIN_RUN (a short
+    tail joins the chunk before): a run cut elsewhere by a moving shape keeps its inner
+    chunks, so their layers are pasted again."""
+    layers, shapes = StaticLayers(), squares(16)
+    settle(layers, shapes)
+    mark = {id(s): layers._seen[id(s)].mark for s in shapes}
+    ends = {mark[id(shapes[5])], mark[id(shapes[11])], mark[id(shapes[13])]}
+    monkeypatch.setattr(static_layers, "_boundary", lambda m: m in ends)
+    layers.next_capture()
+    assert layers.runs(shapes) == [(True, shapes[:6]), (True, shapes[6:12]),
+                                   (True, shapes[12:])]  # 12–13 is short: no cut at 13
+    shapes[0].shift([0.1, 0, 0])  # moving: the run now starts at 1
+    layers.next_capture()
+    assert layers.runs(shapes) == [(False, shapes[:1]), (True, shapes[1:6]),
+                                   (True, shapes[6:12]), (True, shapes[12:])]
+
+
+def test_boundaries_are_about_one_mark_in_chunk():
+    hits = sum(static_layers._boundary(m) for m in range(1, 100_001))
+    assert abs(hits - 100_000 / static_layers.CHUNK) < 0.1 * 100_000 / static_layers.CHUNK
+
+
+def test_a_chunk_met_in_an_earlier_capture_gets_its_layer(monkeypatch, whole_runs):
+    """A play's still background is drawn once, at its start: the same chunk met there
+    again, captures later, is drawn into a layer then and pasted from then on."""
+    from nnanim.scenes.render.cached_camera import CachedCamera
+
+    drawn = []
+    real = static_layers._draw_layer
+    monkeypatch.setattr(static_layers, "_draw_layer", lambda *a: drawn.append(1) or real(*a))
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        camera, shapes, others = CachedCamera(), squares(), squares(5)
+        for _ in range(SETTLED + 1):  # settled, drawn one by one: met
+            camera.reset()
+            camera.capture_mobjects(shapes)
+        for _ in range(3):  # other frames, without them
+            camera.reset()
+            camera.capture_mobjects(others)
+        before = len(drawn)
+        camera.reset()
+        camera.capture_mobjects(shapes)
+    assert len(drawn) == before + 1

@@ -11,6 +11,12 @@ of a path, a fill and a stroke per shape. Shapes that change, shapes with a colo
 (drawn from their whole family's extent) and runs shorter than ``MIN_RUN`` are drawn as
 manim draws them.
 
+A long still run is cut into *chunks* of about ``CHUNK`` shapes where its shapes' own marks
+say (content-defined, as a deduplicating backup cuts files): the still background manim
+draws at the start of each play and the runs above a moving shape start and end in other
+places from play to play, and a chunk's layer serves wherever the same shapes, unchanged,
+come in the same order. A chunk gets its layer the second time it is met.
+
 Pasting composites the run's pixels in one step where manim composites shape after shape:
 where antialiased edges of the run overlap, a pixel may differ by a level or two of 255
 (tested against manim's camera on every scene).
@@ -38,6 +44,11 @@ MAX_SEEN = 20_000
 PIXELS_PER_SHAPE = 30_000
 #: layers kept, in bytes of pixels (a 720p frame is 3.7 MB; most layers are smaller)
 MAX_BYTES = 128 * 2**20
+#: a still run is cut into chunks of about this many shapes, where its shapes' own marks
+#: say (content-defined, so the same shapes cut alike in runs that start or end elsewhere)
+CHUNK = 32
+#: chunks remembered as met (a chunk gets a layer the second time it is met)
+MAX_MET = 50_000
 
 
 class Seen(NamedTuple):
@@ -101,31 +112,47 @@ class StaticLayers:
         self._bytes = 0
         self._capture = 0
         self._marks = 0
-        self._met_before: set[tuple] = set()  # runs drawn in the previous capture
-        self._met_now: set[tuple] = set()
+        self._met: OrderedDict[tuple, None] = OrderedDict()  # chunks drawn, least recent first
 
     def next_capture(self) -> None:
         """A new capture (frame) begins."""
         self._capture += 1
-        self._met_before, self._met_now = self._met_now, set()
         if len(self._seen) > MAX_SEEN:
             self._seen.clear()
 
     def runs(self, vmobjects: list) -> list[tuple[bool, list]]:
-        """``vmobjects`` in order, cut into runs: (True, run) to paste, (False, run) to draw."""
+        """``vmobjects`` in order, cut into runs: (True, chunk) to paste, (False, run) to
+        draw."""
         still = [self._still(v) for v in vmobjects]
         out, i = [], 0
         while i < len(vmobjects):
             j = i + 1
             while j < len(vmobjects) and still[j] == still[i]:
                 j += 1
-            paste = still[i] and j - i >= MIN_RUN
-            if out and not paste and not out[-1][0]:
+            if still[i] and j - i >= MIN_RUN:
+                out += [(True, chunk) for chunk in self._chunks(vmobjects[i:j])]
+            elif out and not out[-1][0]:
                 out[-1][1].extend(vmobjects[i:j])
             else:
-                out.append((paste, list(vmobjects[i:j])))
+                out.append((False, list(vmobjects[i:j])))
             i = j
         return out
+
+    def _chunks(self, run: list) -> list[list]:
+        """``run`` cut after every shape whose mark hashes to a boundary (about one in
+        ``CHUNK``), no chunk shorter than ``MIN_RUN``: a run that grows, shrinks or is cut
+        elsewhere by a moving shape keeps its inner chunks, and their layers."""
+        chunks, start = [], 0
+        for k, vmobject in enumerate(run):
+            if k + 1 - start >= MIN_RUN and _boundary(self._seen[id(vmobject)].mark):
+                chunks.append(run[start:k + 1])
+                start = k + 1
+        if start < len(run):
+            if chunks and len(run) - start < MIN_RUN:
+                chunks[-1] = chunks[-1] + run[start:]
+            else:
+                chunks.append(run[start:])
+        return chunks
 
     def _still(self, vmobject) -> bool:
         """Record what the shape draws now; whether it has drawn that long enough: SETTLED
@@ -147,17 +174,17 @@ class StaticLayers:
 
     def paste(self, ctx: cairo.Context, run: list, frame: tuple, width: int, height: int,
               draw: Callable) -> None:
-        """Paste the layer of ``run`` over ``ctx``'s surface, or draw its shapes with
-        ``draw(vmobject, ctx)``: a run met for the first time is drawn (a run that changes
-        every frame, like dashes appearing one by one, never pays for a layer), met in two
-        captures in a row it gets a layer, and a layer wider than its shapes are worth
-        (``PIXELS_PER_SHAPE``) is not pasted."""
+        """Paste the layer of the chunk ``run`` over ``ctx``'s surface, or draw its shapes
+        with ``draw(vmobject, ctx)``: a chunk met for the first time is drawn (one that
+        changes every frame, like dashes appearing one by one, is never met twice and never
+        pays for a layer), met again (in this play or a later one) it gets a layer, and a
+        layer wider than its shapes are worth (``PIXELS_PER_SHAPE``) is not pasted."""
         key = (frame, *(self._seen[id(v)].mark for v in run))
         layer = self._layers.get(key)
-        if layer is None and key in self._met_before:
+        if layer is None and key in self._met:
             layer = self._keep(key, _draw_layer(run, ctx.get_matrix(), width, height, draw))
         if layer is None or layer.area > PIXELS_PER_SHAPE * len(run):
-            self._met_now.add(key)
+            self._meet(key)
             for vmobject in run:
                 draw(vmobject, ctx)
             return
@@ -170,6 +197,12 @@ class StaticLayers:
         ctx.paint()
         ctx.restore()
 
+    def _meet(self, key: tuple) -> None:
+        self._met[key] = None
+        self._met.move_to_end(key)
+        if len(self._met) > MAX_MET:
+            self._met.popitem(last=False)
+
     def _keep(self, key: tuple, layer: Layer) -> Layer:
         """Keep ``layer``; drop the least recently pasted ones past ``MAX_BYTES``."""
         self._layers[key] = layer
@@ -177,6 +210,12 @@ class StaticLayers:
         while self._bytes > MAX_BYTES and len(self._layers) > 1:
             self._bytes -= _size(self._layers.popitem(last=False)[1])
         return layer
+
+
+def _boundary(mark: int) -> bool:
+    """Whether a chunk ends at the shape of ``mark``: true for about one mark in CHUNK,
+    scattered (marks are consecutive integers)."""
+    return (mark * 2654435761) % 2**32 < 2**32 // CHUNK
 
 
 def _size(layer: Layer) -> int:
