@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import cairo
 import numpy as np
-from manim.camera.camera import Camera
+from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP, Camera
 from PIL import Image
 
 from nnanim.scenes.render.static_layers import StaticLayers, same_points
@@ -73,6 +73,47 @@ class CachedCamera(Camera):
         """What else a path or patch depends on: where the camera looks and how wide."""
         return (*np.asarray(self.frame_center, float).tolist(), float(self.frame_width),
                 float(self.frame_height), self.pixel_width, self.pixel_height)
+
+    # -- shapes ---------------------------------------------------------------------------
+    def display_vectorized(self, vmobject, ctx: cairo.Context):
+        """Manim's drawing of a shape (path; background stroke, fill, stroke), the same
+        cairo calls for a shape of one fill and one stroke colour, read as attributes; and
+        a paint that is fully transparent is skipped (it leaves every pixel as it was): the
+        fill of a curve, the stroke of a glyph, a shape faded out. Colour gradients go
+        through manim's own."""
+        try:
+            fill, stroke = vmobject.fill_rgbas, vmobject.stroke_rgbas
+            back = vmobject.background_stroke_rgbas
+        except AttributeError:  # a style never set
+            return super().display_vectorized(vmobject, ctx)
+        if len(fill) != 1 or len(stroke) != 1 or len(back) != 1:
+            return super().display_vectorized(vmobject, ctx)
+        back_width = vmobject.get_stroke_width(background=True)
+        width = vmobject.get_stroke_width()
+        paint_back = back_width > 0 and back[0, 3] > 0
+        paint_fill = fill[0, 3] > 0
+        paint_stroke = width > 0 and stroke[0, 3] > 0
+        if not (paint_back or paint_fill or paint_stroke):
+            return self
+        self.set_cairo_context_path(ctx, vmobject)
+        if paint_back:
+            self._stroke(ctx, vmobject, back[0], back_width)
+        if paint_fill:
+            red, green, blue, alpha = fill[0].tolist()
+            ctx.set_source_rgba(blue, green, red, alpha)  # manim's order (a BGRA surface)
+            ctx.fill_preserve()
+        if paint_stroke:
+            self._stroke(ctx, vmobject, stroke[0], width)
+        return self
+
+    def _stroke(self, ctx: cairo.Context, vmobject, rgba: np.ndarray, width: float) -> None:
+        """Manim's ``apply_stroke`` for one colour."""
+        red, green, blue, alpha = rgba.tolist()
+        ctx.set_source_rgba(blue, green, red, alpha)  # manim's order (a BGRA surface)
+        ctx.set_line_width(width * self.cairo_line_width_multiple)
+        ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
+        ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
+        ctx.stroke_preserve()
 
     # -- paths ----------------------------------------------------------------------------
     def set_cairo_context_path(self, ctx: cairo.Context, vmobject):
