@@ -778,9 +778,18 @@ class StochasticGradientDescent(TraceScene):
         speed = Arrow(np.zeros(3), RIGHT, buff=0, color=th.update, stroke_width=5)
         scale = 0.9  # scene units per unit of g and v: one scale, so the lengths compare
 
+        built = {"step": None, "at": None}  # the step the arrows are drawn for, and where
+
         def place(k: int) -> None:
-            """The arrows of step k over the ball: −g below, −v above (drawing only)."""
+            """The arrows of step k over the ball: −g below, −v above (drawing only). Built
+            once a step; while the ball rolls they move with it."""
             c = ball.get_center()
+            if built["step"] == k:
+                if (c != built["at"]).any():
+                    for arrow in (push, speed):
+                        arrow.shift(c - built["at"])
+                    built["at"] = c
+                return
             for arrow, value, lift in ((push, g[k], 0.42), (speed, v[k], 0.8)):
                 a = c + lift * UP
                 b = a + (-scale * value) * RIGHT
@@ -788,6 +797,7 @@ class StochasticGradientDescent(TraceScene):
                     b = a + 0.04 * RIGHT * (1 if value <= 0 else -1)
                 arrow.become(Arrow(a, b, buff=0, color=arrow.get_color(), stroke_width=5,
                                    max_tip_length_to_length_ratio=0.35))
+            built.update(step=k, at=c)
 
         def show(k: int) -> None:
             cells[0].set_text(str(k))

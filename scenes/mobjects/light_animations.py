@@ -29,10 +29,12 @@ class Tween(Animation):
 
 class Opacity:
     """The alphas of a mobject's family (fill and stroke colours, image pixels), to scale
-    them by a factor."""
+    them by a factor. Colours that are fully transparent stay so and are left out (a
+    glyph's stroke, most background strokes); a one-colour array is set as a number."""
 
     def __init__(self, mobject: Mobject) -> None:
-        self.parts = []  # (array, its alpha channel as captured)
+        self.rows = []  # (array, its alpha as captured): one-colour arrays
+        self.parts = []  # (array, its alpha channel as captured): gradients, pixels
         for m in mobject.get_family():
             arrays = [getattr(m, name, None) for name in
                       ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")]
@@ -40,9 +42,17 @@ class Opacity:
             pixels = getattr(m, "pixel_array", None)  # ImageMobject (a Heatmap)
             if isinstance(pixels, np.ndarray) and pixels.ndim == 3 and pixels.shape[2] == 4:
                 arrays.append(pixels)
-            self.parts += [(a, a[..., 3].copy()) for a in arrays]
+            for a in arrays:
+                if not a[..., 3].any():
+                    continue
+                if a.ndim == 2 and len(a) == 1:
+                    self.rows.append((a, float(a[0, 3])))
+                else:
+                    self.parts.append((a, a[..., 3].copy()))
 
     def scale(self, factor: float) -> None:
+        for array, alpha in self.rows:
+            array[0, 3] = alpha * factor
         for array, alpha in self.parts:
             array[..., 3] = alpha * factor
 
