@@ -485,8 +485,7 @@ class VanishingGradients(TraceScene):
                 anims += [Transform(p.chart.bars[i], p.chart.bar_for(i, v))
                           for i, v in enumerate(self.norms[p.role][k])]
                 at = self.trace(p.role).step_position(step)  # index into the loss series
-                anims += [Transform(p.loss.line, p.loss.line_upto(at)),
-                          p.loss_dot.animate.move_to(p.loss.point(at))]
+                anims += p.loss.grow_to(at, rider=p.loss_dot)
             self.play(*anims, run_time=self.pace(j, slow=2, first=0.8, rest=0.3))
         self.wait(self.t(1.0))  # the section's still: the last recorded step
         sig, relu = self.panels

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DashedLine, Line, Rectangle, VGroup, VMobject
+from manim import Animation, DashedLine, Line, Mobject, Rectangle, VGroup, VMobject
 
 from ..theme import Theme
+from .light_animations import Tween
 
 
 class Sparkline(VGroup):
     """``values`` drawn left to right across ``width``, ``lo`` at the bottom and ``hi`` at the
-    top of ``height``, above a baseline. ``line_upto(k)`` is the line through values[0..k]
-    (a Transform target, so the curve can grow step by step); ``point(k)`` the scene point
-    of values[k]. Positions follow the group when it is moved.
+    top of ``height``, above a baseline. ``line_upto(k)`` is the line through values[0..k];
+    ``grow_to(k)`` draws the line on from where it ends to values[k], through every value
+    between; ``point(k)`` the scene point of values[k]. Positions follow the group when it is
+    moved.
     """
 
     def __init__(self, values: np.ndarray, theme: Theme, width: float, height: float,
@@ -23,6 +25,7 @@ class Sparkline(VGroup):
         self.baseline = Line(self.area.get_corner([-1, -1, 0]), self.area.get_corner([1, -1, 0]),
                              stroke_color=theme.grid, stroke_width=2)
         self.line = self.line_upto(0)
+        self.upto = 0  # the line ends at values[upto]
         self.add(self.area, self.baseline, self.line)
 
     def coords(self, upto: int) -> np.ndarray:
@@ -45,9 +48,33 @@ class Sparkline(VGroup):
         return self.coords(k)[-1]
 
     def line_upto(self, k: int) -> VMobject:
+        line = VMobject(stroke_color=self.color, stroke_width=self.stroke_width)
+        line.set_points_as_corners(self._corners(k))
+        return line
+
+    def grow_to(self, k: int, rider: Mobject | None = None) -> list[Animation]:
+        """The line drawn on from values[upto] to values[k], through the values between (its
+        tip runs straight between neighbouring values: a drawn line, no new value), and
+        ``rider`` (a dot) kept on its tip. Copies nothing: Tweens, the rider's after the
+        line's."""
+        start, self.upto = self.upto, k
+
+        def draw(line: VMobject, a: float) -> None:
+            t = start + (k - start) * a
+            i = min(int(t), k)
+            corners = self._corners(i)
+            if t > i:  # part of the way to the next value
+                corners = np.vstack([corners, corners[-1] + (t - i) * (
+                    self.coords(i + 1)[-1] - corners[-1])])
+            line.set_points_as_corners(corners)
+
+        grow = [Tween(self.line, draw)]
+        if rider is not None:
+            grow.append(Tween(rider, lambda dot, a: dot.move_to(self.line.points[-1])))
+        return grow
+
+    def _corners(self, k: int) -> np.ndarray:
         pts = self.coords(k)
         if len(pts) == 1:  # a line needs two points: start as a dot-sized segment
             pts = np.vstack([pts, pts + [1e-3, 0, 0]])
-        line = VMobject(stroke_color=self.color, stroke_width=self.stroke_width)
-        line.set_points_as_corners(pts)
-        return line
+        return pts
