@@ -264,23 +264,19 @@ def test_the_svg_cache_parses_each_svg_once_per_machine_and_changes_no_shape(tmp
         assert parsed == ["Text", "MathTex"] * 2  # in the first block only, once each
 
 
-def test_pruning_skips_files_another_render_removed_meanwhile(tmp_path, monkeypatch):
+def test_pruning_skips_files_another_render_removed_meanwhile(tmp_path):
     """Parallel renders prune one cache folder: a file listed and then removed by the other
     process is left out, not an error that fails the render."""
     import os
 
-    import nnanim.scenes.render.svg_cache as svg_cache
-    from nnanim.scenes.render.reuse import oldest_first
+    from nnanim.scenes.render.reuse import oldest_first, remove_oldest
 
     files = [tmp_path / f"{i}.pickle" for i in range(4)]
     for i, f in enumerate(files):
         f.write_bytes(b"x")
         os.utime(f, (1000 + i, 1000 + i))
     assert oldest_first([files[2], tmp_path / "gone.pickle", files[0]]) == [files[0], files[2]]
-    monkeypatch.setattr(svg_cache, "MAX_FILES", 2)
     listed = list(tmp_path.glob("*.pickle"))
     files[0].unlink()  # the other process was quicker
-    monkeypatch.setattr(type(tmp_path), "glob", lambda self, pattern: iter(listed))
-    svg_cache._prune(tmp_path)
-    monkeypatch.undo()
+    remove_oldest(listed, 2)  # as the SVG cache and the text folder prune theirs
     assert sorted(p.name for p in tmp_path.glob("*.pickle")) == ["2.pickle", "3.pickle"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from manim import Animation, Group, Mobject
+from manim import Animation, FadeIn, FadeOut, Group, Mobject
 
 
 class Tween(Animation):
@@ -124,7 +124,6 @@ def fade_out(*mobjects: Mobject, shift: np.ndarray | None = None, scale: float =
 def _fade(into: bool, mobjects: tuple, shift, scale: float, kwargs: dict) -> Animation:
     if scale != 1 or "target_position" in kwargs or (shift is not None
                                                       and kwargs.get("lag_ratio")):
-        from manim import FadeIn, FadeOut
         return (FadeIn if into else FadeOut)(*mobjects, shift=shift, scale=scale, **kwargs)
     if not mobjects:
         raise ValueError("a fade needs at least one mobject")

@@ -49,7 +49,7 @@ class Sparkline(VGroup):
 
     def line_upto(self, k: int) -> VMobject:
         line = VMobject(stroke_color=self.color, stroke_width=self.stroke_width)
-        line.set_points_as_corners(self._corners(k))
+        line.set_points_as_corners(_drawable(self.coords(k)))
         return line
 
     def grow_to(self, k: int, rider: Mobject | None = None) -> list[Animation]:
@@ -62,19 +62,20 @@ class Sparkline(VGroup):
         def draw(line: VMobject, a: float) -> None:
             t = start + (k - start) * a
             i = min(int(t), k)
-            corners = self._corners(i)
+            pts = self.coords(min(i + 1, k))  # values[0..i] and the next one
+            corners = pts[:i + 1]
             if t > i:  # part of the way to the next value
-                corners = np.vstack([corners, corners[-1] + (t - i) * (
-                    self.coords(i + 1)[-1] - corners[-1])])
-            line.set_points_as_corners(corners)
+                corners = np.vstack([corners, pts[i] + (t - i) * (pts[i + 1] - pts[i])])
+            line.set_points_as_corners(_drawable(corners))
 
         grow = [Tween(self.line, draw)]
         if rider is not None:
             grow.append(Tween(rider, lambda dot, a: dot.move_to(self.line.points[-1])))
         return grow
 
-    def _corners(self, k: int) -> np.ndarray:
-        pts = self.coords(k)
-        if len(pts) == 1:  # a line needs two points: start as a dot-sized segment
-            pts = np.vstack([pts, pts + [1e-3, 0, 0]])
-        return pts
+
+def _drawable(corners: np.ndarray) -> np.ndarray:
+    """``corners`` as a line can be drawn: one point becomes a dot-sized segment."""
+    if len(corners) == 1:
+        return np.vstack([corners, corners + [1e-3, 0, 0]])
+    return corners

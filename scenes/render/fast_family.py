@@ -3,9 +3,10 @@
 Manim lists a mobject's family (the mobject, its submobjects, theirs, …) many times a frame:
 the camera for every moving mobject, ``Scene.add``/``remove`` for every mobject on screen,
 animations for what they update; and every frame it calls ``update`` on every mobject on
-screen, which calls it on every submobject, updaters or not. ``Mobject.get_family`` builds that list through one
-generator per level of nesting and then drops repeats with a second pass; on nnanim's
-scenes (tables of digits, text of many glyphs) that walk was about a tenth of a 480p render.
+screen, which calls it on every submobject, updaters or not. ``Mobject.get_family`` builds
+that list through one generator per level of nesting and then drops repeats with a second
+pass; on nnanim's scenes (tables of digits, text of many glyphs) that walk was about a
+tenth of a 480p render.
 
 Within ``fast_family()`` the walk is one recursive function over the submobject lists, a
 childless mobject is its own family without a walk, and the repeat pass runs only when a

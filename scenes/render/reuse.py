@@ -117,6 +117,15 @@ class RenderStore:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_oldest(files, keep: int) -> None:
+    """Remove all but the ``keep`` most recently modified of ``files`` (a file another
+    process removed meanwhile is skipped)."""
+    files = list(files)
+    if len(files) > keep:
+        for old in oldest_first(files)[:-keep]:
+            old.unlink(missing_ok=True)
+
+
 def oldest_first(paths) -> list[Path]:
     """``paths`` by modification time, oldest first, leaving out any that are gone: parallel
     renders prune the same cache folder, so a file listed a moment ago may be removed by

@@ -126,7 +126,7 @@ def text_folder(tex: Path) -> Iterator[Path]:
     holds the frame's size. Past ``MAX_TEXT_FILES`` the oldest files are removed."""
     from manim import config
 
-    from nnanim.scenes.render.reuse import oldest_first
+    from nnanim.scenes.render.reuse import remove_oldest
 
     size = f"{config.pixel_width}x{config.pixel_height}"
     folder = tex.parent.parent / "text" / tex.name / size
@@ -134,9 +134,7 @@ def text_folder(tex: Path) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        files = list(folder.glob("*.svg"))
-        for f in oldest_first(files)[:-MAX_TEXT_FILES] if len(files) > MAX_TEXT_FILES else []:
-            f.unlink(missing_ok=True)
+        remove_oldest(folder.glob("*.svg"), MAX_TEXT_FILES)
 
 
 def manim_config(quality: str, media_dir: str, tex_dir: Path, fmt: str = "mp4",

@@ -27,7 +27,7 @@ from typing import Iterator
 from manim.mobject.svg.svg_mobject import SVGMobject
 
 from nnanim.scenes.mobjects.light_text import without_svg_paths
-from nnanim.scenes.render.reuse import oldest_first
+from nnanim.scenes.render.reuse import remove_oldest
 
 #: what a kept file holds: 2, shapes without their svgelements paths (``without_svg_paths``)
 FORMAT = 2
@@ -102,14 +102,7 @@ def svg_cache(folder: Path) -> Iterator[Path]:
         yield folder
     finally:
         SVGMobject.generate_mobject, SVGMobject.init_svg_mobject = parse, init
-        _prune(folder)
-
-
-def _prune(folder: Path) -> None:
-    files = list(folder.glob("*.pickle"))
-    if len(files) > MAX_FILES:
-        for f in oldest_first(files)[:-MAX_FILES]:
-            f.unlink(missing_ok=True)
+        remove_oldest(folder.glob("*.pickle"), MAX_FILES)
 
 
 def _write(path: Path, data: bytes) -> None:
