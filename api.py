@@ -63,7 +63,7 @@ def run_config(config: str | os.PathLike | dict, out: str | os.PathLike | None =
 
 def render(scene: str, trace: Any = None, quality: str = "l", fmt: str = "mp4", *,
            output: str | os.PathLike | None = None, config: str | None = None,
-           reuse: bool = True, **options) -> Path:
+           reuse: bool = True, jobs: int = 1, **options) -> Path:
     """Render ``scene`` (see ``nnanim list``) and return the output path (default
     ``out/<scene>.<fmt>``). ``trace``: a ``Trace`` or a trace path for the scene's main run
     (default: its bundled run, trained once into the cache); ``config``: a config to train
@@ -71,6 +71,7 @@ def render(scene: str, trace: Any = None, quality: str = "l", fmt: str = "mp4", 
     frame) or "gif" (a slide GIF). ``options``: the fields of ``SceneOptions``: theme,
     speed, events, stills, cache, traces ({role: path} for scenes that follow several runs).
     ``reuse``: copy an identical earlier render kept in the cache instead of rendering again.
+    ``jobs``: processes drawing an mp4, each a stretch of the scene (the CLI uses every core).
     """
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render import render_gif, render_scene
@@ -86,7 +87,7 @@ def render(scene: str, trace: Any = None, quality: str = "l", fmt: str = "mp4", 
     if fmt == "gif":
         return render_gif(scene, opts, output=out, reuse=reuse)
     return render_scene(scene, opts, quality=_quality(quality), fmt=fmt, output=out,
-                        reuse=reuse)[0]
+                        reuse=reuse, jobs=jobs)[0]
 
 
 def scene_options(trace: Any, config: str | None, options: dict) -> dict:

@@ -317,6 +317,10 @@ def build_options(theme, speed, trace_path, config, runs, stills_dir, events, ca
                         stills=stills_dir.resolve() if stills_dir else None, **fields)
 
 
+def jobs_option(help: str):
+    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help=help)
+
+
 @main.command()
 @click.argument("scene")
 @scene_options
@@ -328,9 +332,11 @@ def build_options(theme, speed, trace_path, config, runs, stills_dir, events, ca
               help="Output file (default: out/<SCENE>.<format>); an mp4's captions go "
                    "beside it (.srt, .vtt).")
 @click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+@jobs_option("Processes drawing the video, each a stretch of it (default: the number of "
+             "cores; one for a png, a gif or with --stills).")
 @fresh_option
 def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir, quality,
-           fmt, output, theme, fresh) -> None:
+           fmt, output, theme, jobs, fresh) -> None:
     """Render SCENE (see 'nnanim list') from a trace."""
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.render import render_scene
@@ -339,7 +345,7 @@ def render(scene, trace_path, config, runs, stills_dir, events, speed, cache_dir
     options = build_options(theme, speed, trace_path, config, runs, stills_dir, events,
                             cache_dir)
     out, _ = render_scene(scene, options, quality=quality, fmt=fmt, output=output,
-                          reuse=not fresh)
+                          reuse=not fresh, jobs=_jobs(jobs))
     click.echo(f"wrote {out}" + (f" and its captions {out.with_suffix('.srt').name}, "
                                  f"{out.with_suffix('.vtt').name}" if fmt == "mp4" else ""))
 
@@ -380,8 +386,7 @@ def course_command(command):
                           "run, title, theme and speed (default: the bundled course)."),
         click.option("-q", "--quality", type=click.Choice(QUALITY_LETTERS), default="m",
                      show_default=True, help="l=480p15, m=720p30, h=1080p60, k=2160p60."),
-        click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-                     help="Parallel render processes (default: the number of cores)."),
+        jobs_option("Parallel render processes (default: the number of cores)."),
         click.option("--cache-dir", "cache_dir", type=click.Path(path_type=Path),
                      envvar="NNANIM_CACHE", show_envvar=True,
                      help="Cache of trained default runs, TeX and kept renders."),

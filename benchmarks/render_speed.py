@@ -1,7 +1,8 @@
 """Render speed against the encoder's own floor, per scene and for the whole lecture.
 
 For every scene (default: the lecture, in order) and quality, it renders the scene afresh
-(its runs trained and cached first, kept renders not used) and then times the **encode
+(its runs trained and cached first, kept renders not used), in ``--jobs`` processes as
+``nnanim render`` does (default: the number of cores), and then times the **encode
 floor**: ffmpeg decoding that video and encoding it again with libx264 at preset medium,
 same frame size and rate. A render cannot be cheaper than writing its frames, and the floor
 moves with the machine as the render does, so their ratio means the same on a slow or a
@@ -20,11 +21,12 @@ prints its ratio and size beside nnanim's: the before and after of the same run.
 the floor of the whole lecture video.
 
     .venv/bin/python benchmarks/render_speed.py [SCENE ...] [--quality m l] [--reference]
-                                                [--lecture]
+                                                [--lecture] [--jobs N]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import tempfile
 import time
@@ -79,15 +81,18 @@ def total(ms: list[dict]) -> dict:
     return t
 
 
-def bench_quality(names: list[str], quality: str, reference: bool, tmp: Path) -> list[dict]:
+def bench_quality(names: list[str], quality: str, reference: bool, tmp: Path,
+                  jobs: int) -> list[dict]:
     from nnanim.scenes.render import render_scene
 
-    print(f"\n{QUALITY_NAMES[quality]} (quality {quality}); target: ratio <= 1.5, size <= 1.25")
+    print(f"\n{QUALITY_NAMES[quality]} (quality {quality}), {jobs} process(es) a scene; "
+          f"target: ratio <= 1.5, size <= 1.25")
     print(header(reference))
     ours, refs = [], []
     for name in names:
         video, floor = tmp / f"{name}.mp4", tmp / f"{name}.floor.mp4"
-        m = measure(lambda: render_scene(name, quality=quality, output=video), video, floor)
+        m = measure(lambda: render_scene(name, quality=quality, output=video, jobs=jobs),
+                    video, floor)
         ref = None
         if reference:
             ref = measure(lambda: render_scene(name, quality=quality, output=video,
@@ -123,6 +128,8 @@ def main() -> None:
     ap.add_argument("--reference", action="store_true",
                     help="also render with manim's own pipeline (before/after)")
     ap.add_argument("--lecture", action="store_true", help="also time nnanim lecture")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="processes drawing each scene (default: the cores, as nnanim render)")
     args = ap.parse_args()
     from nnanim.engine.assets import bundled_config
     from nnanim.scenes.catalog import LECTURE_ORDER, scene_info
@@ -136,7 +143,7 @@ def main() -> None:
             cached_trace(bundled_config(config))
     with tempfile.TemporaryDirectory(prefix="nnanim-bench-") as tmp:
         for quality in args.quality:
-            bench_quality(names, quality, args.reference, Path(tmp))
+            bench_quality(names, quality, args.reference, Path(tmp), args.jobs)
             if args.lecture:
                 bench_lecture(names, quality, Path(tmp))
 

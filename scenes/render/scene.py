@@ -164,13 +164,15 @@ def render_scene(name: str, options: SceneOptions | None = None, *, quality: str
                  fmt: str = "mp4", output: Path | None = None,
                  size: tuple[int, int] | None = None, fps: int | None = None,
                  upto_animation: int | None = None, reuse: bool = False,
-                 pipeline: str = "nnanim"):
+                 pipeline: str = "nnanim", jobs: int = 1):
     """Render scene ``name`` to ``output`` (default ``out/<name>.<fmt>``); returns
     (output path, the scene object, whose ``shown`` lists every number it drew).
 
     ``reuse``: when an earlier render had the same scene code, traces and options (see
     ``reuse.py``), copy it instead of rendering; the scene object is then None.
-    ``pipeline``: a name of ``PIPELINES`` (how manim draws and writes)."""
+    ``pipeline``: a name of ``PIPELINES`` (how manim draws and writes).
+    ``jobs``: processes drawing the scene, each a stretch of it (``stretches.py``; a video
+    without stills, sections or a layout check; otherwise one)."""
     from nnanim.scenes.catalog import scene_info
     from nnanim.scenes.runs import trace_path
 
@@ -185,7 +187,7 @@ def render_scene(name: str, options: SceneOptions | None = None, *, quality: str
     if pipeline not in PIPELINES:
         raise ValueError(f"pipeline must be one of {', '.join(PIPELINES)}, got {pipeline!r}")
     job = RenderJob(name, options, quality, fmt,
-                    dict(size=size, fps=fps, upto_animation=upto_animation), pipeline)
+                    dict(size=size, fps=fps, upto_animation=upto_animation), pipeline, jobs)
     return _render(info.cls, job, runs, output, reuse)
 
 
@@ -210,6 +212,7 @@ class RenderJob:
     fmt: str
     extra: dict  # size, fps, upto_animation
     pipeline: str = "nnanim"
+    jobs: int = 1  # processes drawing it (not part of what it is: the frames are the same)
 
 
 def _render(scene_class, job: RenderJob, runs: dict, output: Path, reuse: bool):
@@ -232,7 +235,7 @@ def _render(scene_class, job: RenderJob, runs: dict, output: Path, reuse: bool):
         # holds them too and both ways deliver them the same way
         inner = options.with_(stills=tmp / "stills" if options.stills else None,
                               sections=tmp / "sections.jsonl" if options.sections else None)
-        produced, scene = _render_with_manim(scene_class, job, inner, tmp)
+        produced, scene = _draw(scene_class, job, inner, tmp)
         captions, notes = _captions_file(scene, tmp), _notes_file(scene, tmp)
         entry = (store.keep(key, produced, inner.stills, inner.sections, captions, notes)
                  if reuse else None)
@@ -283,8 +286,31 @@ def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions,
     return entry
 
 
-def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
-    """Run manim on the scene in the media folder ``tmp``: (the file it made, the scene)."""
+def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
+    """Render the scene in ``tmp``, in ``job.jobs`` processes when it can be cut into
+    stretches (``stretches.py``): (the file made, the scene object)."""
+    from nnanim.scenes.render import stretches
+    from nnanim.scenes.runs import cache_dir
+
+    length = getattr(scene_class, "duration", 0.0) / options.speed
+    if not (job.jobs > 1 and job.fmt == "mp4" and length > 0 and not options.stills
+            and not options.sections and not options.check_layout
+            and job.extra.get("upto_animation") is None):
+        return _render_with_manim(scene_class, job, options, tmp)
+    kept = stretches.profile_path(cache_dir(options.cache), job.scene, job.quality,
+                                  options.speed)
+    plan = stretches.cut_times(job.jobs, length, stretches.read_profile(kept))
+    videos, scene, plays = stretches.render_stretches(
+        lambda stretch, folder: _render_with_manim(scene_class, job, options, folder, stretch),
+        plan, tmp)
+    stretches.keep_profile(kept, plays)
+    return stretches.join_videos(videos, tmp / f"{job.scene}.mp4"), scene
+
+
+def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: Path,
+                       stretch=None):
+    """Run manim on the scene in the media folder ``tmp``: (the file it made, the scene).
+    ``stretch``: draw only that stretch of it (``stretches.StretchRenderer``)."""
     from manim import tempconfig
     from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -299,8 +325,14 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
     with tex_folder(cache) as tex, svgs, walks, \
             tempconfig(manim_config(job.quality, str(tmp / "media"), tex, job.fmt,
                                     encoder=pipeline.encoder, **job.extra)):
-        renderer = CairoRenderer(camera_class=_load(pipeline.camera),
-                                 file_writer_class=_load(pipeline.writer))
+        classes = dict(camera_class=_load(pipeline.camera),
+                       file_writer_class=_load(pipeline.writer))
+        if stretch is None:
+            renderer = CairoRenderer(**classes)
+        else:
+            from nnanim.scenes.render.stretches import StretchRenderer
+
+            renderer = StretchRenderer(stretch, **classes)
         with text_folder(tex) if pipeline.keep_svgs else nullcontext():
             scene = scene_class(options, renderer=renderer)
             scene.render()
