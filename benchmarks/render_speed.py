@@ -63,7 +63,8 @@ def measure(render, video: Path, floor_out: Path) -> dict:
 
 def row(name: str, m: dict, ref: dict | None) -> str:
     text = (f"{name:<24}{m['video']:>8.1f}{m['wall']:>8.1f}{m['floor']:>8.1f}"
-            f"{m['wall'] / m['floor']:>7.2f}{m['video'] / m['wall']:>8.2f}{m['size']:>7.2f}")
+            f"{m['wall'] / m['floor']:>7.2f}{m['video'] / m['wall']:>8.2f}{m['size']:>7.2f}"
+            f"{m.get('processes', ''):>6}")
     if ref is not None:
         text += f"{ref['wall'] / ref['floor']:>9.2f}{ref['size']:>8.2f}"
     return text
@@ -71,7 +72,7 @@ def row(name: str, m: dict, ref: dict | None) -> str:
 
 def header(reference: bool) -> str:
     text = (f"{'scene':<24}{'video s':>8}{'wall s':>8}{'floor s':>8}{'ratio':>7}"
-            f"{'vid/wall':>8}{'size':>7}")
+            f"{'vid/wall':>8}{'size':>7}{'procs':>6}")
     return text + (f"{'manim ratio':>12}{'size':>5}" if reference else "")
 
 
@@ -79,6 +80,16 @@ def total(ms: list[dict]) -> dict:
     t = {k: sum(m[k] for m in ms) for k in ("wall", "floor", "video")}
     t["size"] = sum(m["size"] * m["floor"] for m in ms) / t["floor"]  # floor-weighted
     return t
+
+
+def used_processes(name: str, quality: str, jobs: int) -> int:
+    """How many processes the render just timed drew in (``stretches.processes`` chose;
+    the render's profile says)."""
+    from nnanim.scenes.render import stretches
+    from nnanim.scenes.runs import cache_dir
+
+    kept = stretches.read_profile(stretches.profile_path(cache_dir(), name, quality, 1.0))
+    return kept["last"] if jobs > 1 else 1
 
 
 def bench_quality(names: list[str], quality: str, reference: bool, tmp: Path,
@@ -93,6 +104,7 @@ def bench_quality(names: list[str], quality: str, reference: bool, tmp: Path,
         video, floor = tmp / f"{name}.mp4", tmp / f"{name}.floor.mp4"
         m = measure(lambda: render_scene(name, quality=quality, output=video, jobs=jobs),
                     video, floor)
+        m["processes"] = used_processes(name, quality, jobs)
         ref = None
         if reference:
             ref = measure(lambda: render_scene(name, quality=quality, output=video,

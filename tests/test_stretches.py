@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from nnanim.scenes.render.stretches import (Stretch, Work, balanced_cuts, cut_times,
-                                            profile_of, read_profile, render_stretches)
+                                            processes, profile_of, read_profile,
+                                            render_stretches)
 
 FPS = 10
 
@@ -177,12 +178,22 @@ def test_profile_of_merges_the_stretches_and_refuses_an_incomplete_one():
 
 def test_a_bad_profile_is_no_profile(tmp_path):
     path = tmp_path / "p.json"
-    for text in ("", "{", "[1, 2]", '[{"start": 0}]', "[]"):
+    empty = {"plays": [], "walls": {}, "last": 0}
+    for text in ("", "{", "[1, 2]", '{"plays": [{"start": 0}]}', '{"walls": {"x": 1}}'):
         path.write_text(text)
-        assert read_profile(path) is None
-    assert read_profile(tmp_path / "missing.json") is None
-    path.write_text(json.dumps(profile([1, 2])))
-    assert read_profile(path) == profile([1, 2])
+        assert read_profile(path) == empty
+    assert read_profile(tmp_path / "missing.json") == empty
+    path.write_text(json.dumps({"plays": profile([1, 2]), "walls": {"2": 3.5}, "last": 2}))
+    assert read_profile(path) == {"plays": profile([1, 2]), "walls": {2: 3.5}, "last": 2}
+
+
+def test_processes_tries_stretches_then_one_then_keeps_the_faster():
+    assert processes(1, {}) == 1
+    assert processes(2, {}) == 2                   # nothing measured: as asked
+    assert processes(2, {2: 5.0}) == 1             # then one process, once
+    assert processes(2, {1: 6.0, 2: 5.0}) == 2     # stretches were faster
+    assert processes(2, {1: 4.0, 2: 5.0}) == 1     # one process was
+    assert processes(3, {1: 4.0, 2: 3.0}) == 3     # never measured with three
 
 
 # -- processes -------------------------------------------------------------------------------
@@ -207,19 +218,30 @@ def test_a_failing_stretch_fails_the_render_in_one_line(tmp_path):
 @pytest.fixture(scope="module")
 def two_ways(tmp_path_factory):
     """Overfitting (a scene that notes numbers from updaters, at every frame) rendered small
-    and fast in one process and in two."""
+    and fast in one process, then asked for two: cut with no profile, cut by the profile
+    of the render before, and in one process again because that was faster (walls set by
+    hand). Returns [(video, scene, processes forked)], the cache."""
+    import nnanim.scenes.render.stretches as stretches
     from nnanim.scenes.options import SceneOptions
     from nnanim.scenes.render import render_scene
 
     tmp = tmp_path_factory.mktemp("stretches")
     options = SceneOptions(speed=4, cache=tmp / "cache")
-    fast = dict(quality="l", size=(256, 144), fps=8)
-    out = {}
-    for jobs in (1, 2, 2):  # the second two-process render cuts by the first one's profile
-        path = tmp / f"jobs{jobs}-{len(out)}.mp4"
-        out[len(out)] = (path, render_scene("Overfitting", options, output=path, jobs=jobs,
-                                            **fast)[1])
-    return out, tmp / "cache"
+    kept = tmp / "cache" / "render-profiles" / "Overfitting-l-4.json"
+    out, forks = [], []
+    real_fork = stretches._fork
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stretches, "_fork", lambda *a: forks.append(a[1]) or real_fork(*a))
+        for jobs, walls in ((1, None), (2, None), (2, {1: 99.0, 2: 1.0}), (2, {1: 1.0, 2: 99.0})):
+            if walls is not None:
+                profile = json.loads(kept.read_text())
+                kept.write_text(json.dumps({**profile, "walls": walls}))
+            forks.clear()
+            path = tmp / f"render{len(out)}.mp4"
+            _, scene = render_scene("Overfitting", options, output=path, jobs=jobs,
+                                    quality="l", size=(256, 144), fps=8)
+            out.append((path, scene, list(forks)))
+    return out, kept
 
 
 def frames_of(path: Path) -> np.ndarray:
@@ -229,19 +251,20 @@ def frames_of(path: Path) -> np.ndarray:
         return np.stack([f.to_ndarray(format="rgb24") for f in video.decode(video=0)])
 
 
-def test_two_processes_make_the_same_video_captions_notes_and_numbers(two_ways):
-    out, cache = two_ways
-    (one, scene1), (two, scene2), (again, scene3) = out[0], out[1], out[2]
+def test_stretched_renders_make_the_same_video_captions_notes_and_numbers(two_ways):
+    renders, kept = two_ways
+    (one, scene1, _), *others = renders
+    assert [len(forks) for _, _, forks in renders] == [0, 1, 1, 0]
+    assert renders[1][2] != renders[2][2]  # the profile moved the cut
     ref = frames_of(one)
-    for path in (two, again):
+    for path, scene, _ in others:
         frames = frames_of(path)
         assert frames.shape == ref.shape
-        # two encodes of the same frames: equal up to the encoder's rounding
+        # separate encodes of the same frames: equal up to the encoder's rounding
         assert np.abs(frames.astype(int) - ref).mean() < 1.0
         for suffix in (".srt", ".vtt", ".notes.json"):
             assert path.with_suffix(suffix).read_text() == one.with_suffix(suffix).read_text()
-    for scene in (scene2, scene3):
         assert scene.shown.to_json() == scene1.shown.to_json()
     assert len(scene1.shown) > 0
-    kept = list((cache / "render-profiles").glob("Overfitting-l-4.json"))
-    assert kept and read_profile(kept[0])
+    profile = read_profile(kept)
+    assert profile["plays"] and set(profile["walls"]) == {1, 2} and profile["last"] == 1

@@ -287,8 +287,10 @@ def _loose_entry(tmp: Path, produced: Path, inner: SceneOptions,
 
 
 def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
-    """Render the scene in ``tmp``, in ``job.jobs`` processes when it can be cut into
+    """Render the scene in ``tmp``, in up to ``job.jobs`` processes when it can be cut into
     stretches (``stretches.py``): (the file made, the scene object)."""
+    import time
+
     from nnanim.scenes.render import stretches
     from nnanim.scenes.runs import cache_dir
 
@@ -297,14 +299,18 @@ def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
             and not options.sections and not options.check_layout
             and job.extra.get("upto_animation") is None):
         return _render_with_manim(scene_class, job, options, tmp)
-    kept = stretches.profile_path(cache_dir(options.cache), job.scene, job.quality,
+    path = stretches.profile_path(cache_dir(options.cache), job.scene, job.quality,
                                   options.speed)
-    plan = stretches.cut_times(job.jobs, length, stretches.read_profile(kept))
+    kept = stretches.read_profile(path)
+    jobs = stretches.processes(job.jobs, kept["walls"])
+    start = time.perf_counter()
     videos, scene, plays = stretches.render_stretches(
         lambda stretch, folder: _render_with_manim(scene_class, job, options, folder, stretch),
-        plan, tmp)
-    stretches.keep_profile(kept, plays)
-    return stretches.join_videos(videos, tmp / f"{job.scene}.mp4"), scene
+        stretches.cut_times(jobs, length, kept["plays"]), tmp)
+    produced = stretches.join_videos(videos, tmp / f"{job.scene}.mp4")
+    stretches.keep_profile(path, plays, {**kept["walls"], jobs: time.perf_counter() - start},
+                           jobs)
+    return produced, scene
 
 
 def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: Path,

@@ -259,15 +259,32 @@ def profile_path(cache: Path, scene: str, quality: str, speed: float) -> Path:
     return Path(cache) / "render-profiles" / f"{scene}-{quality}-{speed:g}.json"
 
 
-def read_profile(path: Path) -> list[dict] | None:
-    """A kept profile, or None (none kept, or unreadable: it is only a hint)."""
+def read_profile(path: Path) -> dict:
+    """A kept profile: {"plays": [per play: start, end, drawn, skipped], "walls": {jobs:
+    seconds the last render in that many processes took}, "last": the processes of the
+    last render}; empty parts where none was kept or it cannot be read (a hint only)."""
     try:
-        plays = json.loads(path.read_text())
-        if not plays or not all({"start", "end", "drawn"} <= set(p) for p in plays):
-            return None
-        return plays
-    except (OSError, ValueError, TypeError):
-        return None
+        kept = json.loads(path.read_text())
+        plays, walls = kept.get("plays") or [], kept.get("walls") or {}
+        if not all({"start", "end", "drawn"} <= set(p) for p in plays):
+            plays = []
+        return {"plays": plays, "walls": {int(j): float(w) for j, w in walls.items()},
+                "last": int(kept.get("last") or 0)}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {"plays": [], "walls": {}, "last": 0}
+
+
+def processes(asked: int, walls: dict[int, float]) -> int:
+    """How many processes to draw in: ``asked``, unless one process was faster last time.
+    Stretches pay where drawing outweighs the encoder (which already has the other core
+    while one process draws) and the skipping; that is measured, not guessed: with no wall
+    for ``asked`` kept, ``asked``; then one process once; then the faster, each kept wall
+    renewed by every render so a slower turn is noticed."""
+    if asked <= 1 or asked not in walls:
+        return max(asked, 1)
+    if 1 not in walls:
+        return 1
+    return asked if walls[asked] <= walls[1] else 1
 
 
 # -- rendering in processes ------------------------------------------------------------------
@@ -361,11 +378,13 @@ def join_videos(videos: list[Path], out: Path) -> Path:
                      "join the stretches of the scene")
 
 
-def keep_profile(path: Path, records: list[list[dict]]) -> None:
-    """Write the profile of this render (a hint for the next one's cuts)."""
+def keep_profile(path: Path, records: list[list[dict]], walls: dict[int, float],
+                 last: int) -> None:
+    """Write the profile of this render, drawn in ``last`` processes (a hint for the next
+    one's cuts and processes)."""
     profile = profile_of(records)
     if profile:
         try:
-            write_text(path, json.dumps(profile))
+            write_text(path, json.dumps({"plays": profile, "walls": walls, "last": last}))
         except NnanimError:
             pass  # an unwritable cache costs balance, not the render
