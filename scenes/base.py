@@ -241,6 +241,13 @@ class TraceScene(Scene):
             self._announced[role] = done + len(new)
             self._pending.append((role, new))
 
+    def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
+        """manim's ``wait``; one shorter than a frame (what is left of a caption's reading
+        time after a play) lasts one frame, as manim makes it, without manim's warning."""
+        from manim import config
+
+        super().wait(max(duration, 1 / config.frame_rate), *args, **kwargs)
+
     def play(self, *animations, **kwargs) -> None:
         still = self._before_play(animations)
         if self.events_on:

@@ -268,3 +268,21 @@ def test_stretched_renders_make_the_same_video_captions_notes_and_numbers(two_wa
     assert len(scene1.shown) > 0
     profile = read_profile(kept)
     assert profile["plays"] and set(profile["walls"]) == {1, 2} and profile["last"] == 1
+
+
+def test_a_scene_wait_shorter_than_a_frame_lasts_a_frame_without_a_warning(monkeypatch):
+    """What is left of a caption's reading time after a play can be under a frame: manim
+    renders such a wait as one frame, with a warning printed at every render; a scene's
+    wait asks for the frame itself (the same video, the clock the stretches keep)."""
+    from manim import Scene, tempconfig
+
+    from nnanim.scenes.base import TraceScene
+
+    asked = []
+    monkeypatch.setattr(Scene, "wait", lambda self, duration=1.0, *a, **k: asked.append(duration))
+    scene = object.__new__(TraceScene)
+    with tempconfig({"frame_rate": 15}):
+        for duration in (1 / 60, 1 / 15, 0.5):
+            TraceScene.wait(scene, duration)
+        assert asked == [1 / 15, 1 / 15, 0.5]
+        assert Scene.validate_run_time(asked[0], Scene.wait) == asked[0]  # no rounding up
