@@ -85,7 +85,7 @@ def total(ms: list[dict]) -> dict:
 def used_processes(name: str, quality: str, jobs: int) -> int:
     """How many processes the render just timed drew in (``stretches.processes`` chose;
     the render's profile says)."""
-    from nnanim.scenes.render import stretches
+    import nnanim.scenes.render.stretches as stretches
     from nnanim.scenes.runs import cache_dir
 
     kept = stretches.read_profile(stretches.profile_path(cache_dir(), name, quality, 1.0))

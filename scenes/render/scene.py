@@ -291,7 +291,7 @@ def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
     stretches (``stretches.py``): (the file made, the scene object)."""
     import time
 
-    from nnanim.scenes.render import stretches
+    import nnanim.scenes.render.stretches as stretches
     from nnanim.scenes.runs import cache_dir
 
     length = getattr(scene_class, "duration", 0.0) / options.speed
