@@ -52,7 +52,8 @@ DRY_SHARE = 0.5
 
 @dataclass(frozen=True)
 class Stretch:
-    """The plays starting in ``[start, stop)`` seconds of video (``stop`` None: to the end)."""
+    """The frames whose time lies in ``[start, stop)`` seconds of video (``stop`` None: to
+    the end)."""
 
     start: float = 0.0
     stop: float | None = None
@@ -131,13 +132,13 @@ class StretchRenderer(CairoRenderer):
         if self._numbers[0] is None and self.time >= self.stretch.start:
             self._numbers[0] = self._mark
 
-    def render(self, scene, time, moving_mobjects=None) -> None:
+    def render(self, scene, at, moving_mobjects=None) -> None:
         self._stop_at(self.time)
         if self.time < self.stretch.start:  # before the stretch: advance, draw nothing
             self.time += self._dt()
         else:
             self._numbers_begin()
-            super().render(scene, time, moving_mobjects)
+            super().render(scene, at, moving_mobjects)
         self._mark = _shown(scene)
 
     def add_frame(self, frame, num_frames: int = 1) -> None:
