@@ -227,7 +227,7 @@ def two_ways(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("stretches")
     options = SceneOptions(speed=4, cache=tmp / "cache")
-    kept = tmp / "cache" / "render-profiles" / "Overfitting-l-4.json"
+    kept = tmp / "cache" / "render-profiles" / "Overfitting-l-4-256x144-8fps.json"
     out, forks = [], []
     real_fork = stretches._fork
     with pytest.MonkeyPatch.context() as mp:

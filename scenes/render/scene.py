@@ -294,13 +294,11 @@ def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
     import nnanim.scenes.render.stretches as stretches
     from nnanim.scenes.runs import cache_dir
 
-    length = getattr(scene_class, "duration", 0.0) / options.speed
-    if not (job.jobs > 1 and job.fmt == "mp4" and length > 0 and not options.stills
-            and not options.sections and not options.check_layout
-            and job.extra.get("upto_animation") is None):
+    length = _stretchable(scene_class, job, options)
+    if not length:
         return _render_with_manim(scene_class, job, options, tmp)
     path = stretches.profile_path(cache_dir(options.cache), job.scene, job.quality,
-                                  options.speed)
+                                  options.speed, job.extra.get("size"), job.extra.get("fps"))
     kept = stretches.read_profile(path)
     jobs = stretches.processes(job.jobs, kept["walls"])
     start = time.perf_counter()
@@ -311,6 +309,17 @@ def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
     stretches.keep_profile(path, plays, {**kept["walls"], jobs: time.perf_counter() - start},
                            jobs)
     return produced, scene
+
+
+def _stretchable(scene_class, job: RenderJob, options: SceneOptions) -> float:
+    """The scene's planned length if it may be drawn in stretches, else 0: more than one
+    process asked, nnanim's one-stream video, and nothing that needs every frame in one
+    process (stills, sections, a layout check) or stops early."""
+    length = getattr(scene_class, "duration", 0.0) / options.speed
+    wanted = (job.jobs > 1 and job.fmt == "mp4" and job.pipeline == "nnanim"
+              and job.extra.get("upto_animation") is None)
+    alone = options.stills or options.sections or options.check_layout
+    return length if wanted and not alone else 0.0
 
 
 def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: Path,

@@ -256,8 +256,14 @@ def profile_of(records: list[list[dict]]) -> list[dict]:
     return [plays[i] for i in sorted(plays)]
 
 
-def profile_path(cache: Path, scene: str, quality: str, speed: float) -> Path:
-    return Path(cache) / "render-profiles" / f"{scene}-{quality}-{speed:g}.json"
+def profile_path(cache: Path, scene: str, quality: str, speed: float,
+                 size: tuple[int, int] | None = None, fps: int | None = None) -> Path:
+    """Where the profile of ``scene`` at that quality and speed (and frame size and rate,
+    where they are not the quality's own) is kept."""
+    name = f"{scene}-{quality}-{speed:g}"
+    name += f"-{size[0]}x{size[1]}" if size else ""
+    name += f"-{fps}fps" if fps else ""
+    return Path(cache) / "render-profiles" / f"{name}.json"
 
 
 def read_profile(path: Path) -> dict:
