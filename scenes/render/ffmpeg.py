@@ -43,6 +43,14 @@ def frame_rate(path: Path, default: float = 30.0) -> float:
     return fps if fps > 0 else default
 
 
+def concat_input(videos: list[Path], listing: Path) -> list[str]:
+    """ffmpeg's input arguments for ``videos`` one after the other (the concat demuxer):
+    writes their list to ``listing`` (a quote in a name escaped as the demuxer reads it)."""
+    quoted = (str(Path(v).resolve()).replace("'", "'\\''") for v in videos)
+    listing.write_text("".join(f"file '{v}'\n" for v in quoted))
+    return ["-f", "concat", "-safe", "0", "-i", str(listing)]
+
+
 def ffmpeg_to(out: Path, args: list[str], what: str) -> Path:
     """Run ``ffmpeg args <tmp>`` with a temporary file beside ``out``, then rename it, so
     ``out`` is never half-written; a failure raises one line saying ``what`` failed."""

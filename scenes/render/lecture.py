@@ -16,7 +16,7 @@ from nnanim.scenes.captions import Caption, read_srt, shifted, subtitle_paths, w
 from nnanim.scenes.course import Course, course_of
 from nnanim.scenes.notes import read_notes, write_notes, shifted as shifted_notes
 from nnanim.scenes.options import SceneOptions
-from nnanim.scenes.render.ffmpeg import duration, ffmpeg_to
+from nnanim.scenes.render.ffmpeg import concat_input, duration, ffmpeg_to
 
 
 @dataclass(frozen=True)
@@ -128,15 +128,14 @@ def _chapters_stops_captions(parts: list[Part]):
 
 def _join(parts: list[Part], chapters: list[tuple], out: Path, tmp: Path) -> Path:
     """Concatenate the parts (no re-encoding) with chapter markers, atomically."""
-    listing = tmp / "parts.txt"
-    listing.write_text("".join(f"file '{p.out}'\n" for p in parts))
     meta = tmp / "chapters.txt"
     meta.write_text(";FFMETADATA1\n" + "".join(
         f"[CHAPTER]\nTIMEBASE=1/1000\nSTART={int(a * 1000)}\nEND={int(b * 1000)}\n"
         f"title={title}\n" for a, b, title in chapters))
-    return ffmpeg_to(out, ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(meta),
-                           "-map", "0", "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
-                           "-movflags", "+faststart"], "join the parts")
+    listed = concat_input([p.out for p in parts], tmp / "parts.txt")
+    return ffmpeg_to(out, [*listed, "-i", str(meta), "-map", "0", "-map_metadata", "1",
+                           "-map_chapters", "1", "-c", "copy", "-movflags", "+faststart"],
+                     "join the parts")
 
 
 def render_parts(parts: list[Part], jobs: int, echo=print) -> None:

@@ -49,7 +49,7 @@ from nnanim.engine.atomic import OutputError, check_output
 from nnanim.scenes.captions import Caption, read_srt, shifted, subtitle_paths, to_vtt
 from nnanim.scenes.course import Course
 from nnanim.scenes.options import SceneOptions
-from nnanim.scenes.render.ffmpeg import ffmpeg_to, ffprobe, frame_rate
+from nnanim.scenes.render.ffmpeg import concat_input, ffmpeg_to, ffprobe, frame_rate
 
 #: decoded frames one reversal holds at most (yuv420p: 1.5 bytes a pixel)
 REVERSE_BYTES = 256 * 2**20
@@ -256,9 +256,8 @@ def reverse_video(video: Path, fps: float, pixels: int, out: Path) -> Path:
                              out.with_name(f".{out.stem}.{i:04d}.mp4"))
               for i, a in enumerate(starts)]
     listing = out.with_name(f".{out.stem}.txt")
-    listing.write_text("".join(f"file '{p.name}'\n" for p in reversed(pieces)))
     try:
-        return ffmpeg_to(out, ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy",
+        return ffmpeg_to(out, [*concat_input(list(reversed(pieces)), listing), "-c", "copy",
                                "-movflags", "+faststart"], f"join the reversed {out.stem}")
     finally:
         for p in (*pieces, listing):

@@ -206,9 +206,9 @@ class Work:
         return float(np.interp(t, self.times, self.drawn_sum))
 
     def skipped(self, t: float) -> float:
-        play_start = self.times[max(int(np.searchsorted(self.times, t, side="right")) - 1, 0)]
-        whole = self.skipped_sum[int(np.searchsorted(self.times, play_start))]
-        return float(whole + DRY_SHARE * (self.drawn(t) - self.drawn(play_start)))
+        play = max(int(np.searchsorted(self.times, t, side="right")) - 1, 0)  # the one at t
+        dry = self.drawn(t) - self.drawn(self.times[play])
+        return float(self.skipped_sum[play] + DRY_SHARE * dry)
 
     def stretch(self, start: float, stop: float) -> float:
         """Seconds a process takes for the stretch [start, stop)."""
@@ -372,16 +372,14 @@ def _kill(pid: int) -> None:
 
 def join_videos(videos: list[Path], out: Path) -> Path:
     """The videos one after the other in ``out``, without re-encoding."""
-    from nnanim.scenes.render.ffmpeg import ffmpeg_to
+    from nnanim.scenes.render.ffmpeg import concat_input, ffmpeg_to
 
     if not videos:
         raise NnanimError("the scene drew no frame")
     if len(videos) == 1:
         os.replace(videos[0], out)
         return out
-    listing = out.with_suffix(".txt")
-    listing.write_text("".join(f"file '{v}'\n" for v in videos))
-    return ffmpeg_to(out, ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy"],
+    return ffmpeg_to(out, [*concat_input(videos, out.with_suffix(".txt")), "-c", "copy"],
                      "join the stretches of the scene")
 
 
