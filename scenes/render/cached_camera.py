@@ -9,7 +9,8 @@ order). Two costs of that redraw dominate nnanim's scenes:
   each shape with a copy of the points it was built from, and replays it with one
   ``append_path`` while the points (beyond float rounding: an animation carrying a shape
   from a place to the same place leaves 10⁻¹⁶-sized noise) and the camera's frame are
-  unchanged.
+  unchanged. A path it must build it builds with manim's calls from plain floats
+  (``cairo_path.py``).
 - **images** (heat maps, decision regions, digits): for each ``ImageMobject`` manim warps
   the image into a frame-sized picture and alpha-composites the whole frame. This camera
   keeps the warped image cropped to the pixels it covers, and composites only that patch
@@ -29,6 +30,7 @@ import numpy as np
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP, Camera
 from PIL import Image
 
+from nnanim.scenes.render.cairo_path import set_path
 from nnanim.scenes.render.static_layers import StaticLayers, same_points
 
 #: paths or patches kept; past it that cache starts over (a scene shows a few thousand)
@@ -128,7 +130,8 @@ class CachedCamera(Camera):
             ctx.new_path()
             ctx.append_path(hit[2])
             return self
-        super().set_cairo_context_path(ctx, vmobject)
+        if not set_path(ctx, vmobject, points):
+            super().set_cairo_context_path(ctx, vmobject)
         _keep(self._paths, id(vmobject), (points.copy(), frame, ctx.copy_path()))
         return self
 

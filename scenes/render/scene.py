@@ -40,7 +40,8 @@ class Pipeline:
     """How manim draws and writes: its camera class, file writer class (imported by name
     when a render starts: no manim at import), libx264 options, whether parsed SVGs
     (text, formulas) and Pango's text SVGs are kept on disk (``svg_cache.py``,
-    ``text_folder``) and whether families are walked by ``fast_family.py``."""
+    ``text_folder``) and whether families are walked and shapes split into sub-paths by
+    ``fast_family.py`` and ``fast_subpaths.py``."""
 
     camera: str
     writer: str
@@ -330,6 +331,7 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
     from manim.renderer.cairo_renderer import CairoRenderer
 
     from nnanim.scenes.render.fast_family import fast_family
+    from nnanim.scenes.render.fast_subpaths import fast_subpaths
     from nnanim.scenes.render.svg_cache import svg_cache
     from nnanim.scenes.runs import cache_dir
 
@@ -337,7 +339,8 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
     cache = cache_dir(options.cache)
     svgs = svg_cache(cache / "svg") if pipeline.keep_svgs else nullcontext()
     walks = fast_family() if pipeline.fast_walks else nullcontext()
-    with tex_folder(cache) as tex, svgs, walks, \
+    splits = fast_subpaths() if pipeline.fast_walks else nullcontext()
+    with tex_folder(cache) as tex, svgs, walks, splits, \
             tempconfig(manim_config(job.quality, str(tmp / "media"), tex, job.fmt,
                                     encoder=pipeline.encoder, **job.extra)):
         classes = dict(camera_class=_load(pipeline.camera),
