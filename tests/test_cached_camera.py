@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import BLUE, RED, YELLOW, Circle, Line, Square, Text, VGroup, tempconfig
+from manim import (BLUE, RED, RIGHT, UP, YELLOW, Circle, Line, Square, Text, VGroup,
+                   tempconfig)
 from manim.camera.camera import Camera
 
 from nnanim.scenes.render.cached_camera import CachedCamera
@@ -46,3 +47,53 @@ def test_a_transparent_shape_is_not_even_given_a_path(monkeypatch):
         shown = Square(fill_opacity=0.5)
         camera.capture_mobjects([hidden, shown])
     assert calls == [shown]
+
+
+def frame_over(camera, background, mobjects) -> np.ndarray:
+    """One frame as manim's renderer draws it during a play: the still background, then
+    the moving mobjects."""
+    camera.set_frame_to_background(background)
+    camera.capture_mobjects(mobjects)
+    return camera.pixel_array.copy()
+
+
+def test_a_frame_that_repeats_the_last_is_not_drawn_again(monkeypatch):
+    from manim import ImageMobject
+
+    drawn = []
+    real = CachedCamera.display_vectorized
+    monkeypatch.setattr(CachedCamera, "display_vectorized",
+                        lambda self, m, ctx: (drawn.append(m), real(self, m, ctx))[1])
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        ours, theirs = CachedCamera(), Camera()
+        background = theirs.pixel_array.copy()
+        background[:90] = [40, 20, 10, 255]
+        image = ImageMobject(np.full((4, 4, 4), 200, np.uint8)).scale_to_fit_width(1)
+        shapes = VGroup(*[m for m in styled_shapes() if len(m.get_fill_rgbas()) == 1])
+        scene = [shapes, image]
+
+        def check(expect_drawn: bool, on=background):
+            drawn.clear()
+            frame = frame_over(ours, on, scene).astype(int)
+            # manim's picture (still runs pasted as layers: a level or two at their edges)
+            assert np.abs(frame - frame_over(theirs, on, scene)).max() <= 3
+            assert bool(drawn) == expect_drawn
+
+        check(True)
+        check(False)  # nothing changed: the pixels hold the frame
+        shapes[0].shift(0.01 * RIGHT)
+        check(True)
+        check(False)
+        shapes[1].set_stroke(opacity=0.5)  # a style, not the points
+        check(True)
+        image.pixel_array[0, 0] = [0, 0, 0, 255]  # an image's pixels, changed in place
+        check(True)
+        image.shift(0.2 * UP)
+        check(True)
+        check(True, on=background.copy())  # another background (a new play)
+        check(False, on=ours._drawn[0])
+        ours.reset()  # the pixels changed under the camera: draw again
+        check(True, on=ours._drawn[0] if ours._drawn else background)
+        scene.append(Square().set_fill([BLUE, RED], opacity=1))  # a gradient: always drawn
+        check(True)
+        check(True)

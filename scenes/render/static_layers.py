@@ -113,12 +113,21 @@ class StaticLayers:
         self._capture = 0
         self._marks = 0
         self._met: OrderedDict[tuple, None] = OrderedDict()  # chunks drawn, least recent first
+        self._now: dict[int, bool] = {}  # id -> still, for the shapes looked at this capture
 
     def next_capture(self) -> None:
         """A new capture (frame) begins."""
         self._capture += 1
+        self._now = {}
         if len(self._seen) > MAX_SEEN:
             self._seen.clear()
+
+    def mark(self, vmobject) -> int | None:
+        """What the shape draws now, as a number unique to that drawing in this camera's
+        life; None for a shape whose drawing depends on more than itself (a gradient)."""
+        self._still(vmobject)
+        seen = self._seen[id(vmobject)]
+        return None if seen.style is None else seen.mark
 
     def runs(self, vmobjects: list) -> list[tuple[bool, list]]:
         """``vmobjects`` in order, cut into runs: (True, chunk) to paste, (False, run) to
@@ -158,7 +167,14 @@ class StaticLayers:
         """Record what the shape draws now; whether it has drawn that long enough: SETTLED
         captures, and longer for a shape that has changed often (a counter that changes
         every few frames would otherwise cut its run in two and join it again, and every
-        join draws a new layer)."""
+        join draws a new layer). Asked again in the same capture, the same answer."""
+        known = self._now.get(id(vmobject))
+        if known is not None:
+            return known
+        self._now[id(vmobject)] = still = self._look(vmobject)
+        return still
+
+    def _look(self, vmobject) -> bool:
         style, points = drawing_style(vmobject), vmobject.points
         seen = self._seen.get(id(vmobject))
         if seen is None or seen.style != style or not same_points(seen.points, points):
