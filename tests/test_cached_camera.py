@@ -97,3 +97,58 @@ def test_a_frame_that_repeats_the_last_is_not_drawn_again(monkeypatch):
         scene.append(Square().set_fill([BLUE, RED], opacity=1))  # a gradient: always drawn
         check(True)
         check(True)
+
+
+def test_a_fade_pastes_its_shapes_faded_and_shows_what_manim_shows(monkeypatch):
+    """A fade's shapes that paint no pixel twice are drawn once, unfaded, and pasted with
+    the fade's factor at every frame; shapes that overlap are drawn one by one. Every
+    frame is manim's picture within rounding, and the alphas are left as the fade set them,
+    also when a shape moves mid-fade or something else sets an alpha."""
+    from manim import DOWN
+
+    from nnanim.scenes.mobjects.light_animations import Fade
+
+    drawn = []
+    real = CachedCamera.display_vectorized
+    monkeypatch.setattr(CachedCamera, "display_vectorized",
+                        lambda self, m, ctx: (drawn.append(m), real(self, m, ctx))[1])
+    words = Text("shapes that fade as one", font_size=28).to_edge(UP)
+    apart = VGroup(*[Square(0.4, fill_opacity=0.8, stroke_width=0) for _ in range(6)])
+    apart.arrange(RIGHT, buff=0.3)
+    overlapping = VGroup(Square(1, fill_opacity=0.6, stroke_width=0),
+                         Circle(0.4, fill_opacity=0.9, stroke_width=0, color=RED))
+    framed = VGroup(*[Square(0.4, fill_opacity=0.5, stroke_width=4) for _ in range(4)])
+    framed.arrange(RIGHT, buff=0.6).to_edge(DOWN)  # fill and stroke: each paints twice
+    group = VGroup(words, apart.shift(DOWN), overlapping, framed)
+    shapes = group.family_members_with_points()
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        ours, theirs = CachedCamera(), Camera()
+        background = theirs.pixel_array.copy()
+        fade = Fade(group, into=True)
+        fade.begin()
+        counts = []
+        for alpha in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+            if alpha == 0.5:
+                apart[0].shift(0.1 * UP)  # a shape moves mid-fade: its part is drawn anew
+            fade.interpolate(alpha)
+            expected = [m.fill_rgbas.copy() for m in shapes]
+            drawn.clear()
+            frame = frame_over(ours, background, [group]).astype(int)
+            assert np.abs(frame - frame_over(theirs, background, [group])).max() <= 3
+            assert all(np.array_equal(m.fill_rgbas, e) for m, e in zip(shapes, expected))
+            counts.append(len(drawn))
+        fade.interpolate(0.95)
+        words[0].set_fill(opacity=0.2)  # an alpha the fade did not set: drawn as manim does
+        drawn.clear()
+        frame = frame_over(ours, background, [group]).astype(int)
+        assert np.abs(frame - frame_over(theirs, background, [group])).max() <= 3
+        assert len(drawn) == len(shapes)
+        fade.finish()
+        fade.clean_up_from_scene(None)
+    assert all(getattr(m, "fading", None) is None for m in shapes)
+    # the first frame of a fade draws every shape as manim does (a fade of one frame pays
+    # for no picture), the second draws the parts' pictures; from the third on only the
+    # overlapping and framed shapes are drawn; a shape that moved starts that over
+    assert counts[0] >= len(shapes) and counts[1] >= len(shapes) - counts[2]
+    assert 6 <= counts[2] < len(shapes) // 3
+    assert counts[3] >= len(shapes) and counts[5] == counts[2]

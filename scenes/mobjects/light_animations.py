@@ -7,6 +7,7 @@ alpha, and fade by scaling the stored opacities.
 """
 from __future__ import annotations
 
+from itertools import count
 from typing import Callable
 
 import numpy as np
@@ -27,15 +28,23 @@ class Tween(Animation):
         self.fn(self.mobject, self.rate_func(alpha))
 
 
+_SERIALS = count()
+
+
 class Opacity:
     """The alphas of a mobject's family (fill and stroke colours, image pixels), to scale
     them by a factor. Colours that are fully transparent stay so and are left out (a
-    glyph's stroke, most background strokes); a one-colour array is set as a number."""
+    glyph's stroke, most background strokes); a one-colour array is set as a number.
+    ``factor`` is the last scale set; ``members`` the ids of the family's mobjects."""
 
     def __init__(self, mobject: Mobject) -> None:
         self.rows = []  # (array, its alpha as captured): one-colour arrays
         self.parts = []  # (array, its alpha channel as captured): gradients, pixels
-        for m in mobject.get_family():
+        self.factor = 1.0
+        self.serial = next(_SERIALS)  # unique in the process: names these alphas in a key
+        family = mobject.get_family()
+        self.members = {id(m) for m in family}
+        for m in family:
             arrays = [getattr(m, name, None) for name in
                       ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")]
             arrays = [a for a in arrays if isinstance(a, np.ndarray) and a.size]
@@ -50,7 +59,16 @@ class Opacity:
                 else:
                     self.parts.append((a, a[..., 3].copy()))
 
+    def holds(self) -> bool:
+        """Whether the alphas are still those the last ``scale`` set (nothing else changed
+        them since)."""
+        f = self.factor
+        return all(array[0, 3] == alpha * f for array, alpha in self.rows) and all(
+            np.array_equal(array[..., 3], (alpha * f).astype(array.dtype))
+            for array, alpha in self.parts)
+
     def scale(self, factor: float) -> None:
+        self.factor = factor
         for array, alpha in self.rows:
             array[0, 3] = alpha * factor
         for array, alpha in self.parts:
@@ -80,6 +98,13 @@ class Fade(Animation):
         self.staggered = [Opacity(m) for m in self.mobject.family_members_with_points()] \
             if self.lag_ratio else []
         self.placed = self.at  # where the centre is now
+        # the drawn shapes fade as one: a camera may draw them once and fade the picture
+        # (CachedCamera); not where each fades in its own time or the points move
+        self.tagged = [] if self.staggered or self.offset.any() else [
+            m for m in self.mobject.family_members_with_points()
+            if getattr(m, "fading", None) is None]
+        for m in self.tagged:
+            m.fading = self.opacity
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
@@ -103,6 +128,8 @@ class Fade(Animation):
 
     def clean_up_from_scene(self, scene) -> None:
         super().clean_up_from_scene(scene)
+        for m in self.tagged:
+            m.fading = None
         if not self.into:
             self.opacity.scale(1)
             self._place(self.at)

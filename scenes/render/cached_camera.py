@@ -17,7 +17,8 @@ order). Two costs of that redraw dominate nnanim's scenes:
   while the image's pixels, its corners and the frame are unchanged.
 
 - **shapes that stand still** above a moving one: a run of them is drawn once into a
-  transparent layer and pasted while none of them changes (``static_layers.py``).
+  transparent layer and pasted while none of them changes; shapes a fade scales, drawn
+  once unfaded and pasted with the fade's factor as alpha (``static_layers.py``).
 - **frames that repeat the last one**: a play whose picture holds for a while (a curve
   that moves only when its epoch changes, the pause at the end of a rate function) asks
   for the same picture again. When every shape and image a frame would draw, in order, and
@@ -41,7 +42,7 @@ from manim.mobject.types.vectorized_mobject import VMobject
 from PIL import Image
 
 from nnanim.scenes.render.cairo_path import set_path
-from nnanim.scenes.render.static_layers import StaticLayers, same_points
+from nnanim.scenes.render.static_layers import StaticLayers, fading_runs, same_points
 
 #: paths or patches kept; past it that cache starts over (a scene shows a few thousand)
 MAX_KEPT = 20_000
@@ -118,13 +119,18 @@ class CachedCamera(Camera):
 
     def display_multiple_non_background_colored_vmobjects(self, vmobjects, pixel_array):
         ctx = self.get_cairo_context(pixel_array)
-        for paste, run in self._layers.runs(list(vmobjects)):
-            if paste:
-                self._layers.paste(ctx, run, self._frame, self.pixel_width, self.pixel_height,
-                                   self.display_vectorized)
+        size = self.pixel_width, self.pixel_height
+        for opacity, shapes in fading_runs(list(vmobjects)):
+            if opacity is not None:
+                self._layers.paste_faded(ctx, shapes, opacity, self._frame, *size,
+                                         self.display_vectorized)
                 continue
-            for vmobject in run:
-                self.display_vectorized(vmobject, ctx)
+            for paste, run in self._layers.runs(shapes):
+                if paste:
+                    self._layers.paste(ctx, run, self._frame, *size, self.display_vectorized)
+                    continue
+                for vmobject in run:
+                    self.display_vectorized(vmobject, ctx)
 
     def _frame_key(self) -> tuple:
         """What else a path or patch depends on: where the camera looks and how wide."""

@@ -17,6 +17,13 @@ draws at the start of each play and the runs above a moving shape start and end 
 places from play to play, and a chunk's layer serves wherever the same shapes, unchanged,
 come in the same order. A chunk gets its layer the second time it is met.
 
+A *fade* (``light_animations.Fade``) scales the alphas of its shapes at every frame, so none
+of them stands still; 86 % of the shapes drawn because they changed had changed only that.
+The fade tags its shapes with its ``Opacity``; a run of them is cut into parts whose shapes
+paint no pixel twice, each part drawn once unfaded and pasted with the fade's factor as its
+alpha (``paste_faded``). Where shapes overlap, or one paints fill and stroke, it is drawn
+as manim draws it: a picture faded as one would hide what is under it within the picture.
+
 Pasting composites the run's pixels in one step where manim composites shape after shape:
 where antialiased edges of the run overlap, a pixel may differ by a level or two of 255
 (tested against manim's camera on every scene).
@@ -60,6 +67,7 @@ class Seen(NamedTuple):
     since: int
     changes: int  # how often it changed while seen
     mark: int  # unique to this state of this shape in this camera's life: a layer's key
+    form: int  # as mark, but kept while only the alphas change (a fade): a faded layer's key
 
 
 class Layer(NamedTuple):
@@ -177,13 +185,16 @@ class StaticLayers:
     def _look(self, vmobject) -> bool:
         style, points = drawing_style(vmobject), vmobject.points
         seen = self._seen.get(id(vmobject))
-        if seen is None or seen.style != style or not same_points(seen.points, points):
+        moved = seen is None or not same_points(seen.points, points)
+        if moved or seen.style != style:
             # marks are never reused, not even once ``_seen`` starts over or a dead shape's
             # id is given to a new one: a layer's key cannot name other pixels
             self._marks += 1
             changes = 0 if seen is None else seen.changes + 1
-            self._seen[id(vmobject)] = Seen(points.copy(), style, self._capture, changes,
-                                            self._marks)
+            faded = not moved and _only_alphas(seen.style, style)
+            self._seen[id(vmobject)] = Seen(
+                seen.points if faded else points.copy(), style, self._capture, changes,
+                self._marks, seen.form if faded else self._marks)
             return False
         wait = min(SETTLED * (1 + seen.changes), MAX_WAIT)
         return style is not None and self._capture - seen.since >= wait
@@ -213,6 +224,60 @@ class StaticLayers:
         ctx.paint()
         ctx.restore()
 
+    def form(self, vmobject) -> int:
+        """What the shape draws now but for its alphas (``Seen.form``)."""
+        self._still(vmobject)
+        return self._seen[id(vmobject)].form
+
+    def paste_faded(self, ctx: cairo.Context, run: list, opacity, frame: tuple, width: int,
+                    height: int, draw: Callable) -> None:
+        """The run of shapes that ``opacity`` (a fade's ``Opacity``) scales, faded by its
+        factor. The run is cut into parts of shapes that paint no pixel twice
+        (``apart_parts``); a part's picture, unfaded, is drawn once (at the fade's second
+        frame: a fade of one frame is drawn as manim draws it) and pasted with the factor
+        as its alpha at every frame while the shapes' forms (``Seen.form``) stay. Pasted over each other in order, the parts give manim's picture within a level
+        or two of rounding. Shorter parts, a gradient, or a layer wider than its shapes are
+        worth are drawn shape by shape, faded, as manim draws them."""
+        factor = opacity.factor
+        parts = self._faded_parts(run, opacity, frame, ctx.get_matrix(), width, height, draw) \
+            if opacity.holds() else [(0, len(run), None)]  # alphas set by more than the fade
+        for start, stop, layer in parts:
+            if layer is None or layer.area > PIXELS_PER_SHAPE * (stop - start):
+                for vmobject in run[start:stop]:
+                    draw(vmobject, ctx)
+            elif layer.picture is not None:
+                ctx.save()
+                ctx.identity_matrix()
+                ctx.set_source_surface(layer.picture, layer.x, layer.y)
+                ctx.paint_with_alpha(factor)
+                ctx.restore()
+
+    def _faded_parts(self, run: list, opacity, frame: tuple, matrix: cairo.Matrix,
+                     width: int, height: int, draw: Callable
+                     ) -> list[tuple[int, int, Layer | None]]:
+        """(start, stop, layer or None: draw them one by one) for ``run`` unfaded, kept
+        while its shapes' forms (all but the alphas the fade scales) stay."""
+        factor = opacity.factor
+        key = ("faded", frame, opacity.serial, *(self.form(v) for v in run))
+        parts = self._layers.get(key)
+        if parts is None and key not in self._met:  # a fade of one frame pays for no layer
+            self._meet(key)
+            return [(0, len(run), None)]
+        if parts is None:
+            opacity.scale(1.0)  # the shapes as they are unfaded (exactly: from the kept alphas)
+            try:
+                styles = [drawing_style(v) for v in run]
+                parts = [(0, len(run), None)] if None in styles else [
+                    (a, b, _draw_layer(run[a:b], matrix, width, height, draw,
+                                       _pixel_box(box, width, height))
+                     if b - a >= MIN_RUN else None)
+                    for a, b, box in apart_parts(run, styles, matrix)]
+            finally:
+                opacity.scale(factor)
+            self._keep(key, parts)
+        self._layers.move_to_end(key)
+        return parts
+
     def _meet(self, key: tuple) -> None:
         self._met[key] = None
         self._met.move_to_end(key)
@@ -228,28 +293,133 @@ class StaticLayers:
         return layer
 
 
+#: manim's stroke width unit in scene units (``Camera.cairo_line_width_multiple``)
+LINE_WIDTH = 0.01
+
+
+def apart_parts(run: list, styles: list, matrix: cairo.Matrix
+                ) -> list[tuple[int, int, tuple | None]]:
+    """``run`` (each shape with its ``drawing_style``) cut, in order, into parts whose
+    shapes paint no pixel twice: each paints one of fill, stroke and background stroke, and
+    the pixels their points' boxes touch (``matrix``: scene to pixels), widened by a
+    stroke's reach, are not shared (a Bézier curve stays within its points' box; cairo's
+    antialiasing paints only pixels a shape covers part of). (start, stop, the part's pixel
+    box); a shape that paints more than one is a part of its own, with no box."""
+    parts, start, boxes = [], 0, np.zeros((0, 4))
+
+    def close(stop: int) -> None:
+        parts.append((start, stop, (*boxes[:, :2].min(axis=0), *boxes[:, 2:].max(axis=0))))
+
+    for k, (vmobject, style) in enumerate(zip(run, styles)):
+        box = _pixels_touched(vmobject, style, matrix)
+        meets = box is None or bool((
+            (boxes[:, 0] < box[2]) & (box[0] < boxes[:, 2])
+            & (boxes[:, 1] < box[3]) & (box[1] < boxes[:, 3])).any())
+        if meets and k > start:
+            close(k)
+            start, boxes = k, np.zeros((0, 4))
+        if box is None:
+            parts.append((k, k + 1, None))
+            start = k + 1
+        else:
+            boxes = np.vstack([boxes, box])
+    if start < len(run):
+        close(len(run))
+    return parts
+
+
+def _pixels_touched(vmobject, style: tuple, matrix: cairo.Matrix) -> np.ndarray | None:
+    """(x0, y0, x1, y1): the pixels [x0, x1) × [y0, y1) the shape may paint, or None for a
+    shape that paints twice."""
+    fill, stroke, back = (np.frombuffer(rgbas)[3] for rgbas in style[:3])
+    width, back_width = style[3], style[4]
+    paints = [fill > 0, stroke > 0 and width > 0, back > 0 and back_width > 0]
+    if sum(paints) > 1:
+        return None
+    # a stroke reaches half its width beyond the path, a mitred corner up to cairo's miter
+    # limit (10) times that
+    reach = 0.0 if paints[0] else 10 * max(width, back_width) * LINE_WIDTH / 2
+    points = vmobject.points[:, :2]
+    (x0, y0), (x1, y1) = points.min(axis=0) - reach, points.max(axis=0) + reach
+    corners = [matrix.transform_point(x, y) for x, y in ((x0, y0), (x1, y1))]
+    xs, ys = sorted(c[0] for c in corners), sorted(c[1] for c in corners)
+    return np.array([np.floor(xs[0]), np.floor(ys[0]), np.ceil(xs[1]), np.ceil(ys[1])])
+
+
+def fading_runs(vmobjects: list) -> list[tuple[object, list]]:
+    """``vmobjects`` in order, cut into (opacity, run): runs of at least ``MIN_RUN`` shapes
+    that one fade scales, part way (its ``Opacity``: a shape's ``fading``, set by a
+    ``Fade`` of its family), and (None, run) for the rest."""
+    out: list[tuple[object, list]] = []
+    for vmobject in vmobjects:
+        opacity = getattr(vmobject, "fading", None)
+        if opacity is not None and not (0.0 < opacity.factor < 1.0
+                                        and id(vmobject) in opacity.members):
+            opacity = None
+        if out and out[-1][0] is opacity:
+            out[-1][1].append(vmobject)
+        else:
+            out.append((opacity, [vmobject]))
+    merged: list[tuple[object, list]] = []
+    for opacity, run in out:  # a short fading run is drawn with its neighbours
+        if opacity is not None and len(run) < MIN_RUN:
+            opacity = None
+        if merged and opacity is None and merged[-1][0] is None:
+            merged[-1][1].extend(run)
+        else:
+            merged.append((opacity, run))
+    return merged
+
+
+def _only_alphas(old: tuple | None, new: tuple | None) -> bool:
+    """Whether two drawing styles differ in their colours' alphas alone, none of which
+    turned to or from zero (a fade scales the alphas that are not zero). A style's colours
+    are one RGBA row of float64 each, as bytes: red, green, blue in the first 24."""
+    if old is None or new is None or old[3:] != new[3:]:
+        return False
+    return all(a[:24] == b[:24] and (a[24:] == _ZERO) == (b[24:] == _ZERO)
+               for a, b in zip(old[:3], new[:3]))
+
+
+_ZERO = bytes(8)  # 0.0 as float64
+
+
 def _boundary(mark: int) -> bool:
     """Whether a chunk ends at the shape of ``mark``: true for about one mark in CHUNK,
     scattered (marks are consecutive integers)."""
     return (mark * 2654435761) % 2**32 < 2**32 // CHUNK
 
 
-def _size(layer: Layer) -> int:
+def _size(layer: Layer | list) -> int:
+    """Bytes of a layer's pixels, or of a faded run's parts' layers."""
+    if isinstance(layer, list):
+        return sum(_size(part) for _, _, part in layer if part is not None)
     return 0 if layer.pixels is None else layer.pixels.nbytes
 
 
+def _pixel_box(box: tuple | None, width: int, height: int
+               ) -> tuple[int, int, int, int] | None:
+    """``box`` (pixels, from ``apart_parts``) within the frame, or None: the whole frame."""
+    if box is None:
+        return None
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    return (x0, y0, max(x0 + 1, min(width, int(box[2]))), max(y0 + 1, min(height, int(box[3]))))
+
+
 def _draw_layer(run: list, matrix: cairo.Matrix, width: int, height: int,
-                draw: Callable) -> Layer:
-    """Draw ``run`` on a transparent frame with the frame's transform; crop it to the pixels
-    it covers."""
-    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+                draw: Callable, box: tuple[int, int, int, int] | None = None) -> Layer:
+    """Draw ``run`` on a transparent frame with the frame's transform (only the pixels
+    ``box`` of it, where the run is known to lie); crop it to the pixels it covers."""
+    left, top, right, bottom = box if box is not None else (0, 0, width, height)
+    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, right - left, bottom - top)
     ctx = cairo.Context(surface)
-    ctx.set_matrix(matrix)
+    ctx.set_matrix(matrix.multiply(cairo.Matrix(x0=-left, y0=-top)))
     for vmobject in run:
         draw(vmobject, ctx)
     surface.flush()
     stride = surface.get_stride()
-    pixels = np.ndarray((height, stride // 4, 4), np.uint8, surface.get_data())[:, :width]
+    pixels = np.ndarray((bottom - top, stride // 4, 4), np.uint8,
+                        surface.get_data())[:, :right - left]
     covered = pixels[..., 3] > 0
     rows, cols = np.flatnonzero(covered.any(1)), np.flatnonzero(covered.any(0))
     if len(rows) == 0:
@@ -258,4 +428,4 @@ def _draw_layer(run: list, matrix: cairo.Matrix, width: int, height: int,
     crop = np.ascontiguousarray(pixels[y0:y1, x0:x1])
     picture = cairo.ImageSurface.create_for_data(memoryview(crop), cairo.FORMAT_ARGB32,
                                                  int(x1 - x0), int(y1 - y0))
-    return Layer(int(x0), int(y0), picture, crop)
+    return Layer(int(x0 + left), int(y0 + top), picture, crop)
