@@ -151,11 +151,12 @@ def beside(mob, a: np.ndarray, b: np.ndarray, at: float, up: bool, buff: float =
 
 
 # -- curves drawn in a run's style ---------------------------------------------------------
-def dash_pieces(points: np.ndarray, dash: float | None) -> list[np.ndarray]:
+def dashes(points: np.ndarray, dash: float | None) -> tuple[np.ndarray, np.ndarray]:
     """The polyline through ``points`` cut into dashes ``dash`` long (scene units) with
-    gaps as long (at least 0.07: dots stay apart); None: the whole line."""
+    gaps as long (at least 0.07: dots stay apart): (the dashes' points, one dash after the
+    other, and the index of each dash's last point); None: the whole line, one dash."""
     if dash is None or len(points) < 2:
-        return [points]
+        return points, np.array([len(points) - 1])
     seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
     s = np.concatenate([[0.0], np.cumsum(seg)])
     starts = np.arange(0.0, s[-1], dash + max(dash, 0.07))
@@ -164,9 +165,16 @@ def dash_pieces(points: np.ndarray, dash: float | None) -> list[np.ndarray]:
     at_start, at_end = (np.stack([np.interp(d, s, points[:, k]) for k in range(3)], axis=1)
                         for d in (starts, ends))
     first = np.searchsorted(s, starts, side="right")  # the points strictly inside a dash
-    stop = np.searchsorted(s, ends, side="left")
-    return [np.vstack([at_start[i], points[first[i]:stop[i]], at_end[i]])
-            for i in range(len(starts))]
+    inside = np.searchsorted(s, ends, side="left") - first
+    # a dash is its start, the points inside it, its end: laid out one after the other
+    size = inside + 2
+    last = np.cumsum(size) - 1
+    which = np.repeat(np.arange(len(starts)), size)  # the dash of every output point
+    local = np.arange(last[-1] + 1 if len(last) else 0) - (last - size + 1)[which]
+    out = points[np.minimum(first[which] + local - 1, len(points) - 1)]
+    out[last - size + 1] = at_start
+    out[last] = at_end
+    return out, last
 
 
 class StyledCurve(VMobject):
@@ -178,10 +186,8 @@ class StyledCurve(VMobject):
         self.dash = style.dash if style is not None else None
 
     def set_curve(self, points: np.ndarray) -> StyledCurve:
-        pieces = dash_pieces(points, self.dash)
-        joined = np.concatenate(pieces) if pieces else np.zeros((0, 3))
+        joined, last = dashes(points, self.dash)
         # a straight cubic per segment, but no segment from one dash to the next
-        last = np.cumsum([len(p) for p in pieces]) - 1
         keep = np.ones(max(len(joined) - 1, 0), bool)
         keep[last[:-1]] = False
         a, b = joined[:-1][keep], joined[1:][keep]
