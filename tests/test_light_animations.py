@@ -95,7 +95,43 @@ def test_several_mobjects_fade_as_one_group():
         fade_in()
 
 
-def test_a_fade_that_scales_or_targets_is_manims_own():
-    assert isinstance(fade_in(Square(), scale=0.5), FadeIn)
-    assert isinstance(fade_out(Square(), target_position=RIGHT), FadeOut)
+def points_and_alphas(animation, alphas=(0.0, 0.25, 0.5, 0.8, 1.0)) -> list:
+    """Every shape's points and fill and stroke opacities at each alpha."""
+    animation.begin()
+    out = []
+    for a in alphas:
+        animation.interpolate(a)
+        out.append([(m.points.copy(), m.fill_rgbas[0, 3], m.stroke_rgbas[0, 3])
+                    for m in animation.mobject.family_members_with_points()])
+    return out
+
+
+@pytest.mark.parametrize("kwargs", [{"scale": 0.5}, {"scale": 2, "shift": UP},
+                                    {"target_position": 2 * RIGHT},
+                                    {"target_position": Square().shift(3 * UP), "scale": 0.3},
+                                    {"target_position": RIGHT, "shift": UP}])
+@pytest.mark.parametrize("into", [True, False])
+def test_a_fade_that_scales_or_targets_moves_as_manims(into, kwargs):
+    """Scaled or sent to a point, the light fade's points and opacities are manim's
+    FadeIn/FadeOut's at every alpha (its Transform to a faded, moved, scaled copy)."""
+    ours = (fade_in if into else fade_out)(row_of_shapes(), **kwargs)
+    theirs = (FadeIn if into else FadeOut)(row_of_shapes(), **kwargs)
+    assert isinstance(ours, Fade)
+    for mine, manims in zip(points_and_alphas(ours), points_and_alphas(theirs)):
+        for (p, f, s), (q, g, t) in zip(mine, manims):
+            assert np.allclose(p, q, atol=1e-9) and np.isclose(f, g) and np.isclose(s, t)
+
+
+def test_a_scaled_fade_out_leaves_the_mobject_as_it_was():
+    group = row_of_shapes()
+    before = [m.points.copy() for m in group]
+    out = fade_out(group, scale=0.2, target_position=3 * UP)
+    points_and_alphas(out)
+    out.clean_up_from_scene(type("Scene", (), {"remove": lambda *a: None})())
+    assert all(np.array_equal(m.points, p) for m, p in zip(group, before))
+    assert np.allclose([m.fill_rgbas[0, 3] for m in group], [0.2, 0.3, 0.4, 0.5, 0.6])
+
+
+def test_a_fade_that_staggers_a_move_is_manims_own():
     assert isinstance(fade_in(row_of_shapes(), shift=UP, lag_ratio=0.2), FadeIn)
+    assert isinstance(fade_in(row_of_shapes(), scale=2, lag_ratio=0.2), FadeIn)

@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 from manim import Animation, FadeIn, FadeOut, Group, Mobject
+from manim.utils.bezier import interpolate
 
 
 class Tween(Animation):
@@ -77,14 +78,19 @@ class Opacity:
 
 class Fade(Animation):
     """Fade ``mobject`` in (``into``: added to the scene) or out (removed at the end, then
-    restored so it can be shown again), optionally arriving from or leaving by ``shift``.
-    With ``lag_ratio``, each drawn shape of the family fades in its own time, as manim
-    staggers them."""
+    restored so it can be shown again), optionally arriving from or leaving by ``shift``,
+    or, as manim's ``FadeIn``/``FadeOut`` with ``scale`` or ``target_position``, from or to
+    a copy of it moved (by ``shift``, or to ``target``) and scaled by ``scale`` about its
+    centre: every point goes on the straight line to its place in that copy, as manim's
+    Transform moves it. With ``lag_ratio``, each drawn shape of the family fades in its own
+    time, as manim staggers them."""
 
     def __init__(self, mobject: Mobject, into: bool, shift: np.ndarray | None = None,
-                 **kwargs) -> None:
+                 scale: float = 1.0, target: np.ndarray | None = None, **kwargs) -> None:
         self.into = into
         self.offset = np.zeros(3) if shift is None else np.asarray(shift, dtype=float)
+        self.factor = float(scale)
+        self.target = None if target is None else np.asarray(target, dtype=float)
         kwargs.setdefault("introducer", into)
         kwargs.setdefault("remover", not into)
         super().__init__(mobject, **kwargs)
@@ -98,9 +104,11 @@ class Fade(Animation):
         self.staggered = [Opacity(m) for m in self.mobject.family_members_with_points()] \
             if self.lag_ratio else []
         self.placed = self.at  # where the centre is now
+        self.ends = self._ends() if self.factor != 1 or self.target is not None else []
         # the drawn shapes fade as one: a camera may draw them once and fade the picture
         # (CachedCamera); not where each fades in its own time or the points move
-        self.tagged = [] if self.staggered or self.offset.any() else [
+        moves = self.offset.any() or self.ends
+        self.tagged = [] if self.staggered or moves else [
             m for m in self.mobject.family_members_with_points()
             if getattr(m, "fading", None) is None]
         for m in self.tagged:
@@ -116,7 +124,24 @@ class Fade(Animation):
                 opacity.scale(sub if self.into else 1 - sub)
         else:
             self.opacity.scale(a if self.into else 1 - a)
-        self._place(self.at + (a - 1 if self.into else a) * self.offset)
+        if self.ends:
+            for m, shown, faded in self.ends:  # manim's Transform: faded copy ↔ the mobject
+                m.points = interpolate(faded, shown, a) if self.into \
+                    else interpolate(shown, faded, a)
+        else:
+            self._place(self.at + (a - 1 if self.into else a) * self.offset)
+
+    def _ends(self) -> list[tuple[Mobject, np.ndarray, np.ndarray]]:
+        """(mobject, its points, its points in the faded copy) for the family: the copy
+        is moved (toward ``target``, or by the shift, the other way when fading in, as
+        manim's) and scaled by ``factor`` about its centre."""
+        if self.target is not None:
+            move = self.target - self.at
+        else:
+            move = -self.offset if self.into else self.offset
+        centre = self.at + move
+        return [(m, m.points.copy(), self.factor * (m.points + move - centre) + centre)
+                for m in self.mobject.get_family()]
 
     def _place(self, centre: np.ndarray) -> None:
         """Shift the centre to ``centre``; a fade without ``shift`` leaves the points alone
@@ -133,12 +158,14 @@ class Fade(Animation):
         if not self.into:
             self.opacity.scale(1)
             self._place(self.at)
+            for m, shown, _ in self.ends:
+                m.points = shown
 
 
 def fade_in(*mobjects: Mobject, shift: np.ndarray | None = None, scale: float = 1,
             **kwargs) -> Animation:
-    """manim's ``FadeIn(*mobjects, shift=, scale=, …)`` without its copies: a Fade. A fade
-    that also scales, goes to a ``target_position`` or staggers a shift is manim's own."""
+    """manim's ``FadeIn(*mobjects, shift=, scale=, target_position=, …)`` without its
+    copies: a Fade. A fade that staggers a shift or a scale is manim's own."""
     return _fade(True, mobjects, shift, scale, kwargs)
 
 
@@ -149,13 +176,18 @@ def fade_out(*mobjects: Mobject, shift: np.ndarray | None = None, scale: float =
 
 
 def _fade(into: bool, mobjects: tuple, shift, scale: float, kwargs: dict) -> Animation:
-    if scale != 1 or "target_position" in kwargs or (shift is not None
-                                                      and kwargs.get("lag_ratio")):
+    moves = shift is not None or scale != 1 or kwargs.get("target_position") is not None
+    if moves and kwargs.get("lag_ratio"):
         return (FadeIn if into else FadeOut)(*mobjects, shift=shift, scale=scale, **kwargs)
     if not mobjects:
         raise ValueError("a fade needs at least one mobject")
     mobject = mobjects[0] if len(mobjects) == 1 else Group(*mobjects)  # as manim groups them
-    return Fade(mobject, into, shift, **kwargs)
+    target = kwargs.pop("target_position", None)
+    if isinstance(target, Mobject):
+        target = target.get_center()
+    if shift is not None:
+        target = None  # manim: a shift overrides a target position
+    return Fade(mobject, into, shift, scale, target, **kwargs)
 
 
 def _first_half(a: float) -> float:
