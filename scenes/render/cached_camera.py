@@ -69,10 +69,11 @@ class CachedCamera(Camera):
         self._layers.next_capture()
         background, self._background = self._background, None
         mobjects = self.get_mobjects_to_display(mobjects, **kwargs)
-        drawing = self._drawing(mobjects)
+        # only a frame over a kept background can repeat one (a reset starts a new picture)
+        drawing = None if background is None else self._drawing(mobjects)
         last = self._drawn
         if drawing is not None and last is not None and last[0] is background \
-                and background is not None and last[1] == drawing:
+                and last[1] == drawing:
             return
         if background is not None:
             super().set_frame_to_background(background)

@@ -9,7 +9,7 @@ was about a tenth of a 480p render. Manim already has the vectorized test
 (``get_subpath_split_indices_from_points``, the same comparison in one pass); within
 ``fast_subpaths()`` ``get_subpaths_from_points`` uses it. The pieces are manim's own:
 same points, same order, a trailing piece shorter than a curve dropped
-(``tests/test_fast_subpaths.py`` compares them).
+(``tests/test_cairo_path.py`` compares them).
 """
 from __future__ import annotations
 

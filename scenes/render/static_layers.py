@@ -18,7 +18,8 @@ places from play to play, and a chunk's layer serves wherever the same shapes, u
 come in the same order. A chunk gets its layer the second time it is met.
 
 A *fade* (``light_animations.Fade``) scales the alphas of its shapes at every frame, so none
-of them stands still; 86 % of the shapes drawn because they changed had changed only that.
+of them stands still; over 90 % of the shapes drawn because they changed had changed only
+that.
 The fade tags its shapes with its ``Opacity``; a run of them is cut into parts whose shapes
 paint no pixel twice, each part drawn once unfaded and pasted with the fade's factor as its
 alpha (``paste_faded``). Where shapes overlap, or one paints fill and stroke, it is drawn
@@ -235,8 +236,9 @@ class StaticLayers:
         factor. The run is cut into parts of shapes that paint no pixel twice
         (``apart_parts``); a part's picture, unfaded, is drawn once (at the fade's second
         frame: a fade of one frame is drawn as manim draws it) and pasted with the factor
-        as its alpha at every frame while the shapes' forms (``Seen.form``) stay. Pasted over each other in order, the parts give manim's picture within a level
-        or two of rounding. Shorter parts, a gradient, or a layer wider than its shapes are
+        as its alpha at every frame while the shapes' forms (``Seen.form``) stay. Pasted
+        over each other in order, the parts give manim's picture within a level or two of
+        rounding. Shorter parts, a gradient, or a layer wider than its shapes are
         worth are drawn shape by shape, faded, as manim draws them."""
         factor = opacity.factor
         parts = self._faded_parts(run, opacity, frame, ctx.get_matrix(), width, height, draw) \
