@@ -280,3 +280,21 @@ def test_pruning_skips_files_another_render_removed_meanwhile(tmp_path):
     files[0].unlink()  # the other process was quicker
     remove_oldest(listed, 2)  # as the SVG cache and the text folder prune theirs
     assert sorted(p.name for p in tmp_path.glob("*.pickle")) == ["2.pickle", "3.pickle"]
+
+
+def test_a_render_with_its_texts_loaded_draws_what_building_them_drew(tmp_path, monkeypatch):
+    """The finished-text cache (``text_cache.py``): the first render builds and keeps every
+    text, a second one in the same cache loads them all and draws the same frames."""
+    import nnanim.scenes.render.text_cache as text_cache
+
+    built = []
+    key = text_cache.text_key
+    monkeypatch.setattr(text_cache, "text_key",
+                        lambda *a: built.append(key(*a)) or built[-1])
+    first, _ = render(tmp_path, "built.mp4", reuse=False)
+    kept = sorted(p.stem for p in (tmp_path / "cache" / "texts").glob("*.pickle"))
+    assert len(kept) > 10 and set(built) == set(kept)
+    monkeypatch.setattr(text_cache.Text, "_text2svg",
+                        lambda *a, **k: pytest.fail("a kept text was laid out again"))
+    second, _ = render(tmp_path, "loaded.mp4", reuse=False)
+    assert frame_hashes(first) == frame_hashes(second)

@@ -40,31 +40,33 @@ class Pipeline:
     """How manim draws and writes: its camera class, file writer class (imported by name
     when a render starts: no manim at import), libx264 options, whether parsed SVGs
     (text, formulas) and Pango's text SVGs are kept on disk (``svg_cache.py``,
-    ``text_folder``) and whether families are walked and shapes split into sub-paths by
-    ``fast_family.py`` and ``fast_subpaths.py``."""
+    ``text_folder``), whether finished texts are (``text_cache.py``) and whether families
+    are walked and shapes split into sub-paths by ``fast_family.py`` and
+    ``fast_subpaths.py``."""
 
     camera: str
     writer: str
     encoder: dict
     keep_svgs: bool
     fast_walks: bool
+    keep_texts: bool
 
 
 PIPELINES = {
-    # cached paths, one stream per scene, libx264 veryfast, parsed SVGs kept: on nnanim's
-    # flat-coloured frames in one stream, veryfast writes files no larger than manim's
-    # medium preset does per animation, in about half the encoder's time
+    # cached paths, one stream per scene, libx264 veryfast, parsed SVGs and finished texts
+    # kept: on nnanim's flat-coloured frames in one stream, veryfast writes files no larger
+    # than manim's medium preset does per animation, in about half the encoder's time
     # (benchmarks/render_speed.py measures it); sub-pixel motion search at its first level
     # (subme=1, veryfast's is 2): about a tenth less encoder time, sizes within ±3 %
     "nnanim": Pipeline("nnanim.scenes.render.cached_camera:CachedCamera",
                        "nnanim.scenes.render.stream_writer:StreamingFileWriter",
                        {"preset": "veryfast", "x264-params": "subme=1"}, keep_svgs=True,
-                       fast_walks=True),
+                       fast_walks=True, keep_texts=True),
     # manim's own: a file per animation at libx264's default (medium), SVGs parsed every
     # time; the benchmark's reference for what nnanim's pipeline gains
     "manim": Pipeline("manim.camera.camera:Camera",
                       "manim.scene.scene_file_writer:SceneFileWriter", {}, keep_svgs=False,
-                      fast_walks=False),
+                      fast_walks=False, keep_texts=False),
 }
 
 
@@ -335,6 +337,7 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
     from nnanim.scenes.render.fast_family import fast_family
     from nnanim.scenes.render.fast_subpaths import fast_subpaths
     from nnanim.scenes.render.svg_cache import svg_cache
+    from nnanim.scenes.render.text_cache import text_cache
     from nnanim.scenes.runs import cache_dir
 
     pipeline = PIPELINES[job.pipeline]
@@ -353,7 +356,8 @@ def _render_with_manim(scene_class, job: RenderJob, options: SceneOptions, tmp: 
             from nnanim.scenes.render.stretches import StretchRenderer
 
             renderer = StretchRenderer(stretch, **classes)
-        with text_folder(tex) if pipeline.keep_svgs else nullcontext():
+        texts = text_cache(cache / "texts") if pipeline.keep_texts else nullcontext()
+        with text_folder(tex) if pipeline.keep_svgs else nullcontext(), texts:
             scene = scene_class(options, renderer=renderer)
             scene.render()
         writer = scene.renderer.file_writer
