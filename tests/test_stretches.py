@@ -183,8 +183,12 @@ def test_a_bad_profile_is_no_profile(tmp_path):
         path.write_text(text)
         assert read_profile(path) == empty
     assert read_profile(tmp_path / "missing.json") == empty
-    path.write_text(json.dumps({"plays": profile([1, 2]), "walls": {"2": 3.5}, "last": 2}))
+    path.write_text(json.dumps({"plays": profile([1, 2]), "walls": {"2": 3.5}, "last": 2,
+                                "walls_kept": 2}))
     assert read_profile(path) == {"plays": profile([1, 2]), "walls": {2: 3.5}, "last": 2}
+    # walls kept by an older nnanim (an unbalanced first render among them): plays only
+    path.write_text(json.dumps({"plays": profile([1, 2]), "walls": {"2": 3.5}, "last": 2}))
+    assert read_profile(path) == {"plays": profile([1, 2]), "walls": {}, "last": 2}
 
 
 def test_processes_tries_stretches_then_one_then_keeps_the_faster():
@@ -192,8 +196,25 @@ def test_processes_tries_stretches_then_one_then_keeps_the_faster():
     assert processes(2, {}) == 2                   # nothing measured: as asked
     assert processes(2, {2: 5.0}) == 1             # then one process, once
     assert processes(2, {1: 6.0, 2: 5.0}) == 2     # stretches were faster
-    assert processes(2, {1: 4.0, 2: 5.0}) == 1     # one process was
+    assert processes(2, {1: 4.0, 2: 5.0}) == 1     # one process was, clearly
+    assert processes(2, {1: 4.6, 2: 5.0}) == 2     # within the machine's noise: stretches
     assert processes(3, {1: 4.0, 2: 3.0}) == 3     # never measured with three
+
+
+def test_a_render_in_stretches_cut_with_no_profile_keeps_no_wall():
+    """Cut evenly (no profile yet), stretches are unbalanced: their wall would set one
+    process for good. Only a render cut by a profile, or in one process, is kept."""
+    from nnanim.scenes.render.stretches import walls_after
+
+    assert walls_after({}, 2, 5.9, balanced=False) == {}
+    assert walls_after({1: 5.0}, 2, 5.9, balanced=False) == {1: 5.0}
+    assert walls_after({1: 5.0}, 2, 3.8, balanced=True) == {1: 5.0, 2: 3.8}
+    assert walls_after({2: 3.8}, 1, 5.0, balanced=False) == {1: 5.0, 2: 3.8}
+    walls = {}
+    for render in range(3):  # the first render of a scene, the second, the third
+        jobs = processes(2, walls)
+        walls = walls_after(walls, jobs, {1: 5.0, 2: 3.8}[jobs], balanced=render > 0)
+    assert walls == {1: 5.0, 2: 3.8} and processes(2, walls) == 2
 
 
 # -- processes -------------------------------------------------------------------------------

@@ -311,8 +311,9 @@ def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
         lambda stretch, folder: _render_with_manim(scene_class, job, options, folder, stretch),
         stretches.cut_times(jobs, length, kept["plays"]), tmp)
     produced = stretches.join_videos(videos, tmp / f"{job.scene}.mp4")
-    stretches.keep_profile(path, plays, {**kept["walls"], jobs: time.perf_counter() - start},
-                           jobs)
+    walls = stretches.walls_after(kept["walls"], jobs, time.perf_counter() - start,
+                                  balanced=bool(kept["plays"]))
+    stretches.keep_profile(path, plays, walls, jobs)
     return produced, scene
 
 

@@ -48,6 +48,10 @@ FIRST_CUTS = 1.1
 SKIP_SHARE = 0.2
 #: running a play's frames without drawing them / drawing them
 DRY_SHARE = 0.5
+#: one process is kept only while its wall is below this share of the stretches' wall
+ONE_FASTER = 0.9
+#: how the kept walls were measured: 2, stretches cut by a profile only (``walls_after``)
+WALLS = 2
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,9 @@ def read_profile(path: Path) -> dict:
     last render}; empty parts where none was kept or it cannot be read (a hint only)."""
     try:
         kept = json.loads(path.read_text())
-        plays, walls = kept.get("plays") or [], kept.get("walls") or {}
+        plays = kept.get("plays") or []
+        # walls kept before WALLS (stretches cut with no profile among them) are not kept
+        walls = (kept.get("walls") or {}) if kept.get("walls_kept") == WALLS else {}
         if not all({"start", "end", "drawn"} <= set(p) for p in plays):
             plays = []
         return {"plays": plays, "walls": {int(j): float(w) for j, w in walls.items()},
@@ -282,16 +288,28 @@ def read_profile(path: Path) -> dict:
 
 
 def processes(asked: int, walls: dict[int, float]) -> int:
-    """How many processes to draw in: ``asked``, unless one process was faster last time.
-    Stretches pay where drawing outweighs the encoder (which already has the other core
-    while one process draws) and the skipping; that is measured, not guessed: with no wall
-    for ``asked`` kept, ``asked``; then one process once; then the faster, each kept wall
-    renewed by every render so a slower turn is noticed."""
+    """How many processes to draw in: ``asked``, unless one process was clearly faster last
+    time. Stretches pay where drawing outweighs the encoder (which already has the other
+    core while one process draws) and the skipping; that is measured, not guessed: with no
+    wall for ``asked`` kept, ``asked``; then one process once; then one process only while
+    its wall is below ``ONE_FASTER`` of the stretches' (on two cores they draw twice as
+    much at once: a draw within a machine's noise keeps them), each kept wall renewed by
+    every render so a slower turn is noticed."""
     if asked <= 1 or asked not in walls:
         return max(asked, 1)
     if 1 not in walls:
         return 1
-    return asked if walls[asked] <= walls[1] else 1
+    return 1 if walls[1] < ONE_FASTER * walls[asked] else asked
+
+
+def walls_after(walls: dict[int, float], jobs: int, seconds: float,
+                balanced: bool) -> dict[int, float]:
+    """The kept walls with this render's: drawn in ``jobs`` processes in ``seconds``. A
+    render in stretches cut with no profile to balance them (``FIRST_CUTS``) is not a fair
+    measure of stretches, and is not kept (the next render, cut by its profile, is)."""
+    if jobs > 1 and not balanced:
+        return dict(walls)
+    return {**walls, jobs: seconds}
 
 
 # -- rendering in processes ------------------------------------------------------------------
@@ -390,6 +408,7 @@ def keep_profile(path: Path, records: list[list[dict]], walls: dict[int, float],
     profile = profile_of(records)
     if profile:
         try:
-            write_text(path, json.dumps({"plays": profile, "walls": walls, "last": last}))
+            write_text(path, json.dumps({"plays": profile, "walls": walls, "last": last,
+                                         "walls_kept": WALLS}))
         except NnanimError:
             pass  # an unwritable cache costs balance, not the render
