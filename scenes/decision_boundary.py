@@ -41,7 +41,7 @@ from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.mobjects.signed_legend import SignedLegend
 from nnanim.scenes.mobjects.ticker_text import TickerText
-from nnanim.scenes.neuron import StyledCurve
+from nnanim.scenes.mobjects.styled_curve import StyledCurve
 
 STATICS = ("data/x", "data/labels", "data/train_indices", "data/val_indices", "eval/grid",
            "eval/grid_x", "eval/grid_y")

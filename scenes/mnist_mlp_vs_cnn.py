@@ -36,7 +36,7 @@ from nnanim.scenes.mobjects.heatmap import Heatmap
 from nnanim.scenes.mobjects.light_animations import fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.run_marker import run_marker
-from nnanim.scenes.neuron import StyledCurve
+from nnanim.scenes.mobjects.styled_curve import StyledCurve
 from nnanim.scenes.theme import RunStyle
 
 ROLES = ("main", "cnn")                  # the MLP is the main run (what --trace replaces)

@@ -39,7 +39,7 @@ from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, re
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks, tick_text
 from nnanim.scenes.mobjects.run_marker import run_marker
 from nnanim.scenes.mobjects.ticker_text import TickerText
-from nnanim.scenes.neuron import StyledCurve
+from nnanim.scenes.mobjects.styled_curve import StyledCurve
 from nnanim.scenes.theme import RunStyle
 
 #: the four runs in the order of their styles (theme.runs[i]) and their names on screen

@@ -23,9 +23,9 @@ momentum 17 s, clipping 16 s).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, PI, RIGHT, TAU, UL, UP, UR, Arrow, Create, DashedLine,
-                   DashedVMobject, Dot, GrowArrow, LaggedStart, Line, RoundedRectangle,
-                   Transform, VGroup, VMobject, linear, smooth)
+from manim import (DOWN, LEFT, PI, RIGHT, TAU, UL, UP, UR, Arrow, Create, Dot, GrowArrow,
+                   LaggedStart, Line, RoundedRectangle, Transform, VGroup, VMobject, linear,
+                   smooth)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
@@ -34,6 +34,7 @@ from nnanim.scenes.layout import reading_time
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.run_marker import run_marker
+from nnanim.scenes.mobjects.styled_curve import StyledCurve, dashed_line
 from nnanim.scenes.mobjects.ticker_text import TickerText
 
 OBJ = "objective"
@@ -222,13 +223,9 @@ class StochasticGradientDescent(TraceScene):
         """The points (xs, ys) joined and dashed, only inside the plot (a second cue beside
         the colour: a batch's curve against the solid full one)."""
         whole = plot.polyline(xs, ys, color=color, stroke_width=width)
-        out = VGroup()
-        for piece in whole.get_subpaths():
-            part = VMobject(stroke_color=color, stroke_width=width)
-            part.set_points(piece)
-            n = max(2, int(part.get_arc_length() / (2 * dash)))
-            out.add(DashedVMobject(part, num_dashes=n, dashed_ratio=0.55))
-        return out
+        # each piece inside the plot: its corners (4 points a straight cubic), dashed
+        return VGroup(*[StyledCurve(None, color, width, dash).set_curve(
+            np.vstack([piece[::4], piece[-1:]])) for piece in whole.get_subpaths()])
 
     def tangent(self, plot: PlotAxes, w: float, y: float, slope: float,
                 length: float = 1.9, ahead: bool = False) -> Line:
@@ -257,8 +254,8 @@ class StochasticGradientDescent(TraceScene):
         """A dashed vertical at the traced minimizer w*, named at its top."""
         th = self.theme
         top = plot.y_range[1]
-        line = DashedLine(plot.p(self.w_star, 0), plot.p(self.w_star, top), color=th.muted,
-                          stroke_width=2, dash_length=0.1)
+        line = dashed_line(plot.p(self.w_star, 0), plot.p(self.w_star, top), th.muted,
+                                2, dash=0.1)
         name = self.label("w*", size=24, color=th.muted).next_to(line, UP, buff=0.08)
         return VGroup(line, name)
 
@@ -382,8 +379,7 @@ class StochasticGradientDescent(TraceScene):
 
     def dashed_sample(self, color: str) -> VGroup:
         """A short dashed stroke for a legend."""
-        return DashedVMobject(Line(LEFT * 0.3, RIGHT * 0.3, color=color, stroke_width=3),
-                              num_dashes=3, dashed_ratio=0.55)
+        return dashed_line(LEFT * 0.3, RIGHT * 0.3, color, 3, dash=0.12)
 
     def start_run(self, role: str) -> None:
         """Put the point, the model line and the readouts at the run's step 0."""
@@ -588,8 +584,8 @@ class StochasticGradientDescent(TraceScene):
                         x_ticks=nice_ticks(0, steps, 4), y_ticks=nice_ticks(lo - pad, hi + pad, 4),
                         x_label="k", y_label="w", font_size=22)
         plot.shift(center - plot.box.get_center())
-        star = DashedLine(plot.p(0, self.w_star), plot.p(steps, self.w_star),
-                          color=self.theme.muted, stroke_width=2, dash_length=0.1)
+        star = dashed_line(plot.p(0, self.w_star), plot.p(steps, self.w_star),
+                                self.theme.muted, 2, dash=0.1)
         plot.add(star, self.label("w*", size=24, color=self.theme.muted)
                  .next_to(star.get_start(), UR, buff=0.08))
         return plot
@@ -599,11 +595,7 @@ class StochasticGradientDescent(TraceScene):
         style = self.theme.runs[STYLE[role]]
         ws = self.series(role, "theta")
         pts = [plot.p(k, w) for k, w in enumerate(ws)]
-        line = VMobject(stroke_color=style.color, stroke_width=3).set_points_as_corners(pts)
-        if style.dash:
-            line = DashedVMobject(line, num_dashes=max(2, int(line.get_arc_length()
-                                                              / (2 * style.dash))),
-                                  dashed_ratio=0.6)
+        line = StyledCurve(style, style.color, 3).set_curve(np.array(pts))
         marks = VGroup(*[run_marker(style, p, 0.05) for p in pts])
         return line, marks
 
@@ -635,9 +627,7 @@ class StochasticGradientDescent(TraceScene):
         out = VGroup()
         for role, text in rows:
             style = th.runs[STYLE[role]]
-            sample = Line(LEFT * 0.28, RIGHT * 0.28, color=style.color, stroke_width=3)
-            if style.dash:
-                sample = DashedVMobject(sample, num_dashes=2, dashed_ratio=0.6)
+            sample = StyledCurve(style, style.color, 3).set_curve(np.array([LEFT, RIGHT]) * 0.28)
             swatch = VGroup(sample, run_marker(style, np.zeros(3), 0.08))
             out.add(VGroup(swatch, self.label(text, size=24, color=style.color))
                     .arrange(RIGHT, buff=0.2))
@@ -702,10 +692,7 @@ class StochasticGradientDescent(TraceScene):
         for r in roles:
             style = th.runs[STYLE[r]]
             pts = [eta_plot.p(k + dk, v) for k, v in enumerate(lr[r]) for dk in (0, 1)]
-            line = VMobject(stroke_color=style.color, stroke_width=3).set_points_as_corners(pts)
-            if style.dash:
-                line = DashedVMobject(line, num_dashes=24, dashed_ratio=0.6)
-            lines.add(line)
+            lines.add(StyledCurve(style, style.color, 3).set_curve(np.array(pts)))
         last = self.text_of("decay", steps - 1, "scalar", "lr", (), formatter=short)
         end = self.label(f"last \u03b7 = {last}", size=22, color=th.runs[STYLE["decay"]].color)
         end.next_to(eta_plot.box, DOWN, buff=0.55).align_to(eta_plot.box, RIGHT)
@@ -866,7 +853,7 @@ class StochasticGradientDescent(TraceScene):
         head = self.label(f"From w = {minus_sign(w0_text)}, with \u03b7 = {eta}:", size=26)
         ink = th.ink(th.gradient)
         solid = Line(LEFT * 0.3, RIGHT * 0.3, color=th.gradient, stroke_width=5)
-        dashed = DashedVMobject(solid.copy(), num_dashes=3, dashed_ratio=0.55)
+        dashed = dashed_line(LEFT * 0.3, RIGHT * 0.3, th.gradient, 5, dash=0.12)
         lines = VGroup(
             VGroup(solid, self.label(f"L's slope: g = {minus_sign(raw)}", size=24, color=ink))
             .arrange(RIGHT, buff=0.2),
@@ -889,7 +876,7 @@ class StochasticGradientDescent(TraceScene):
                                     float(clip.get(0, OBJ, "theta.grad_raw")[0]), 1.3, True))
         used = self.tangent(plot, w0, self.full_y(w0), float(clip.get(0, OBJ, "theta.grad")[0]),
                             1.3, True)
-        slope.add(DashedVMobject(used, num_dashes=9, dashed_ratio=0.55))
+        slope.add(dashed_line(used.get_start(), used.get_end(), th.gradient, 5, dash=0.08))
         self.say("Far from w*, L is steep: a big gradient.", fade_in(plot), Create(curve),
                  fade_in(star), fade_in(dot, scale=0.5), Create(slope), fade_in(block),
                  run_time=1.2)

@@ -9,7 +9,7 @@ import pytest
 from manim import Circle, DashedLine, Line, Square, Text, VGroup, VMobject
 from manim.camera.camera import Camera
 
-from nnanim.scenes.neuron import StyledCurve
+from nnanim.scenes.mobjects.styled_curve import StyledCurve
 from nnanim.scenes.render.cairo_path import set_path
 from nnanim.scenes.render.fast_subpaths import fast_subpaths
 

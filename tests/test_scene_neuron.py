@@ -137,37 +137,3 @@ def test_refuses_traces_it_cannot_show(traces, tmp_path):
     assert "Neuron needs a 1-k-1 sigmoid net (k ≤ 4) as its fit run" in msg
     msg = refusal(SCENE, tmp_path, "--run", f"inputs={xor}")
     assert "Neuron's run 'inputs' needs a 'layer' trace" in msg
-
-
-def dashes_one_by_one(points: np.ndarray, dash: float) -> list[np.ndarray]:
-    """The dashes of a polyline walked one at a time: each starts every dash + gap along
-    the line (gap = max(dash, 0.07)) and holds the points strictly inside it."""
-    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
-    out = []
-    for start in np.arange(0.0, along[-1], dash + max(dash, 0.07)):
-        end = min(start + dash, along[-1])
-        at = [np.array([np.interp(d, along, points[:, k]) for k in range(3)])
-              for d in (start, end)]
-        inside = points[(along > start) & (along < end)]
-        out.append(np.vstack([at[0], inside, at[1]]))
-    return out
-
-
-def test_dashes_are_the_line_cut_dash_by_dash():
-    from nnanim.scenes.neuron import StyledCurve, dashes
-
-    rng = np.random.default_rng(3)
-    for _ in range(300):
-        points = np.cumsum(rng.normal(size=(int(rng.integers(2, 60)), 3)), axis=0) * 0.1
-        points[:, 2] = 0
-        dash = float(rng.choice([0.02, 0.08, 0.3]))
-        joined, last = dashes(points, dash)
-        pieces = np.split(joined, last[:-1] + 1)
-        expected = dashes_one_by_one(points, dash)
-        assert len(pieces) == len(expected)
-        for got, want in zip(pieces, expected):
-            assert np.allclose(got, want, atol=1e-12, rtol=0)
-    curve = StyledCurve(None, "#FFFFFF")
-    curve.dash = 0.08
-    assert len(curve.set_curve(np.zeros((5, 3))).points) == 0  # no length: no dash
-    assert len(curve.set_curve(points).points) == 4 * (len(joined) - len(last))

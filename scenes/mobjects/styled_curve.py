@@ -1,0 +1,64 @@
+"""A polyline in a run's colour and dash pattern, as one shape: every dash a sub-path of
+its points, so a dashed curve redrawn at every frame is one path to build and stroke, not
+a family of one shape per dash (manim's ``DashedVMobject``)."""
+from __future__ import annotations
+
+import numpy as np
+from manim import VMobject
+
+from nnanim.scenes.theme import RunStyle
+
+
+def dashes(points: np.ndarray, dash: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The polyline through ``points`` cut into dashes ``dash`` long (scene units) with
+    gaps as long (at least 0.07: dots stay apart): (the dashes' points, one dash after the
+    other, and the index of each dash's last point); None: the whole line, one dash."""
+    if dash is None or len(points) < 2:
+        return points, np.array([len(points) - 1])
+    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    starts = np.arange(0.0, s[-1], dash + max(dash, 0.07))
+    ends = np.minimum(starts + dash, s[-1])
+    # every dash's end points at once (a redraw every frame cuts hundreds of dashes)
+    at_start, at_end = (np.stack([np.interp(d, s, points[:, k]) for k in range(3)], axis=1)
+                        for d in (starts, ends))
+    first = np.searchsorted(s, starts, side="right")  # the points strictly inside a dash
+    inside = np.searchsorted(s, ends, side="left") - first
+    # a dash is its start, the points inside it, its end: laid out one after the other
+    size = inside + 2
+    last = np.cumsum(size) - 1
+    which = np.repeat(np.arange(len(starts)), size)  # the dash of every output point
+    local = np.arange(last[-1] + 1 if len(last) else 0) - (last - size + 1)[which]
+    out = points[np.minimum(first[which] + local - 1, len(points) - 1)]
+    out[last - size + 1] = at_start
+    out[last] = at_end
+    return out, last
+
+
+class StyledCurve(VMobject):
+    """A polyline drawn in a run's colour and dash pattern (``set_curve`` redraws it in
+    place, cheap enough for every frame)."""
+
+    def __init__(self, style: RunStyle | None, color: str, width: float = 4.0,
+                 dash: float | None = None) -> None:
+        """``style``'s dash pattern, or with no style ``dash`` (None: solid)."""
+        super().__init__(stroke_color=color, stroke_width=width, fill_opacity=0)
+        self.dash = style.dash if style is not None else dash
+
+    def set_curve(self, points: np.ndarray) -> StyledCurve:
+        joined, last = dashes(points, self.dash)
+        # a straight cubic per segment, but no segment from one dash to the next
+        keep = np.ones(max(len(joined) - 1, 0), bool)
+        keep[last[:-1]] = False
+        a, b = joined[:-1][keep], joined[1:][keep]
+        self.points = np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b],
+                               axis=1).reshape(-1, 3)
+        return self
+
+
+def dashed_line(start: np.ndarray, end: np.ndarray, color: str, width: float = 2.0,
+                dash: float = 0.1) -> StyledCurve:
+    """A straight dashed line as one shape (manim's ``DashedLine`` is a shape per dash):
+    dashes ``dash`` long, gaps as long, from ``start``."""
+    return StyledCurve(None, color, width, dash).set_curve(
+        np.array([start, end], dtype=float))
