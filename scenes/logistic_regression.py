@@ -20,8 +20,8 @@ the model's curve for.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Circle, Create, DashedLine, Dot,
-                   GrowArrow, Line, SurroundingRectangle, VGroup, VMobject, there_and_back)
+from manim import (DOWN, LEFT, RIGHT, UL, Circle, Create, Dot, GrowArrow, Line,
+                   SurroundingRectangle, VGroup, VMobject, there_and_back)
 
 from nnanim.engine.errors import TraceError
 from nnanim.scenes.base import TraceScene
@@ -30,6 +30,7 @@ from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, re
 from nnanim.scenes.mobjects.loss_plane import LossPlane
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks
 from nnanim.scenes.mobjects.readouts import step_counter, update_rows, value_cells
+from nnanim.scenes.mobjects.styled_curve import StyledCurve, dashed_line
 from nnanim.scenes.mobjects.ticker_text import TickerText
 
 OBJ = "objective"
@@ -128,8 +129,7 @@ class LogisticRegressionGD(TraceScene):
         self.curve = VMobject(stroke_color=th.active, stroke_width=5).set_z_index(1)
         self.errors = VGroup(*[Line(LEFT, RIGHT, color=th.gradient, stroke_width=3,
                                     stroke_opacity=0.9) for _ in self.xs]).set_z_index(1)
-        self.threshold = DashedLine(UP, DOWN, color=th.text, stroke_width=3,
-                                    dash_length=0.12).set_z_index(1)
+        self.threshold = StyledCurve(None, th.text, 3, dash=0.12).set_z_index(1)
         dots.set_z_index(2)
         self.threshold_label, self.threshold_value = self.make_threshold_label()
         self.place_curve(0, 0, 0.0)
@@ -175,8 +175,8 @@ class LogisticRegressionGD(TraceScene):
             mark = self.marker(label).scale(1.1)
             tick = plot.tick_labels[len(plot.tick_labels) - 3 + 2 * label]
             key.add(mark.next_to(tick, LEFT, buff=0.14))
-        half = DashedLine(plot.p(x0, 0.5), plot.p(x1, 0.5), color=th.muted, stroke_width=2,
-                          dash_length=0.08, stroke_opacity=0.7)
+        half = dashed_line(plot.p(x0, 0.5), plot.p(x1, 0.5), th.muted, 2, dash=0.08)
+        half.set_stroke(opacity=0.7)
         plot.add(half)
         VGroup(plot, key).to_edge(LEFT, buff=0.3).set_y(-0.55)
         return plot, key
@@ -259,7 +259,7 @@ class LogisticRegressionGD(TraceScene):
     def place_threshold(self, x: float) -> None:
         """The dashed line at x, its label centred above it (kept over the plot)."""
         plot = self.data_plot
-        self.threshold.put_start_and_end_on(plot.p(x, P_RANGE[1]), plot.p(x, P_RANGE[0]))
+        self.threshold.set_curve(np.array([plot.p(x, P_RANGE[1]), plot.p(x, P_RANGE[0])]))
         text, value = self.threshold_label, self.threshold_value
         width = text.width + 0.12 + 7 * value.advance
         left = np.clip(plot.p(x, 0)[0] - width / 2, plot.box.get_left()[0] + 0.9,

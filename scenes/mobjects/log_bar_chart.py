@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import LEFT, DashedLine, Line, MathTex, Rectangle, VGroup
+from manim import LEFT, Line, MathTex, Rectangle, VGroup
 
 from ..theme import Theme
+from .styled_curve import StyledCurve, dashed_line
 
 
 class LogBarChart(VGroup):
@@ -65,12 +66,12 @@ class LogBarChart(VGroup):
         """The point at the top centre of bar i when it shows ``value``."""
         return np.array([self.column_x(i), self._bar_top(value), 0.0])
 
-    def level_line(self, value: float, color: str | None = None) -> DashedLine:
-        """A dashed horizontal line across the chart at ``value``."""
+    def level_line(self, value: float, color: str | None = None) -> StyledCurve:
+        """A dashed horizontal line across the chart at ``value`` (one shape)."""
         y = self.y_of(value)
-        return DashedLine([self.area.get_left()[0], y, 0], [self.area.get_right()[0], y, 0],
-                          stroke_color=color or self.theme.muted, stroke_width=2,
-                          dash_length=0.08)
+        return dashed_line(np.array([self.area.get_left()[0], y, 0]),
+                           np.array([self.area.get_right()[0], y, 0]),
+                           color or self.theme.muted, 2, dash=0.08)
 
     # -- bars -----------------------------------------------------------------------------
     def _bar_top(self, value: float) -> float:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import Animation, DashedLine, Line, Mobject, Rectangle, VGroup, VMobject
+from manim import Animation, Line, Mobject, Rectangle, VGroup, VMobject
 
 from ..theme import Theme
 from .light_animations import Tween
+from .styled_curve import StyledCurve, dashed_line
 
 
 class Sparkline(VGroup):
@@ -37,12 +38,12 @@ class Sparkline(VGroup):
                          bottom + (v - self.lo) / (self.hi - self.lo) * self.area.height,
                          np.zeros(upto + 1)], axis=1)
 
-    def level(self, value: float, color: str) -> DashedLine:
-        """A dashed line across the box at ``value`` (a reference such as chance)."""
+    def level(self, value: float, color: str) -> StyledCurve:
+        """A dashed line across the box at ``value`` (a reference such as chance), one
+        shape."""
         y = self.area.get_bottom()[1] + (value - self.lo) / (self.hi - self.lo) * self.area.height
         left, right = self.area.get_left()[0], self.area.get_right()[0]
-        return DashedLine([left, y, 0], [right, y, 0], stroke_color=color, stroke_width=2,
-                          dash_length=0.08)
+        return dashed_line(np.array([left, y, 0]), np.array([right, y, 0]), color, 2, dash=0.08)
 
     def point(self, k: int) -> np.ndarray:
         return self.coords(k)[-1]
