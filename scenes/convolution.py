@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, DashedVMobject,
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe,
                    Rectangle, ReplacementTransform, Square, VGroup, Write)
 
 from nnanim.engine.errors import TraceError
@@ -25,6 +25,7 @@ from nnanim.scenes.format import fmt_minus as minus  # convolution_matrix import
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.product_sum import ProductSum, markup
 from nnanim.scenes.mobjects.sliding_window import SlidingWindow
+from nnanim.scenes.mobjects.styled_curve import dashed_outline
 from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 CHANNEL_NAMES = {3: ("R", "G", "B")}
@@ -315,7 +316,10 @@ class Convolution(TraceScene):
                 if t <= i < hp - b and l <= j < wp - r:
                     continue
                 sq = grid.square(i, j)
-                dashes.add(DashedVMobject(sq.copy(), num_dashes=8, dashed_ratio=0.55))
+                # 8 dashes around the cell, one shape (not a shape per dash)
+                dashes.add(dashed_outline(sq, sq.get_stroke_color(), sq.get_stroke_width(),
+                                          sq.width / 4).set_stroke(
+                                              opacity=sq.get_stroke_opacity()))
                 sq.set_stroke(opacity=0)
                 grid.texts[i][j].set_color(self.theme.muted)
         if len(dashes) == 0:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create, DashedVMobject,
+from manim import (DOWN, PI, RIGHT, UL, UP, Animation, AnimationGroup, Create,
                    FadeTransform, Group, LaggedStart, Line, Mobject, Rectangle,
                    ReplacementTransform, Succession, Transform, TransformFromCopy, ValueTracker,
                    VGroup, linear)
@@ -38,6 +38,7 @@ from nnanim.scenes.mobjects.light_animations import fade_in, fade_out
 from nnanim.scenes.mobjects.light_text import light
 from nnanim.scenes.mobjects.padded_grid import PaddedGrid
 from nnanim.scenes.mobjects.product_sum import ProductSum
+from nnanim.scenes.mobjects.styled_curve import dashed_outline
 from nnanim.scenes.mobjects.value_grid import ValueGrid
 
 QUANTITIES = ("input", "W", "output", "grad_output", "grad_input", "W.grad", "b.grad")
@@ -498,7 +499,8 @@ class ConvolutionBackward(TraceScene):
         else:
             inner = self.frame(gp, kh - 1, kw - 1, *g_vals.shape, th.grid, width=2)
             outer = Rectangle(width=gp.width, height=gp.height).move_to(gp)
-            padding = DashedVMobject(outer.set_stroke(th.muted, width=2), num_dashes=60)
+            # 60 dashes around it, one shape (not a shape per dash)
+            padding = dashed_outline(outer, th.muted, 2, 2 * (gp.width + gp.height) / 120)
         named(inner, "∂L/∂Y")
         named(padding, "pad")
 

@@ -58,3 +58,17 @@ def test_a_run_style_sets_the_dash_and_a_solid_style_one_piece():
     assert len(StyledCurve(solid, solid.color).set_curve(points).get_subpaths()) == 1
     curve = StyledCurve(dashed, dashed.color, dash=0.01)  # the style's dash wins
     assert curve.dash == dashed.dash and len(curve.set_curve(points).get_subpaths()) > 1
+
+
+def test_a_dashed_outline_goes_round_the_polygon_as_one_shape():
+    from manim import Square
+
+    from nnanim.scenes.mobjects.styled_curve import dashed_outline
+
+    square = Square(side_length=2)
+    outline = dashed_outline(square, "#FFFFFF", 2, dash=0.5)
+    pieces = outline.get_subpaths()
+    assert outline.submobjects == [] and len(pieces) == 8  # 8 long: a dash and a gap a unit
+    ends = np.array([piece[[0, -1]] for piece in pieces]).reshape(-1, 3)
+    assert np.allclose(np.abs(ends[:, :2]).max(axis=1), 1)  # every dash on the square's edge
+    assert np.allclose(pieces[0][0], square.get_vertices()[0])  # from its first corner

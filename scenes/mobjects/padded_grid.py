@@ -3,9 +3,10 @@ cells (the zeros a convolution slides over are not data, so they carry no number
 from __future__ import annotations
 
 import numpy as np
-from manim import DashedVMobject, VGroup
+from manim import VGroup
 
 from ..theme import Theme
+from .styled_curve import dashed_outline
 from .value_grid import ValueGrid
 
 
@@ -34,8 +35,8 @@ class PaddedGrid(ValueGrid):
             for j in range(full.shape[1]):
                 sq = self.square(i, j)
                 if blank[i, j]:
-                    dashed = sq.copy().set_stroke(theme.muted, width=2, opacity=1)
-                    self.padding.add(DashedVMobject(dashed, num_dashes=8, dashed_ratio=0.45))
+                    # 8 dashes around the cell, one shape (not a shape per dash)
+                    self.padding.add(dashed_outline(sq, theme.muted, 2, sq.width / 4))
                     sq.set_stroke(opacity=0)  # the dashed copy is the outline
                 else:
                     inner_cells.add(sq)

@@ -62,3 +62,10 @@ def dashed_line(start: np.ndarray, end: np.ndarray, color: str, width: float = 2
     dashes ``dash`` long, gaps as long, from ``start``."""
     return StyledCurve(None, color, width, dash).set_curve(
         np.array([start, end], dtype=float))
+
+
+def dashed_outline(polygon: VMobject, color: str, width: float, dash: float) -> StyledCurve:
+    """The outline of ``polygon`` (a Square, a Rectangle: its corners in order) dashed as
+    one shape, starting at its first corner."""
+    corners = np.asarray(polygon.get_vertices(), dtype=float)
+    return StyledCurve(None, color, width, dash).set_curve(np.vstack([corners, corners[:1]]))
