@@ -176,6 +176,24 @@ def test_profile_of_merges_the_stretches_and_refuses_an_incomplete_one():
     assert profile_of([tail]) == []  # play 0 was drawn by no process
 
 
+def test_a_kept_profile_is_averaged_with_the_next_render_of_the_same_plays(tmp_path):
+    from nnanim.scenes.render.stretches import averaged, keep_profile
+
+    kept = profile([2, 4, 6])
+    kept[2]["skipped"] = None  # no process skipped play 2 last time
+    new = profile([4, 4, 2])
+    new[0]["skipped"] = None
+    assert [(p["drawn"], p["skipped"]) for p in averaged(new, kept)] == [
+        (3.0, 0.2), (4.0, 0.4), (4.0, 0.2)]
+    assert averaged(new, profile([2, 4])) == new  # other plays: the scene changed
+    moved = profile([2, 4, 6], length=1.5)
+    assert averaged(new, moved) == new
+    path = tmp_path / "p.json"
+    head = [{"start": 0, "end": 1, "skipped": False, "seconds": 4.0}]
+    keep_profile(path, [head], {1: 4.0}, 1, kept=profile([2]))
+    assert read_profile(path)["plays"][0]["drawn"] == 3.0
+
+
 def test_a_bad_profile_is_no_profile(tmp_path):
     path = tmp_path / "p.json"
     empty = {"plays": [], "walls": {}, "last": 0}

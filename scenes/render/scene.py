@@ -313,7 +313,7 @@ def _draw(scene_class, job: RenderJob, options: SceneOptions, tmp: Path):
     produced = stretches.join_videos(videos, tmp / f"{job.scene}.mp4")
     walls = stretches.walls_after(kept["walls"], jobs, time.perf_counter() - start,
                                   balanced=bool(kept["plays"]))
-    stretches.keep_profile(path, plays, walls, jobs)
+    stretches.keep_profile(path, plays, walls, jobs, kept["plays"])
     return produced, scene
 
 

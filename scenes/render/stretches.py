@@ -402,13 +402,32 @@ def join_videos(videos: list[Path], out: Path) -> Path:
 
 
 def keep_profile(path: Path, records: list[list[dict]], walls: dict[int, float],
-                 last: int) -> None:
+                 last: int, kept: list[dict] | None = None) -> None:
     """Write the profile of this render, drawn in ``last`` processes (a hint for the next
-    one's cuts and processes)."""
-    profile = profile_of(records)
+    one's cuts and processes), averaged with the ``kept`` one of the same plays
+    (``averaged``)."""
+    profile = averaged(profile_of(records), kept or [])
     if profile:
         try:
             write_text(path, json.dumps({"plays": profile, "walls": walls, "last": last,
                                          "walls_kept": WALLS}))
         except NnanimError:
             pass  # an unwritable cache costs balance, not the render
+
+
+def averaged(new: list[dict], kept: list[dict]) -> list[dict]:
+    """``new`` with each play's seconds the mean of its own and the ``kept`` profile's, when
+    both have the same plays at the same times: a play's cost moves by tens of percent from
+    one render to the next on a busy machine, and a cut set by one render's noise leaves one
+    process idle at the end. A cost only one of them measured (a play skipped this time and
+    not last time) is taken as it is; other plays (the scene changed) start over."""
+    same = len(new) == len(kept) and all(
+        (a["start"], a["end"]) == (b["start"], b["end"]) for a, b in zip(new, kept))
+    if not same:
+        return new
+    out = []
+    for a, b in zip(new, kept):
+        both = {k: [v for v in (a.get(k), b.get(k)) if v is not None]
+                for k in ("drawn", "skipped")}
+        out.append({**a, **{k: sum(v) / len(v) if v else None for k, v in both.items()}})
+    return out
