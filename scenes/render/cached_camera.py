@@ -13,8 +13,9 @@ order). Two costs of that redraw dominate nnanim's scenes:
   (``cairo_path.py``).
 - **images** (heat maps, decision regions, digits): for each ``ImageMobject`` manim warps
   the image into a frame-sized picture and alpha-composites the whole frame. This camera
-  keeps the warped image cropped to the pixels it covers, and composites only that patch
-  while the image's pixels, its corners and the frame are unchanged.
+  warps it into a patch cropped to the pixels it covers (``image_warp.py``), keeps it, and
+  composites only that patch while the image's pixels, its corners and the frame are
+  unchanged.
 
 - **shapes that stand still** above a moving one: a run of them is drawn once into a
   transparent layer and pasted while none of them changes; shapes a fade scales, drawn
@@ -42,6 +43,7 @@ from manim.mobject.types.vectorized_mobject import VMobject
 from PIL import Image
 
 from nnanim.scenes.render.cairo_path import set_path
+from nnanim.scenes.render.image_warp import warped_patch
 from nnanim.scenes.render.static_layers import StaticLayers, fading_runs, same_points
 
 #: paths or patches kept; past it that cache starts over (a scene shows a few thousand)
@@ -211,16 +213,12 @@ class CachedCamera(Camera):
             _composite(pixel_array, hit[3], hit[4])
 
     def _warp(self, image_mobject, pixel_array: np.ndarray):
-        """Manim's own warp of the image into a frame-sized picture (caught before it is
-        composited), cropped to the pixels it covers: (box, patch), or (None, None)."""
-        caught = []
-        self.overlay_PIL_image = lambda _, picture: caught.append(picture)
-        try:
-            super().display_image_mobject(image_mobject, pixel_array)
-        finally:
-            del self.overlay_PIL_image
-        box = caught[0].getbbox() if caught else None  # None: nothing visible
-        return (box, caught[0].crop(box)) if box else (None, None)
+        """The image warped onto the frame as manim warps it, cropped to the pixels it
+        covers: (box, patch), or (None, None) (``image_warp.py``)."""
+        corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
+        return warped_patch(image_mobject.get_pixel_array(), corners,
+                            (self.pixel_width, self.pixel_height),
+                            image_mobject.resampling_algorithm)
 
 
 def _same(kept: np.ndarray, now: np.ndarray) -> bool:
