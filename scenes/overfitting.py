@@ -35,6 +35,7 @@ from nnanim.scenes.base import FONT, TraceScene
 from nnanim.scenes.narration import Narration
 from nnanim.scenes.format import fmt, fmt_int
 from nnanim.scenes.loss_functions import inside_runs, set_styled
+from nnanim.scenes.mobjects.box import set_box
 from nnanim.scenes.mobjects.light_animations import Tween, fade_in, fade_out, replace
 from nnanim.scenes.mobjects.plot_axes import PlotAxes, nice_ticks, tick_text
 from nnanim.scenes.mobjects.run_marker import run_marker
@@ -673,11 +674,11 @@ class Overfitting(Narration, TraceScene):
             for bar, c, a, b in zip(panel.bars, counts, edges[:-1], edges[1:]):
                 top = np.log10(c) if c > 0 else bottom
                 lo, hi = axes.p(a, bottom), axes.p(b, max(top, bottom))
-                h = max(hi[1] - lo[1], 1e-3)
-                bar.stretch_to_fit_height(h).stretch_to_fit_width(hi[0] - lo[0])
-                bar.move_to([(lo[0] + hi[0]) / 2, lo[1] + h / 2, 0])
-                bar.set_fill(opacity=1.0 if c > 0 else 0.0)
-                bar.set_stroke(opacity=1.0 if c > 0 else 0.0)
+                hi[1] = lo[1] + max(hi[1] - lo[1], 1e-3)
+                set_box(bar, lo, hi)
+                shown = 1.0 if c > 0 else 0.0
+                if bar.get_fill_opacity() != shown:  # restyled only when it turns on or off
+                    bar.set_fill(opacity=shown).set_stroke(opacity=shown)
 
         return show
 
