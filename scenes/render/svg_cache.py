@@ -84,7 +84,7 @@ def svg_cache(folder: Path) -> Iterator[Path]:
             loaded.pop(key, None)
             parse(self)
             without_svg_paths(self)  # most of a glyph's pickle: loads 7 times faster
-            _write(path, zlib.compress(pickle.dumps((self.submobjects,
+            keep_file(path, zlib.compress(pickle.dumps((self.submobjects,
                                                      self.id_to_vgroup_dict)), 1))
             return self
         # what parse leaves: the shapes (already flipped upright) and the id groups
@@ -105,7 +105,9 @@ def svg_cache(folder: Path) -> Iterator[Path]:
         remove_oldest(folder.glob("*.pickle"), MAX_FILES)
 
 
-def _write(path: Path, data: bytes) -> None:
+def keep_file(path: Path, data: bytes) -> None:
+    """``data`` written to ``path`` under a name of this process's, then renamed: renders
+    in parallel may keep the same file at once (the SVG cache, the finished texts')."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         tmp.write_bytes(data)

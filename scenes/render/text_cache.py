@@ -20,7 +20,6 @@ are removed when the block ends.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import zlib
 from contextlib import contextmanager
@@ -32,7 +31,7 @@ from manim import MarkupText, MathTex, Tex, Text
 from manim.utils.color import ManimColor
 
 from nnanim.scenes.render.reuse import remove_oldest
-from nnanim.scenes.render.svg_cache import manim_version
+from nnanim.scenes.render.svg_cache import keep_file, manim_version
 
 #: what a kept file holds: 1, a finished text's ``__dict__``, pickled and zlib-compressed
 FORMAT = 1
@@ -112,7 +111,7 @@ def text_cache(folder: Path) -> Iterator[Path]:
                 building.pop()
             data = pickle.dumps(self.__dict__)
             loaded[key] = data
-            _write(path, zlib.compress(data, 1))
+            keep_file(path, zlib.compress(data, 1))
         return __init__
 
     for cls, build in inits.items():
@@ -124,11 +123,3 @@ def text_cache(folder: Path) -> Iterator[Path]:
             cls.__init__ = build
         remove_oldest(folder.glob("*.pickle"), MAX_FILES)
 
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:  # a full or read-only cache costs speed, never the render
-        tmp.unlink(missing_ok=True)
