@@ -318,7 +318,7 @@ class Convolution(TraceScene):
                 sq = grid.square(i, j)
                 # 8 dashes around the cell, one shape (not a shape per dash)
                 dashes.add(dashed_outline(sq, sq.get_stroke_color(), sq.get_stroke_width(),
-                                          sq.width / 4).set_stroke(
+                                          2, ratio=0.55).set_stroke(
                                               opacity=sq.get_stroke_opacity()))
                 sq.set_stroke(opacity=0)
                 grid.texts[i][j].set_color(self.theme.muted)

@@ -500,7 +500,7 @@ class ConvolutionBackward(TraceScene):
             inner = self.frame(gp, kh - 1, kw - 1, *g_vals.shape, th.grid, width=2)
             outer = Rectangle(width=gp.width, height=gp.height).move_to(gp)
             # 60 dashes around it, one shape (not a shape per dash)
-            padding = dashed_outline(outer, th.muted, 2, 2 * (gp.width + gp.height) / 120)
+            padding = dashed_outline(outer, th.muted, 2, 15, ratio=0.5)
         named(inner, "∂L/∂Y")
         named(padding, "pad")
 

@@ -66,9 +66,14 @@ def test_a_dashed_outline_goes_round_the_polygon_as_one_shape():
     from nnanim.scenes.mobjects.styled_curve import dashed_outline
 
     square = Square(side_length=2)
-    outline = dashed_outline(square, "#FFFFFF", 2, dash=0.5)
+    outline = dashed_outline(square, "#FFFFFF", 2, per_side=2, ratio=0.45)
     pieces = outline.get_subpaths()
-    assert outline.submobjects == [] and len(pieces) == 8  # 8 long: a dash and a gap a unit
+    assert outline.submobjects == [] and len(pieces) == 8  # 2 a side
     ends = np.array([piece[[0, -1]] for piece in pieces]).reshape(-1, 3)
     assert np.allclose(np.abs(ends[:, :2]).max(axis=1), 1)  # every dash on the square's edge
-    assert np.allclose(pieces[0][0], square.get_vertices()[0])  # from its first corner
+    lengths = [np.linalg.norm(p[-1] - p[0]) for p in pieces]
+    assert np.allclose(lengths, 0.45)  # 0.45 of a 1-long period
+    # the first side (top, right to left) dashed alike from either end: a neighbour sharing
+    # it, going round the other way, puts its dashes on these and leaves the gaps open
+    top = sorted(x for p in pieces[:2] for x in p[[0, -1], 0])
+    assert np.allclose(top, [-0.725, -0.275, 0.275, 0.725])

@@ -36,7 +36,7 @@ class PaddedGrid(ValueGrid):
                 sq = self.square(i, j)
                 if blank[i, j]:
                     # 8 dashes around the cell, one shape (not a shape per dash)
-                    self.padding.add(dashed_outline(sq, theme.muted, 2, sq.width / 4))
+                    self.padding.add(dashed_outline(sq, theme.muted, 2, 2))
                     sq.set_stroke(opacity=0)  # the dashed copy is the outline
                 else:
                     inner_cells.add(sq)

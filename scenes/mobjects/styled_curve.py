@@ -9,15 +9,17 @@ from manim import VMobject
 from nnanim.scenes.theme import RunStyle
 
 
-def dashes(points: np.ndarray, dash: float | None) -> tuple[np.ndarray, np.ndarray]:
+def dashes(points: np.ndarray, dash: float | None, gap: float | None = None,
+           phase: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """The polyline through ``points`` cut into dashes ``dash`` long (scene units) with
-    gaps as long (at least 0.07: dots stay apart): (the dashes' points, one dash after the
-    other, and the index of each dash's last point); None: the whole line, one dash."""
+    ``gap`` between them (default: as long as a dash, at least 0.07: dots stay apart), the
+    first dash ``phase`` from the start: (the dashes' points, one dash after the other, and
+    the index of each dash's last point); None: the whole line, one dash."""
     if dash is None or len(points) < 2:
         return points, np.array([len(points) - 1])
     seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
     s = np.concatenate([[0.0], np.cumsum(seg)])
-    starts = np.arange(0.0, s[-1], dash + max(dash, 0.07))
+    starts = np.arange(phase, s[-1], dash + (max(dash, 0.07) if gap is None else gap))
     ends = np.minimum(starts + dash, s[-1])
     # every dash's end points at once (a redraw every frame cuts hundreds of dashes)
     at_start, at_end = (np.stack([np.interp(d, s, points[:, k]) for k in range(3)], axis=1)
@@ -40,13 +42,16 @@ class StyledCurve(VMobject):
     place, cheap enough for every frame)."""
 
     def __init__(self, style: RunStyle | None, color: str, width: float = 4.0,
-                 dash: float | None = None) -> None:
-        """``style``'s dash pattern, or with no style ``dash`` (None: solid)."""
+                 dash: float | None = None, gap: float | None = None,
+                 phase: float = 0.0) -> None:
+        """``style``'s dash pattern, or with no style ``dash`` (None: solid), ``gap`` and
+        ``phase`` (``dashes``)."""
         super().__init__(stroke_color=color, stroke_width=width, fill_opacity=0)
         self.dash = style.dash if style is not None else dash
+        self.gap, self.phase = gap, phase
 
     def set_curve(self, points: np.ndarray) -> StyledCurve:
-        joined, last = dashes(points, self.dash)
+        joined, last = dashes(points, self.dash, self.gap, self.phase)
         # a straight cubic per segment, but no segment from one dash to the next
         keep = np.ones(max(len(joined) - 1, 0), bool)
         keep[last[:-1]] = False
@@ -64,8 +69,15 @@ def dashed_line(start: np.ndarray, end: np.ndarray, color: str, width: float = 2
         np.array([start, end], dtype=float))
 
 
-def dashed_outline(polygon: VMobject, color: str, width: float, dash: float) -> StyledCurve:
+def dashed_outline(polygon: VMobject, color: str, width: float, per_side: int,
+                   ratio: float = 0.45) -> StyledCurve:
     """The outline of ``polygon`` (a Square, a Rectangle: its corners in order) dashed as
-    one shape, starting at its first corner."""
+    one shape: a dash every 1/``per_side`` of its first side (``ratio`` of that period
+    drawn), the first half a gap from the first corner. A side then reads the same from
+    either end, so where two cells share a side their dashes fall on each other and the
+    gaps stay open (dashes laid from one corner on, neighbours going round the other way
+    fill each other's gaps into a solid line)."""
     corners = np.asarray(polygon.get_vertices(), dtype=float)
-    return StyledCurve(None, color, width, dash).set_curve(np.vstack([corners, corners[:1]]))
+    period = np.linalg.norm(corners[1] - corners[0]) / per_side
+    return StyledCurve(None, color, width, ratio * period, (1 - ratio) * period,
+                       (1 - ratio) * period / 2).set_curve(np.vstack([corners, corners[:1]]))
