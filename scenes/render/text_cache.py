@@ -73,8 +73,8 @@ def text_key(text, args: tuple, kwargs: dict) -> str | None:
     try:
         what = [FORMAT, type(text).__name__, manim_version(), config.pixel_width,
                 config.pixel_height, str(config.renderer), plain(args), plain(kwargs)]
-        if isinstance(text, MathTex):
-            template = kwargs.get("tex_template") or config.tex_template
+        if isinstance(text, MathTex):  # a template given as an argument is not plain
+            template = config.tex_template
             what.append(plain([template.body, template.tex_compiler, template.output_format]))
     except NotPlain:
         return None
